@@ -1,0 +1,204 @@
+//! Candidate pairs from LSH buckets, exact verification, clusters and the
+//! keep decision.
+
+use rayon::prelude::*;
+use serde::Serialize;
+
+use crate::{BandParams, UnionFind, jaccard};
+
+/// Buckets up to this size are verified pair by pair; larger ones (boiler-
+/// plate shared by thousands of files) as a star from their first member plus
+/// a chain through consecutive members, which links a bucket of mutual
+/// near-copies with O(m) instead of O(m²) verifications.
+const ALL_PAIRS_BUCKET: usize = 16;
+
+/// What deduplication needs to know about the documents.
+///
+/// Documents are `0..rank.len()`; texts (distinct contents) are
+/// `0..band_keys.len()`. Documents with the same text are exact copies.
+pub struct DedupInput<'a> {
+    /// The text of each document.
+    pub text_of: &'a [u32],
+    /// Each document's place in the keep order: the lowest rank of a
+    /// cluster is kept. Must be a permutation (a total order).
+    pub rank: &'a [u32],
+    /// LSH band keys of each text, `None` for texts with no shingles.
+    pub band_keys: &'a [Option<Box<[u64]>>],
+    /// Reads the sorted shingle set of a text, for verification.
+    pub shingles: &'a (dyn Fn(u32) -> Vec<u64> + Sync),
+    /// Minimum verified Jaccard for two texts to be near duplicates.
+    pub threshold: f64,
+}
+
+impl std::fmt::Debug for DedupInput<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("DedupInput").field("docs", &self.rank.len()).field("texts", &self.band_keys.len()).finish()
+    }
+}
+
+/// What happens to one document.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Decision {
+    /// Kept; `cluster_size` counts the documents of its cluster, itself
+    /// included (1 when alone).
+    Kept {
+        /// Documents in the cluster.
+        cluster_size: u32,
+    },
+    /// Removed in favour of document `kept`.
+    Removed {
+        /// The kept document of the cluster.
+        kept: u32,
+        /// `None` for an exact copy of the kept text, else the exact Jaccard
+        /// similarity of its shingles to the kept text's.
+        jaccard: Option<f64>,
+    },
+}
+
+/// Counts from one deduplication, for the manifest.
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub struct DedupStats {
+    /// Distinct texts.
+    pub texts: u64,
+    /// Texts with enough tokens to be signed.
+    pub signed_texts: u64,
+    /// Distinct candidate pairs from LSH buckets.
+    pub candidate_pairs: u64,
+    /// Candidate pairs whose exact Jaccard reached the threshold.
+    pub verified_pairs: u64,
+    /// Clusters of two or more documents.
+    pub clusters: u64,
+    /// Documents in the largest cluster.
+    pub largest_cluster: u64,
+}
+
+/// The decisions, one per document, and the counts.
+#[derive(Clone, Debug)]
+pub struct Outcome {
+    /// One decision per document.
+    pub decisions: Vec<Decision>,
+    /// What was found.
+    pub stats: DedupStats,
+}
+
+/// Deduplicates: exact copies share a text; texts are joined by verified
+/// near-duplicate pairs; each cluster keeps its lowest-ranked document. The
+/// result depends only on the input, not on thread count or scheduling.
+pub fn deduplicate(input: &DedupInput<'_>, bands: BandParams) -> Outcome {
+    let n_texts = input.band_keys.len();
+    let candidates = candidate_pairs(input.band_keys, bands);
+    let edges = verify(input, &candidates);
+    let mut sets = UnionFind::new(n_texts);
+    for &(a, b) in &edges {
+        sets.union(a, b);
+    }
+    let roots: Vec<u32> = (0..n_texts as u32).map(|t| sets.find(t)).collect();
+
+    // The kept document of each cluster, and the cluster sizes.
+    let mut best = vec![u32::MAX; n_texts];
+    let mut size = vec![0u32; n_texts];
+    for (doc, &text) in input.text_of.iter().enumerate() {
+        let root = roots[text as usize] as usize;
+        size[root] += 1;
+        if best[root] == u32::MAX || input.rank[doc] < input.rank[best[root] as usize] {
+            best[root] = doc as u32;
+        }
+    }
+    let kept_text = |text: u32| input.text_of[best[roots[text as usize] as usize] as usize];
+    let text_jaccard: Vec<Option<f64>> = (0..n_texts as u32)
+        .into_par_iter()
+        .map(|text| {
+            let kept = kept_text(text);
+            let used = best[roots[text as usize] as usize] != u32::MAX;
+            (used && kept != text).then(|| jaccard(&(input.shingles)(text), &(input.shingles)(kept)))
+        })
+        .collect();
+    let decisions = input
+        .text_of
+        .iter()
+        .enumerate()
+        .map(|(doc, &text)| {
+            let root = roots[text as usize] as usize;
+            if best[root] == doc as u32 {
+                Decision::Kept { cluster_size: size[root] }
+            } else {
+                Decision::Removed { kept: best[root], jaccard: text_jaccard[text as usize] }
+            }
+        })
+        .collect();
+    let stats = DedupStats {
+        texts: n_texts as u64,
+        signed_texts: input.band_keys.iter().filter(|k| k.is_some()).count() as u64,
+        candidate_pairs: candidates.len() as u64,
+        verified_pairs: edges.len() as u64,
+        clusters: size.iter().filter(|&&s| s >= 2).count() as u64,
+        largest_cluster: size.iter().copied().max().unwrap_or(0) as u64,
+    };
+    Outcome { decisions, stats }
+}
+
+/// Distinct pairs `(a, b)`, `a < b`, of texts sharing a band key, sorted.
+fn candidate_pairs(band_keys: &[Option<Box<[u64]>>], bands: BandParams) -> Vec<(u32, u32)> {
+    let per_band: Vec<Vec<(u32, u32)>> = (0..bands.bands)
+        .into_par_iter()
+        .map(|band| {
+            let mut keyed: Vec<(u64, u32)> = band_keys
+                .iter()
+                .enumerate()
+                .filter_map(|(text, keys)| keys.as_ref().map(|k| (k[band], text as u32)))
+                .collect();
+            keyed.sort_unstable();
+            let mut pairs = Vec::new();
+            for bucket in keyed.chunk_by(|a, b| a.0 == b.0).filter(|b| b.len() > 1) {
+                bucket_pairs(bucket, &mut pairs);
+            }
+            pairs
+        })
+        .collect();
+    let mut pairs: Vec<(u32, u32)> = per_band.into_iter().flatten().collect();
+    pairs.par_sort_unstable();
+    pairs.dedup();
+    pairs
+}
+
+fn bucket_pairs(bucket: &[(u64, u32)], pairs: &mut Vec<(u32, u32)>) {
+    let members: Vec<u32> = bucket.iter().map(|&(_, text)| text).collect();
+    if members.len() <= ALL_PAIRS_BUCKET {
+        for (i, &a) in members.iter().enumerate() {
+            for &b in &members[i + 1..] {
+                pairs.push((a, b));
+            }
+        }
+    } else {
+        for (i, &b) in members.iter().enumerate().skip(1) {
+            pairs.push((members[0], b));
+            pairs.push((members[i - 1], b));
+        }
+    }
+}
+
+/// The candidate pairs whose exact Jaccard reaches the threshold.
+fn verify(input: &DedupInput<'_>, candidates: &[(u32, u32)]) -> Vec<(u32, u32)> {
+    candidates
+        .par_chunks(256)
+        .flat_map_iter(|chunk| {
+            // Pairs are sorted by their first text: read it once per run.
+            let mut current: Option<(u32, Vec<u64>)> = None;
+            let mut out = Vec::new();
+            for &(a, b) in chunk {
+                if current.as_ref().is_none_or(|(t, _)| *t != a) {
+                    current = Some((a, (input.shingles)(a)));
+                }
+                let set_a = &current.as_ref().map(|(_, s)| s).expect("set just loaded");
+                if jaccard(set_a, &(input.shingles)(b)) >= input.threshold {
+                    out.push((a, b));
+                }
+            }
+            out
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests;

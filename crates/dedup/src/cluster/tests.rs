@@ -1,0 +1,113 @@
+use proptest::prelude::*;
+
+use super::*;
+use crate::{Sketcher, Tokenizer, shingles};
+
+/// Builds the input for a list of texts given as documents (same string =
+/// same text) and runs deduplication with the given rank.
+fn run(docs: &[&str], rank: &[u32], threshold: f64) -> Outcome {
+    let mut texts: Vec<&str> = Vec::new();
+    let text_of: Vec<u32> = docs
+        .iter()
+        .map(|d| match texts.iter().position(|t| t == d) {
+            Some(i) => i as u32,
+            None => {
+                texts.push(d);
+                (texts.len() - 1) as u32
+            }
+        })
+        .collect();
+    let sets: Vec<Vec<u64>> = texts.iter().map(|t| shingles(t, Tokenizer::Bigcode, 3, 1)).collect();
+    let bands = BandParams::optimal(threshold, 64);
+    let sketcher = Sketcher::new(64, 1);
+    let band_keys: Vec<Option<Box<[u64]>>> =
+        sets.iter().map(|s| sketcher.sign(s).map(|sig| bands.keys(&sig).into_boxed_slice())).collect();
+    let read = |t: u32| sets[t as usize].clone();
+    let input = DedupInput { text_of: &text_of, rank, band_keys: &band_keys, shingles: &read, threshold };
+    deduplicate(&input, bands)
+}
+
+fn words(seed: usize, n: usize) -> String {
+    (0..n).map(|i| format!("w{}", (i * 7919 + seed * 104_729) % 100_003)).collect::<Vec<_>>().join(" ")
+}
+
+#[test]
+fn exact_and_near_copies_cluster_and_the_lowest_rank_is_kept() {
+    let a = words(1, 200);
+    let near = format!("{a} extra tail words");
+    let other = words(2, 200);
+    let docs = [a.as_str(), other.as_str(), a.as_str(), near.as_str()];
+    let out = run(&docs, &[3, 0, 1, 2], 0.7);
+    assert_eq!(out.decisions[1], Decision::Kept { cluster_size: 1 });
+    assert_eq!(out.decisions[2], Decision::Kept { cluster_size: 3 });
+    assert_eq!(out.decisions[0], Decision::Removed { kept: 2, jaccard: None });
+    match out.decisions[3] {
+        Decision::Removed { kept: 2, jaccard: Some(j) } => assert!(j > 0.9 && j < 1.0),
+        other => panic!("{other:?}"),
+    }
+    assert_eq!(out.stats.clusters, 1);
+    assert_eq!(out.stats.largest_cluster, 3);
+}
+
+#[test]
+fn dissimilar_texts_are_never_joined() {
+    let texts: Vec<String> = (0..30).map(|i| words(i, 100)).collect();
+    let docs: Vec<&str> = texts.iter().map(String::as_str).collect();
+    let rank: Vec<u32> = (0..30).collect();
+    let out = run(&docs, &rank, 0.7);
+    assert!(out.decisions.iter().all(|d| matches!(d, Decision::Kept { cluster_size: 1 })));
+}
+
+#[test]
+fn large_buckets_still_link_every_copy() {
+    let base = words(9, 300);
+    let texts: Vec<String> = (0..40).map(|i| format!("{base} variant{i}")).collect();
+    let docs: Vec<&str> = texts.iter().map(String::as_str).collect();
+    let rank: Vec<u32> = (0..40).rev().collect();
+    let out = run(&docs, &rank, 0.7);
+    assert_eq!(out.decisions[39], Decision::Kept { cluster_size: 40 });
+    assert_eq!(out.decisions.iter().filter(|d| matches!(d, Decision::Removed { kept: 39, .. })).count(), 39);
+}
+
+proptest! {
+    // The decision does not depend on the order documents are given in, and
+    // nothing is removed in favour of itself or of a removed document.
+    #[test]
+    fn decisions_are_invariant_under_order(perm_seed in 0u64..1000, n in 2usize..24) {
+        let bases: Vec<String> = (0..4).map(|i| words(i, 120)).collect();
+        let texts: Vec<String> = (0..n).map(|i| format!("{} tail{}", bases[i % 4], i % 3)).collect();
+        let rank: Vec<u32> = (0..n as u32).map(|i| (i * 7 + 3) % n as u32).collect();
+        prop_assume!({ let mut r = rank.clone(); r.sort(); r.dedup(); r.len() == n });
+        let docs: Vec<&str> = texts.iter().map(String::as_str).collect();
+        let out = run(&docs, &rank, 0.7);
+        for (doc, decision) in out.decisions.iter().enumerate() {
+            if let Decision::Removed { kept, .. } = decision {
+                prop_assert_ne!(*kept as usize, doc);
+                let kept_is_kept = matches!(out.decisions[*kept as usize], Decision::Kept { .. });
+                prop_assert!(kept_is_kept);
+            }
+        }
+        // Shuffle the documents (and their ranks) and compare by identity.
+        let mut order: Vec<usize> = (0..n).collect();
+        let mut state = perm_seed.wrapping_mul(6364136223846793005).wrapping_add(1);
+        for i in (1..n).rev() {
+            state = state.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            order.swap(i, (state >> 33) as usize % (i + 1));
+        }
+        let shuffled_docs: Vec<&str> = order.iter().map(|&i| docs[i]).collect();
+        let shuffled_rank: Vec<u32> = order.iter().map(|&i| rank[i]).collect();
+        let shuffled = run(&shuffled_docs, &shuffled_rank, 0.7);
+        for (pos, &orig) in order.iter().enumerate() {
+            let a = out.decisions[orig];
+            let b = shuffled.decisions[pos];
+            match (a, b) {
+                (Decision::Kept { cluster_size: x }, Decision::Kept { cluster_size: y }) => prop_assert_eq!(x, y),
+                (Decision::Removed { kept: ka, jaccard: ja }, Decision::Removed { kept: kb, jaccard: jb }) => {
+                    prop_assert_eq!(ka as usize, order[kb as usize]);
+                    prop_assert_eq!(ja, jb);
+                }
+                _ => prop_assert!(false, "decisions differ for doc {orig}: {a:?} vs {b:?}"),
+            }
+        }
+    }
+}

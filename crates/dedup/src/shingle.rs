@@ -1,0 +1,147 @@
+use serde::{Deserialize, Serialize};
+use xxhash_rust::xxh3::{xxh3_64, xxh3_64_with_seed};
+
+/// How text is cut into tokens before shingling.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Tokenizer {
+    /// BigCode's published code dedup: tokens are maximal runs of
+    /// `[A-Za-z0-9_]`, case kept; everything else separates. Use it to compare
+    /// with other tools.
+    Bigcode,
+    /// Code-aware: identifiers and numbers (Unicode letters and digits, `_`)
+    /// are tokens, and so is every punctuation character on its own, so
+    /// operators and brackets count but whitespace and layout do not.
+    Code,
+}
+
+impl Tokenizer {
+    /// The name used in configs and the manifest.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Tokenizer::Bigcode => "bigcode",
+            Tokenizer::Code => "code",
+        }
+    }
+
+    /// Calls `f` with the hash of each token, in order.
+    pub fn for_each_token_hash(self, text: &str, mut f: impl FnMut(u64)) {
+        match self {
+            Tokenizer::Bigcode => {
+                for token in text.as_bytes().split(|b| !(b.is_ascii_alphanumeric() || *b == b'_')) {
+                    if !token.is_empty() {
+                        f(xxh3_64(token));
+                    }
+                }
+            }
+            Tokenizer::Code => code_tokens(text, f),
+        }
+    }
+}
+
+fn is_word(c: char) -> bool {
+    c.is_alphanumeric() || c == '_'
+}
+
+fn code_tokens(text: &str, mut f: impl FnMut(u64)) {
+    let mut start = None;
+    for (at, c) in text.char_indices() {
+        if is_word(c) {
+            start.get_or_insert(at);
+            continue;
+        }
+        if let Some(s) = start.take() {
+            f(xxh3_64(&text.as_bytes()[s..at]));
+        }
+        if !c.is_whitespace() {
+            f(xxh3_64(&text.as_bytes()[at..at + c.len_utf8()]));
+        }
+    }
+    if let Some(s) = start {
+        f(xxh3_64(&text.as_bytes()[s..]));
+    }
+}
+
+/// The sorted, distinct 64-bit hashes of the `n`-token shingles of `text`.
+/// A text with fewer than `n` tokens has no shingles and takes no part in
+/// near deduplication.
+pub fn shingles(text: &str, tokenizer: Tokenizer, n: usize, seed: u64) -> Vec<u64> {
+    let n = n.max(1);
+    let mut tokens = Vec::new();
+    tokenizer.for_each_token_hash(text, |h| tokens.push(h));
+    if tokens.len() < n {
+        return Vec::new();
+    }
+    let mut buf = vec![0u8; n * 8];
+    let mut out: Vec<u64> = tokens
+        .windows(n)
+        .map(|window| {
+            for (slot, token) in buf.chunks_exact_mut(8).zip(window) {
+                slot.copy_from_slice(&token.to_le_bytes());
+            }
+            xxh3_64_with_seed(&buf, seed)
+        })
+        .collect();
+    out.sort_unstable();
+    out.dedup();
+    out
+}
+
+/// Exact Jaccard similarity of two sorted, distinct sets; 1 for two empty sets.
+pub fn jaccard(a: &[u64], b: &[u64]) -> f64 {
+    if a.is_empty() && b.is_empty() {
+        return 1.0;
+    }
+    let (mut i, mut j, mut common) = (0, 0, 0usize);
+    while i < a.len() && j < b.len() {
+        match a[i].cmp(&b[j]) {
+            std::cmp::Ordering::Less => i += 1,
+            std::cmp::Ordering::Greater => j += 1,
+            std::cmp::Ordering::Equal => {
+                common += 1;
+                i += 1;
+                j += 1;
+            }
+        }
+    }
+    common as f64 / (a.len() + b.len() - common) as f64
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn token_count(text: &str, tokenizer: Tokenizer) -> usize {
+        let mut n = 0;
+        tokenizer.for_each_token_hash(text, |_| n += 1);
+        n
+    }
+
+    #[test]
+    fn bigcode_tokens_are_word_runs() {
+        assert_eq!(token_count("a_b+c1 (d)", Tokenizer::Bigcode), 3);
+        assert_eq!(token_count("héllo", Tokenizer::Bigcode), 2);
+    }
+
+    #[test]
+    fn code_tokens_keep_punctuation_and_ignore_layout() {
+        assert_eq!(token_count("a==b", Tokenizer::Code), 4);
+        let tight = shingles("if (a==b) { return x; }", Tokenizer::Code, 3, 7);
+        let loose = shingles("if ( a == b )\n{\n    return x ;\n}", Tokenizer::Code, 3, 7);
+        assert_eq!(tight, loose);
+        assert_eq!(token_count("héllo wörld", Tokenizer::Code), 2);
+    }
+
+    #[test]
+    fn short_texts_have_no_shingles() {
+        assert!(shingles("a b c d", Tokenizer::Bigcode, 5, 0).is_empty());
+        assert_eq!(shingles("a b c d e", Tokenizer::Bigcode, 5, 0).len(), 1);
+    }
+
+    #[test]
+    fn jaccard_of_sets() {
+        assert_eq!(jaccard(&[1, 2, 3], &[2, 3, 4]), 0.5);
+        assert_eq!(jaccard(&[], &[1]), 0.0);
+        assert_eq!(jaccard(&[5], &[5]), 1.0);
+    }
+}

@@ -1,0 +1,56 @@
+//! Streaming readers: turn inputs into [`Document`]s or [`Rejection`]s.
+//!
+//! [`plan`] lists the inputs once, in a sorted order that does not depend on
+//! the file system's, and cuts them into [`Unit`]s of work; [`read_unit`]
+//! streams one unit's documents to a callback in batches. Memory holds one
+//! batch at a time, never a whole input. Every document either comes out as
+//! a [`Document`] that passed [`check_content`], or as a [`Rejection`] with
+//! the reason and the file (and line or row).
+//!
+//! ```no_run
+//! use corpusledger_ingest::{plan, read_unit, IngestConfig};
+//! let config = IngestConfig::default();
+//! let plan = plan(&["sample-data/repos".into()], &config).unwrap();
+//! for unit in &plan.units {
+//!     read_unit(&plan, unit, &config, &mut |batch| {
+//!         for item in batch {
+//!             match item {
+//!                 Ok(doc) => println!("{}", doc.source.display()),
+//!                 Err(rejected) => println!("{}: {}", rejected.source.display(), rejected.reason),
+//!             }
+//!         }
+//!     });
+//! }
+//! ```
+#![deny(missing_docs)]
+
+mod check;
+mod config;
+mod error;
+mod jsonl;
+mod parquet_stack;
+mod plan;
+mod spill;
+mod tree;
+
+pub use check::check_content;
+pub use config::{IngestConfig, JsonlFields};
+pub use error::{Error, Result};
+pub use plan::{Input, InputKind, Plan, Unit, plan};
+pub use spill::{BlobRef, BlobStore};
+
+use corpusledger_model::{Document, Rejection};
+
+/// One document or one rejection, as streamed by [`read_unit`].
+pub type Item = std::result::Result<Document, Rejection>;
+
+/// Streams the documents of `unit` to `sink`, in batches of bounded size and
+/// in a fixed order. Errors never stop the stream: they become rejections.
+pub fn read_unit(plan: &Plan, unit: &Unit, config: &IngestConfig, sink: &mut dyn FnMut(Vec<Item>)) {
+    let input = &plan.inputs[unit.input_idx];
+    match input.kind {
+        InputKind::Tree => tree::read_files(input, &unit.files, config, sink),
+        InputKind::Jsonl => jsonl::read(input, config, sink),
+        InputKind::Parquet => parquet_stack::read(input, config, sink),
+    }
+}

@@ -1,0 +1,275 @@
+//! Directory trees of repositories.
+
+use std::collections::HashMap;
+use std::fs::File;
+use std::io::Read;
+use std::path::{Path, PathBuf};
+
+use corpusledger_model::{DocMeta, Document, LocalFile, Reason, Rejection, SourceRef};
+
+use crate::{IngestConfig, Input, Item};
+
+/// A file of a tree, as listed by the plan.
+#[derive(Clone, Debug)]
+pub struct TreeEntry {
+    /// The path relative to the input root, with `/` separators.
+    pub rel: String,
+    /// The repository's path relative to the input root (empty: the root).
+    pub repo: String,
+}
+
+pub(crate) struct Listing {
+    pub entries: Vec<TreeEntry>,
+    pub rejections: Vec<Rejection>,
+}
+
+/// Lists the regular files under a tree input, sorted by path. Symbolic links
+/// are read only when they point to a file inside the input root; `.git`
+/// folders are version-control data, not documents, and are not entered.
+pub(crate) fn list(input: &Input, config: &IngestConfig) -> Listing {
+    let mut listing = Listing { entries: Vec::new(), rejections: Vec::new() };
+    let canonical_root = std::fs::canonicalize(&input.path).unwrap_or_else(|_| input.path.clone());
+    let mut repos = RepoFinder::new(&input.path, config.repo_depth);
+    let walker = walkdir::WalkDir::new(&input.path)
+        .follow_links(false)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_entry(|e| e.file_name() != ".git");
+    for entry in walker {
+        let entry = match entry {
+            Ok(entry) => entry,
+            Err(err) => {
+                let rel = err.path().map(|p| rel_of(&input.path, p)).unwrap_or_default();
+                listing.rejections.push(rejection(
+                    input,
+                    &rel,
+                    Reason::Unreadable,
+                    format!("cannot list: {err}; check permissions"),
+                ));
+                continue;
+            }
+        };
+        let file_type = entry.file_type();
+        if file_type.is_dir() {
+            continue;
+        }
+        let rel = rel_of(&input.path, entry.path());
+        if file_type.is_symlink() {
+            if let Some(detail) = link_problem(entry.path(), &canonical_root) {
+                listing.rejections.push(rejection(input, &rel, Reason::NotAFile, detail));
+                continue;
+            }
+        } else if !file_type.is_file() {
+            let detail = "not a regular file (FIFO, socket or device); not opened".to_owned();
+            listing.rejections.push(rejection(input, &rel, Reason::NotAFile, detail));
+            continue;
+        }
+        let repo = repos.repo_of(entry.path());
+        listing.entries.push(TreeEntry { rel, repo });
+    }
+    listing
+}
+
+/// Why a symbolic link is not read, or `None` when it points to a regular
+/// file inside the input root.
+fn link_problem(link: &Path, canonical_root: &Path) -> Option<String> {
+    match std::fs::canonicalize(link) {
+        Err(err) => Some(format!("broken symbolic link: {err}")),
+        Ok(target) if !target.starts_with(canonical_root) => Some(format!(
+            "symbolic link to {} outside the input root; not followed",
+            target.display()
+        )),
+        Ok(target) if !target.is_file() => {
+            Some("symbolic link to a directory; its files are read where they are".to_owned())
+        }
+        Ok(_) => None,
+    }
+}
+
+fn rel_of(root: &Path, path: &Path) -> String {
+    let rel = path.strip_prefix(root).unwrap_or(path);
+    let parts: Vec<_> = rel.components().map(|c| c.as_os_str().to_string_lossy().into_owned()).collect();
+    parts.join("/")
+}
+
+fn rejection(input: &Input, rel: &str, reason: Reason, detail: String) -> Rejection {
+    let (repo, path) = split_repo(rel, 1);
+    Rejection {
+        source: SourceRef {
+            input: input.label.clone(),
+            key: rel.to_owned(),
+            row: 0,
+            repo: Some(repo),
+            path: Some(path),
+        },
+        reason,
+        detail,
+        content_sha256: None,
+        bytes: 0,
+    }
+}
+
+fn split_repo(rel: &str, depth: usize) -> (String, String) {
+    let parts: Vec<&str> = rel.split('/').collect();
+    if parts.len() <= depth {
+        return (String::new(), rel.to_owned());
+    }
+    (parts[..depth].join("/"), parts[depth..].join("/"))
+}
+
+/// Finds the repository of a file: the nearest folder holding `.git`, else the
+/// folder at `depth` below the root. Answers are cached per folder.
+struct RepoFinder {
+    root: PathBuf,
+    depth: usize,
+    has_git: HashMap<PathBuf, bool>,
+}
+
+impl RepoFinder {
+    fn new(root: &Path, depth: usize) -> Self {
+        RepoFinder { root: root.to_owned(), depth, has_git: HashMap::new() }
+    }
+
+    fn repo_of(&mut self, file: &Path) -> String {
+        let mut dir = file.parent();
+        while let Some(d) = dir {
+            if !d.starts_with(&self.root) {
+                break;
+            }
+            let has_git = *self.has_git.entry(d.to_owned()).or_insert_with(|| d.join(".git").exists());
+            if has_git {
+                return rel_of(&self.root, d);
+            }
+            if d == self.root {
+                break;
+            }
+            dir = d.parent();
+        }
+        split_repo(&rel_of(&self.root, file), self.depth).0
+    }
+}
+
+/// Reads the files of one unit, in order, in batches.
+pub(crate) fn read_files(input: &Input, files: &[TreeEntry], config: &IngestConfig, sink: &mut dyn FnMut(Vec<Item>)) {
+    let mut batch = Vec::new();
+    let mut batch_bytes = 0;
+    for entry in files {
+        let item = read_file(input, entry, config);
+        batch_bytes += item.as_ref().map(|d| d.bytes().len()).unwrap_or(0);
+        batch.push(item);
+        if batch_bytes >= config.batch_bytes {
+            sink(std::mem::take(&mut batch));
+            batch_bytes = 0;
+        }
+    }
+    if !batch.is_empty() {
+        sink(batch);
+    }
+}
+
+fn read_file(input: &Input, entry: &TreeEntry, config: &IngestConfig) -> Item {
+    let path = input.path.join(&entry.rel);
+    let in_repo = entry.rel.strip_prefix(&entry.repo).unwrap_or(&entry.rel).trim_start_matches('/');
+    let source = SourceRef {
+        input: input.label.clone(),
+        key: entry.rel.clone(),
+        row: 0,
+        repo: Some(if entry.repo.is_empty() { input.label.clone() } else { entry.repo.clone() }),
+        path: Some(in_repo.to_owned()),
+    };
+    let reject = |reason, detail: String, bytes| Rejection {
+        source: source.clone(),
+        reason,
+        detail,
+        content_sha256: None,
+        bytes,
+    };
+    let content = match open_content(&path, config) {
+        Ok(content) => content,
+        Err(Opened::TooLarge(len)) => {
+            return Err(reject(
+                Reason::TooLarge,
+                format!("{len} bytes is over max-file-bytes = {}; raise it to keep such files", config.max_file_bytes),
+                len,
+            ));
+        }
+        Err(Opened::Io(err)) => {
+            return Err(reject(Reason::Unreadable, format!("cannot read: {err}; check permissions"), 0));
+        }
+    };
+    let repo_root = input.path.join(&entry.repo);
+    Ok(Document {
+        source,
+        content,
+        meta: DocMeta::default(),
+        local: Some(LocalFile { repo_root, file: path }),
+    })
+}
+
+enum Opened {
+    TooLarge(u64),
+    Io(std::io::Error),
+}
+
+type Content = Box<dyn AsRef<[u8]> + Send + Sync>;
+
+/// Reads a file, or maps it when it is large. The size is checked on the open
+/// handle, so a file is never read past the limit.
+fn open_content(path: &Path, config: &IngestConfig) -> Result<Content, Opened> {
+    let file = File::open(path).map_err(Opened::Io)?;
+    let len = file.metadata().map_err(Opened::Io)?.len();
+    if len > config.max_file_bytes {
+        return Err(Opened::TooLarge(len));
+    }
+    if len >= config.mmap_threshold {
+        return map(&file).map_err(Opened::Io);
+    }
+    let mut buf = Vec::with_capacity(len as usize);
+    // Read one byte past the limit so a file that grew since `metadata` is
+    // still caught as too large rather than cut.
+    file.take(config.max_file_bytes + 1).read_to_end(&mut buf).map_err(Opened::Io)?;
+    if buf.len() as u64 > config.max_file_bytes {
+        return Err(Opened::TooLarge(buf.len() as u64));
+    }
+    Ok(Box::new(buf))
+}
+
+/// Memory-maps a file for reading.
+///
+/// # Safety
+///
+/// Mapping is sound while no one truncates or writes the file as we read it.
+/// Corpora are read-only inputs; a file changed while mapped can give wrong
+/// bytes (or SIGBUS if truncated), which the documentation of `mmap-threshold`
+/// states. Set `mmap-threshold` above `max-file-bytes` to never map.
+#[expect(unsafe_code, reason = "memory maps are the one unsafe use, see STYLE.md")]
+fn map(file: &File) -> std::io::Result<Content> {
+    // SAFETY: see the function's safety section: inputs are treated as
+    // read-only for the duration of the run.
+    let mmap = unsafe { memmap2::Mmap::map(file)? };
+    Ok(Box::new(mmap))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn repo_split_by_depth() {
+        assert_eq!(split_repo("a/b/c.rs", 1), ("a".to_owned(), "b/c.rs".to_owned()));
+        assert_eq!(split_repo("a/b/c.rs", 2), ("a/b".to_owned(), "c.rs".to_owned()));
+        assert_eq!(split_repo("c.rs", 1), (String::new(), "c.rs".to_owned()));
+    }
+
+    #[test]
+    fn git_folder_marks_a_repository() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        std::fs::create_dir_all(root.join("eco/pkg/.git")).unwrap();
+        std::fs::create_dir_all(root.join("eco/pkg/src")).unwrap();
+        std::fs::create_dir_all(root.join("plain/src")).unwrap();
+        let mut finder = RepoFinder::new(root, 1);
+        assert_eq!(finder.repo_of(&root.join("eco/pkg/src/a.rs")), "eco/pkg");
+        assert_eq!(finder.repo_of(&root.join("plain/src/a.rs")), "plain");
+    }
+}

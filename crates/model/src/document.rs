@@ -1,0 +1,107 @@
+use std::fmt;
+use std::path::PathBuf;
+
+use crate::{DocId, Reason};
+
+/// Where a document came from.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct SourceRef {
+    /// The input's label: the path given on the command line, normalised.
+    pub input: String,
+    /// The file inside the input: a path relative to a directory input, or
+    /// empty when the input is a single JSONL/Parquet file.
+    pub key: String,
+    /// The line (1-based, JSONL) or row (0-based, Parquet) inside `key`, or 0
+    /// for a file of a directory tree.
+    pub row: u64,
+    /// The repository the document belongs to, when known.
+    pub repo: Option<String>,
+    /// The path of the document inside its repository, when known.
+    pub path: Option<String>,
+}
+
+impl SourceRef {
+    /// The document id this source derives.
+    pub fn doc_id(&self) -> DocId {
+        DocId::derive(&self.input, &self.key, self.row)
+    }
+
+    /// A human-readable location: `input/key:line` style, for messages.
+    pub fn display(&self) -> String {
+        let mut s = self.input.clone();
+        if !self.key.is_empty() {
+            s.push('/');
+            s.push_str(&self.key);
+        }
+        if self.row > 0 || (!self.input.is_empty() && self.key.is_empty()) {
+            s.push_str(&format!(":{}", self.row));
+        }
+        s
+    }
+}
+
+/// Metadata an input may carry next to the content.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct DocMeta {
+    /// A license declared by the input (a JSONL field, Stack licenses column).
+    pub license: Option<String>,
+    /// The repository's star count, when the input says (The Stack).
+    pub stars: Option<i64>,
+    /// A language named by the input.
+    pub language: Option<String>,
+    /// The revision (git blob or commit) named by the input.
+    pub revision: Option<String>,
+}
+
+/// A file on disk that a document was read from, for license look-ups.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct LocalFile {
+    /// The repository's root directory on disk.
+    pub repo_root: PathBuf,
+    /// The file itself.
+    pub file: PathBuf,
+}
+
+/// One document as read by ingest, before any check.
+pub struct Document {
+    /// Where it came from.
+    pub source: SourceRef,
+    /// Its bytes (owned, or a memory map for large files).
+    pub content: Box<dyn AsRef<[u8]> + Send + Sync>,
+    /// What the input says about it.
+    pub meta: DocMeta,
+    /// The file on disk, for directory inputs.
+    pub local: Option<LocalFile>,
+}
+
+impl Document {
+    /// The document's bytes.
+    pub fn bytes(&self) -> &[u8] {
+        (*self.content).as_ref()
+    }
+}
+
+impl fmt::Debug for Document {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Document")
+            .field("source", &self.source)
+            .field("bytes", &self.bytes().len())
+            .field("meta", &self.meta)
+            .finish()
+    }
+}
+
+/// A document, or a part of an input, that could not be used, and why.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Rejection {
+    /// Where it came from.
+    pub source: SourceRef,
+    /// Why it was rejected.
+    pub reason: Reason,
+    /// What went wrong and what to do, for the ledger's `detail` column.
+    pub detail: String,
+    /// SHA-256 of the bytes, when they could be read.
+    pub content_sha256: Option<[u8; 32]>,
+    /// The size in bytes, when known.
+    pub bytes: u64,
+}

@@ -1,0 +1,26 @@
+//! Shared types of corpusledger, with no I/O.
+//!
+//! Every stage speaks in these types: a [`Document`] read by ingest, the
+//! [`DocId`] that names it whatever the thread or shard count, the
+//! [`SourceRef`] that says where it came from, the [`Reason`] it was removed or
+//! rejected for, and the [`LicenseTag`] provenance gives it.
+//!
+//! ```
+//! use corpusledger_model::DocId;
+//! let a = DocId::derive("corpus", "repo/src/lib.rs", 0);
+//! assert_eq!(a, DocId::derive("corpus", "repo/src/lib.rs", 0));
+//! assert_eq!(a.to_string().len(), 32);
+//! ```
+#![deny(missing_docs)]
+
+mod document;
+mod id;
+mod license;
+mod reason;
+mod reporter;
+
+pub use document::{DocMeta, Document, LocalFile, Rejection, SourceRef};
+pub use id::DocId;
+pub use license::{LicenseCategory, LicenseTag, NOASSERTION};
+pub use reason::Reason;
+pub use reporter::{NullReporter, Reporter};

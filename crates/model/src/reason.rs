@@ -1,0 +1,76 @@
+use std::fmt;
+
+use serde::{Deserialize, Serialize};
+
+/// Why a document did not reach the output: removed as a duplicate, or rejected
+/// before deduplication. The kebab-case names are the ledger's `reason` column.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Reason {
+    /// Byte-identical to the kept document of its cluster.
+    ExactDuplicate,
+    /// Near-identical (verified Jaccard) to a document of its cluster.
+    NearDuplicate,
+    /// Holds a NUL byte.
+    Binary,
+    /// Not valid UTF-8.
+    NotUtf8,
+    /// Larger than `max-file-bytes`.
+    TooLarge,
+    /// No bytes, or only whitespace.
+    Empty,
+    /// Could not be read (permissions, I/O error, vanished, corrupt stream).
+    Unreadable,
+    /// A JSONL line or Parquet row that could not be parsed into a document.
+    ParseError,
+    /// A symbolic link, a device, a FIFO or another thing that is not a file.
+    NotAFile,
+}
+
+impl Reason {
+    /// All reasons, in ledger order.
+    pub const ALL: [Reason; 9] = [
+        Reason::ExactDuplicate,
+        Reason::NearDuplicate,
+        Reason::Binary,
+        Reason::NotUtf8,
+        Reason::TooLarge,
+        Reason::Empty,
+        Reason::Unreadable,
+        Reason::ParseError,
+        Reason::NotAFile,
+    ];
+
+    /// The kebab-case name used in the ledger and manifest.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Reason::ExactDuplicate => "exact-duplicate",
+            Reason::NearDuplicate => "near-duplicate",
+            Reason::Binary => "binary",
+            Reason::NotUtf8 => "not-utf8",
+            Reason::TooLarge => "too-large",
+            Reason::Empty => "empty",
+            Reason::Unreadable => "unreadable",
+            Reason::ParseError => "parse-error",
+            Reason::NotAFile => "not-a-file",
+        }
+    }
+
+    /// True for duplicates (removed), false for rejections.
+    pub fn is_removal(self) -> bool {
+        matches!(self, Reason::ExactDuplicate | Reason::NearDuplicate)
+    }
+
+    /// True when the reason means the input itself is damaged or unreadable,
+    /// which the run reports as an error (exit code 1), as opposed to content
+    /// that is filtered by design (binary, too large, ...).
+    pub fn is_input_error(self) -> bool {
+        matches!(self, Reason::Unreadable | Reason::ParseError)
+    }
+}
+
+impl fmt::Display for Reason {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
