@@ -1,1 +1,51 @@
-//! wip
+//! Parquet outputs: data shards of kept documents and the removal ledger.
+//!
+//! [`ShardWriter`] writes [`DataRow`]s into `data/part-00000.parquet`, ...,
+//! starting a new shard past a row or byte limit; [`write_ledger`] writes
+//! [`LedgerRow`]s to `removed.parquet`. Files are zstd-compressed with
+//! bounded row groups, written under a temporary name and renamed into place
+//! when complete, and reported as [`OutputFile`]s with rows, bytes and SHA-256.
+//! The same rows give the same bytes.
+//!
+//! ```
+//! use corpusledger_output::{write_ledger, read_batches, LedgerRow, WriterConfig};
+//! let dir = tempfile::tempdir().unwrap();
+//! let row = LedgerRow { doc_id: "00".repeat(16), reason: "binary".into(), ..LedgerRow::default() };
+//! let file = write_ledger(dir.path(), "removed.parquet", &[row], &WriterConfig::default()).unwrap();
+//! assert_eq!(file.rows, 1);
+//! let batches = read_batches(&dir.path().join("removed.parquet")).unwrap();
+//! assert_eq!(batches[0].num_rows(), 1);
+//! ```
+#![deny(missing_docs)]
+
+mod rows;
+mod writer;
+
+pub use rows::{DataRow, LedgerRow, data_schema, ledger_schema};
+pub use writer::{OutputFile, ShardWriter, WriterConfig, read_batches, sha256_file, write_ledger};
+
+use std::path::PathBuf;
+
+/// Errors while writing outputs.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// A file could not be written.
+    #[error("cannot write {}: {source}", path.display())]
+    Io {
+        /// The file.
+        path: PathBuf,
+        /// The cause.
+        source: std::io::Error,
+    },
+    /// Parquet or Arrow refused the data.
+    #[error("cannot encode {}: {message}", path.display())]
+    Encode {
+        /// The file.
+        path: PathBuf,
+        /// What the encoder said.
+        message: String,
+    },
+}
+
+/// The result type of this crate.
+pub type Result<T> = std::result::Result<T, Error>;

@@ -1,0 +1,174 @@
+use std::sync::Arc;
+
+use arrow::array::{ArrayRef, Float64Builder, RecordBatch, StringBuilder, UInt32Builder, UInt64Builder};
+use arrow::datatypes::{DataType, Field, Schema, SchemaRef};
+
+/// One kept document, a row of a data shard.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct DataRow {
+    /// Stable id: 32 hex digits.
+    pub doc_id: String,
+    /// The text.
+    pub content: String,
+    /// SHA-256 of the content's bytes, hex.
+    pub content_sha256: String,
+    /// Repository, when known.
+    pub repo: Option<String>,
+    /// Path inside the repository, when known.
+    pub path: Option<String>,
+    /// The input's label.
+    pub input: String,
+    /// The file inside the input (empty when the input is one file).
+    pub key: String,
+    /// Line (JSONL, 1-based) or row (Parquet, 0-based); 0 for tree files.
+    pub row: u64,
+    /// Language, when known.
+    pub language: Option<String>,
+    /// Content size in bytes.
+    pub bytes: u64,
+    /// SPDX expression or `NOASSERTION`.
+    pub license: String,
+    /// Where the license came from.
+    pub license_evidence: String,
+    /// Id of the cluster (the kept document's id) when it has duplicates.
+    pub cluster_id: Option<String>,
+    /// Documents removed in favour of this one.
+    pub n_duplicates: u32,
+}
+
+/// One removed or rejected document, a row of the ledger.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct LedgerRow {
+    /// Stable id: 32 hex digits.
+    pub doc_id: String,
+    /// Repository, when known.
+    pub repo: Option<String>,
+    /// Path inside the repository, when known.
+    pub path: Option<String>,
+    /// The input's label.
+    pub input: String,
+    /// The file inside the input.
+    pub key: String,
+    /// Line or row inside `key`.
+    pub row: u64,
+    /// SHA-256 of the bytes, when they could be read.
+    pub content_sha256: Option<String>,
+    /// Size in bytes, when known.
+    pub bytes: u64,
+    /// Kebab-case reason (`exact-duplicate`, `binary`, ...).
+    pub reason: String,
+    /// For duplicates: the kept document.
+    pub kept_doc_id: Option<String>,
+    /// For duplicates: the cluster.
+    pub cluster_id: Option<String>,
+    /// For near duplicates: exact Jaccard to the kept document.
+    pub jaccard: Option<f64>,
+    /// What happened, and what to do.
+    pub detail: String,
+}
+
+fn field(name: &str, data_type: DataType, nullable: bool) -> Field {
+    Field::new(name, data_type, nullable)
+}
+
+/// The schema of data shards.
+pub fn data_schema() -> SchemaRef {
+    use DataType::{UInt32, UInt64, Utf8};
+    Arc::new(Schema::new(vec![
+        field("doc_id", Utf8, false),
+        field("content", Utf8, false),
+        field("content_sha256", Utf8, false),
+        field("repo", Utf8, true),
+        field("path", Utf8, true),
+        field("input", Utf8, false),
+        field("key", Utf8, false),
+        field("row", UInt64, false),
+        field("language", Utf8, true),
+        field("bytes", UInt64, false),
+        field("license", Utf8, false),
+        field("license_evidence", Utf8, false),
+        field("cluster_id", Utf8, true),
+        field("n_duplicates", UInt32, false),
+    ]))
+}
+
+/// The schema of the ledger.
+pub fn ledger_schema() -> SchemaRef {
+    use DataType::{Float64, UInt64, Utf8};
+    Arc::new(Schema::new(vec![
+        field("doc_id", Utf8, false),
+        field("repo", Utf8, true),
+        field("path", Utf8, true),
+        field("input", Utf8, false),
+        field("key", Utf8, false),
+        field("row", UInt64, false),
+        field("content_sha256", Utf8, true),
+        field("bytes", UInt64, false),
+        field("reason", Utf8, false),
+        field("kept_doc_id", Utf8, true),
+        field("cluster_id", Utf8, true),
+        field("jaccard", Float64, true),
+        field("detail", Utf8, false),
+    ]))
+}
+
+fn strings<'a>(values: impl Iterator<Item = Option<&'a str>>) -> ArrayRef {
+    let mut b = StringBuilder::new();
+    values.for_each(|v| b.append_option(v));
+    Arc::new(b.finish())
+}
+
+fn u64s(values: impl Iterator<Item = u64>) -> ArrayRef {
+    let mut b = UInt64Builder::new();
+    values.for_each(|v| b.append_value(v));
+    Arc::new(b.finish())
+}
+
+pub(crate) fn data_batch(rows: &[DataRow]) -> arrow::error::Result<RecordBatch> {
+    let s = |f: fn(&DataRow) -> Option<&str>| strings(rows.iter().map(f));
+    let mut n_duplicates = UInt32Builder::new();
+    rows.iter().for_each(|r| n_duplicates.append_value(r.n_duplicates));
+    RecordBatch::try_new(
+        data_schema(),
+        vec![
+            s(|r| Some(&r.doc_id)),
+            s(|r| Some(&r.content)),
+            s(|r| Some(&r.content_sha256)),
+            s(|r| r.repo.as_deref()),
+            s(|r| r.path.as_deref()),
+            s(|r| Some(&r.input)),
+            s(|r| Some(&r.key)),
+            u64s(rows.iter().map(|r| r.row)),
+            s(|r| r.language.as_deref()),
+            u64s(rows.iter().map(|r| r.bytes)),
+            s(|r| Some(&r.license)),
+            s(|r| Some(&r.license_evidence)),
+            s(|r| r.cluster_id.as_deref()),
+            Arc::new(n_duplicates.finish()),
+        ],
+    )
+}
+
+pub(crate) fn ledger_batch(rows: &[LedgerRow]) -> arrow::error::Result<RecordBatch> {
+    let s = |f: fn(&LedgerRow) -> Option<&str>| strings(rows.iter().map(f));
+    let mut jaccard = Float64Builder::new();
+    rows.iter().for_each(|r| jaccard.append_option(r.jaccard));
+    RecordBatch::try_new(
+        ledger_schema(),
+        vec![
+            s(|r| Some(&r.doc_id)),
+            s(|r| r.repo.as_deref()),
+            s(|r| r.path.as_deref()),
+            s(|r| Some(&r.input)),
+            s(|r| Some(&r.key)),
+            u64s(rows.iter().map(|r| r.row)),
+            s(|r| r.content_sha256.as_deref()),
+            u64s(rows.iter().map(|r| r.bytes)),
+            s(|r| Some(&r.reason)),
+            s(|r| r.kept_doc_id.as_deref()),
+            s(|r| r.cluster_id.as_deref()),
+            Arc::new(jaccard.finish()),
+            s(|r| Some(&r.detail)),
+        ],
+    )
+}
