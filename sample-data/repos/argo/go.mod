@@ -1,0 +1,3 @@
+module example.org/argo
+
+go 1.21
