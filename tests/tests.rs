@@ -1,1 +1,9 @@
+//! Integration tests through the `corpusledger` binary.
 
+mod util;
+
+mod bad_input;
+mod cli;
+mod determinism;
+mod external_readers;
+mod sample;

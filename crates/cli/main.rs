@@ -1,1 +1,52 @@
-fn main() {}
+//! The `corpusledger` command.
+#![allow(
+    clippy::print_stdout,
+    clippy::print_stderr,
+    reason = "the binary is where output is printed"
+)]
+
+mod args;
+mod commands;
+mod config;
+mod pipeline;
+mod reporter;
+
+use std::process::ExitCode;
+
+use clap::Parser;
+
+/// Exit codes, as documented in `--help` and README.md.
+pub const EXIT_OK: u8 = 0;
+/// The command ran, but found problems (unreadable inputs for `run`).
+pub const EXIT_PROBLEMS: u8 = 1;
+/// The command could not run.
+pub const EXIT_ERROR: u8 = 2;
+
+fn main() -> ExitCode {
+    let cli = args::Cli::parse();
+    let result = match cli.command {
+        args::Command::Run(args) => commands::run::run(&args),
+        args::Command::Config(args) => commands::config::run(&args),
+    };
+    match result {
+        Ok(code) => ExitCode::from(code),
+        Err(err) => report_error(&err),
+    }
+}
+
+/// Prints the error with its causes; a closed stdout (`| head`) is not an error.
+fn report_error(err: &anyhow::Error) -> ExitCode {
+    let broken_pipe = err.chain().any(|cause| {
+        cause
+            .downcast_ref::<std::io::Error>()
+            .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+    });
+    if broken_pipe {
+        return ExitCode::from(EXIT_OK);
+    }
+    eprintln!("error: {err}");
+    for cause in err.chain().skip(1) {
+        eprintln!("  caused by: {cause}");
+    }
+    ExitCode::from(EXIT_ERROR)
+}

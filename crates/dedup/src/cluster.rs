@@ -32,7 +32,10 @@ pub struct DedupInput<'a> {
 
 impl std::fmt::Debug for DedupInput<'_> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("DedupInput").field("docs", &self.rank.len()).field("texts", &self.band_keys.len()).finish()
+        f.debug_struct("DedupInput")
+            .field("docs", &self.rank.len())
+            .field("texts", &self.band_keys.len())
+            .finish()
     }
 }
 
@@ -121,9 +124,14 @@ pub fn deduplicate(input: &DedupInput<'_>, bands: BandParams) -> Outcome {
         .map(|(doc, &text)| {
             let root = roots[text as usize] as usize;
             if best[root] == doc as u32 {
-                Decision::Kept { cluster_size: size[root] }
+                Decision::Kept {
+                    cluster_size: size[root],
+                }
             } else {
-                Decision::Removed { kept: best[root], jaccard: text_jaccard[text as usize] }
+                Decision::Removed {
+                    kept: best[root],
+                    jaccard: text_jaccard[text as usize],
+                }
             }
         })
         .collect();

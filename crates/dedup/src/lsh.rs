@@ -27,7 +27,13 @@ impl BandParams {
     /// under the S-curve below `threshold` (false positives) plus the area
     /// above it left out (false negatives).
     pub fn optimal(threshold: f64, k: usize) -> BandParams {
-        let mut best = (f64::INFINITY, BandParams { bands: 1, rows: k.max(1) });
+        let mut best = (
+            f64::INFINITY,
+            BandParams {
+                bands: 1,
+                rows: k.max(1),
+            },
+        );
         for bands in 1..=k {
             for rows in 1..=k / bands {
                 let params = BandParams { bands, rows };
@@ -63,7 +69,10 @@ impl BandParams {
 
     /// The S-curve sampled at similarities 0.0, 0.05, ..., 1.0, for the manifest.
     pub fn curve(&self) -> Vec<(f64, f64)> {
-        (0..=20).map(|i| i as f64 / 20.0).map(|s| (s, self.probability(s))).collect()
+        (0..=20)
+            .map(|i| i as f64 / 20.0)
+            .map(|s| (s, self.probability(s)))
+            .collect()
     }
 }
 

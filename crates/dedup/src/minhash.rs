@@ -126,7 +126,9 @@ mod tests {
 
     #[test]
     fn mean_error_is_small_on_real_text() {
-        let base: Vec<String> = (0..300).map(|i| format!("let value_{i} = compute({i}, state);")).collect();
+        let base: Vec<String> = (0..300)
+            .map(|i| format!("let value_{i} = compute({i}, state);"))
+            .collect();
         let mut edited = base.clone();
         for line in edited.iter_mut().step_by(4) {
             line.push_str(" // changed");
@@ -143,6 +145,10 @@ mod tests {
             let s = Sketcher::new(256, seed);
             total += s.sign(&a).unwrap().similarity(&s.sign(&b).unwrap());
         }
-        assert!((total / 20.0 - exact).abs() < 0.03, "mean {} exact {exact}", total / 20.0);
+        assert!(
+            (total / 20.0 - exact).abs() < 0.03,
+            "mean {} exact {exact}",
+            total / 20.0
+        );
     }
 }

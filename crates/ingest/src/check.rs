@@ -14,20 +14,33 @@ pub fn check_content(bytes: &[u8], max_bytes: u64) -> Option<(Reason, String)> {
     if bytes.len() as u64 > max_bytes {
         return Some((
             Reason::TooLarge,
-            format!("{} bytes is over max-file-bytes = {max_bytes}; raise it to keep such files", bytes.len()),
+            format!(
+                "{} bytes is over max-file-bytes = {max_bytes}; raise it to keep such files",
+                bytes.len()
+            ),
         ));
     }
     if bytes.iter().all(u8::is_ascii_whitespace) {
-        let what = if bytes.is_empty() { "no bytes" } else { "only whitespace" };
+        let what = if bytes.is_empty() {
+            "no bytes"
+        } else {
+            "only whitespace"
+        };
         return Some((Reason::Empty, format!("{what}; nothing to deduplicate")));
     }
     if let Some(at) = memchr_nul(bytes) {
-        return Some((Reason::Binary, format!("NUL byte at offset {at}: treated as a binary file")));
+        return Some((
+            Reason::Binary,
+            format!("NUL byte at offset {at}: treated as a binary file"),
+        ));
     }
     if let Err(err) = std::str::from_utf8(bytes) {
         return Some((
             Reason::NotUtf8,
-            format!("invalid UTF-8 at byte {}: re-encode the file as UTF-8 to keep it", err.valid_up_to()),
+            format!(
+                "invalid UTF-8 at byte {}: re-encode the file as UTF-8 to keep it",
+                err.valid_up_to()
+            ),
         ));
     }
     None

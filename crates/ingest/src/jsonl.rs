@@ -17,7 +17,7 @@ pub(crate) fn read(input: &Input, config: &IngestConfig, sink: &mut dyn FnMut(Ve
         Ok(reader) => reader,
         Err(err) => {
             let detail = format!("cannot open: {err}; check the file and its permissions");
-            sink(vec![Err(rejection(input, 1, Reason::Unreadable, detail))]);
+            sink(vec![Item::Rejected(rejection(input, 1, Reason::Unreadable, detail))]);
             return;
         }
     };
@@ -39,7 +39,7 @@ pub(crate) fn read(input: &Input, config: &IngestConfig, sink: &mut dyn FnMut(Ve
                     "line of {len} bytes is over the limit for max-file-bytes = {}; raise it to keep such lines",
                     config.max_file_bytes
                 );
-                batch.push(Err(rejection(input, line_no, Reason::TooLarge, detail)));
+                batch.push(Item::Rejected(rejection(input, line_no, Reason::TooLarge, detail)));
             }
             Ok(Line::Complete) => {
                 if line.iter().all(u8::is_ascii_whitespace) {
@@ -54,7 +54,7 @@ pub(crate) fn read(input: &Input, config: &IngestConfig, sink: &mut dyn FnMut(Ve
                     "stream broke at line {line_no}: {err}; the rest of the file could not be read \
                      (truncated or corrupt?); re-create or re-download it"
                 );
-                batch.push(Err(rejection(input, line_no, Reason::Unreadable, detail)));
+                batch.push(Item::Rejected(rejection(input, line_no, Reason::Unreadable, detail)));
                 break;
             }
         }
@@ -127,7 +127,7 @@ fn parse_line(input: &Input, line_no: u64, line: &[u8], config: &IngestConfig) -
         Ok(object) => object,
         Err(err) => {
             let detail = format!("line {line_no} is not a JSON object: {err}; fix or remove the line");
-            return Err(rejection(input, line_no, Reason::ParseError, detail));
+            return Item::Rejected(rejection(input, line_no, Reason::ParseError, detail));
         }
     };
     let fields = &config.jsonl;
@@ -136,11 +136,11 @@ fn parse_line(input: &Input, line_no: u64, line: &[u8], config: &IngestConfig) -
             "line {line_no} has no content field (tried {}); set jsonl-text-field to the field that holds the text",
             fields.text.join(", ")
         );
-        return Err(rejection(input, line_no, Reason::ParseError, detail));
+        return Item::Rejected(rejection(input, line_no, Reason::ParseError, detail));
     };
     let Value::String(text) = text else {
         let detail = format!("line {line_no}: the content field is {}, not a string", kind_of(text));
-        return Err(rejection(input, line_no, Reason::ParseError, detail));
+        return Item::Rejected(rejection(input, line_no, Reason::ParseError, detail));
     };
     let get = |name: &str| object.get(name).and_then(value_text);
     let mut source = source(input, line_no);
@@ -152,7 +152,12 @@ fn parse_line(input: &Input, line_no: u64, line: &[u8], config: &IngestConfig) -
         language: get("language").or_else(|| get("lang")),
         revision: None,
     };
-    Ok(Document { source, content: Box::new(text.clone().into_bytes()), meta, local: None })
+    Item::Doc(Document {
+        source,
+        content: Box::new(text.clone().into_bytes()),
+        meta,
+        local: None,
+    })
 }
 
 fn value_text(value: &Value) -> Option<String> {
@@ -182,7 +187,18 @@ pub(crate) fn join_license_list(mut ids: Vec<String>) -> Option<String> {
     match ids.len() {
         0 => None,
         1 => ids.pop(),
-        _ => Some(ids.iter().map(|id| if id.contains(' ') { format!("({id})") } else { id.clone() }).collect::<Vec<_>>().join(" OR ")),
+        _ => Some(
+            ids.iter()
+                .map(|id| {
+                    if id.contains(' ') {
+                        format!("({id})")
+                    } else {
+                        id.clone()
+                    }
+                })
+                .collect::<Vec<_>>()
+                .join(" OR "),
+        ),
     }
 }
 
@@ -198,11 +214,23 @@ fn kind_of(value: &Value) -> &'static str {
 }
 
 fn source(input: &Input, line_no: u64) -> SourceRef {
-    SourceRef { input: input.label.clone(), key: String::new(), row: line_no, repo: None, path: None }
+    SourceRef {
+        input: input.label.clone(),
+        key: String::new(),
+        row: line_no,
+        repo: None,
+        path: None,
+    }
 }
 
 fn rejection(input: &Input, line_no: u64, reason: Reason, detail: String) -> Rejection {
-    Rejection { source: source(input, line_no), reason, detail, content_sha256: None, bytes: 0 }
+    Rejection {
+        source: source(input, line_no),
+        reason,
+        detail,
+        content_sha256: None,
+        bytes: 0,
+    }
 }
 
 #[cfg(test)]

@@ -8,15 +8,15 @@
 //! the reason and the file (and line or row).
 //!
 //! ```no_run
-//! use corpusledger_ingest::{plan, read_unit, IngestConfig};
+//! use corpusledger_ingest::{plan, read_unit, IngestConfig, Item};
 //! let config = IngestConfig::default();
 //! let plan = plan(&["sample-data/repos".into()], &config).unwrap();
 //! for unit in &plan.units {
 //!     read_unit(&plan, unit, &config, &mut |batch| {
 //!         for item in batch {
 //!             match item {
-//!                 Ok(doc) => println!("{}", doc.source.display()),
-//!                 Err(rejected) => println!("{}: {}", rejected.source.display(), rejected.reason),
+//!                 Item::Doc(doc) => println!("{}", doc.source.display()),
+//!                 Item::Rejected(rejected) => println!("{}: {}", rejected.source.display(), rejected.reason),
 //!             }
 //!         }
 //!     });
@@ -42,7 +42,13 @@ pub use spill::{BlobRef, BlobStore};
 use corpusledger_model::{Document, Rejection};
 
 /// One document or one rejection, as streamed by [`read_unit`].
-pub type Item = std::result::Result<Document, Rejection>;
+#[derive(Debug)]
+pub enum Item {
+    /// A document that was read.
+    Doc(Document),
+    /// Something that could not be read as a document, and why.
+    Rejected(Rejection),
+}
 
 /// Streams the documents of `unit` to `sink`, in batches of bounded size and
 /// in a fixed order. Errors never stop the stream: they become rejections.

@@ -41,13 +41,20 @@ struct Columns {
 pub(crate) fn read(input: &Input, config: &IngestConfig, sink: &mut dyn FnMut(Vec<Item>)) {
     let file = match File::open(&input.path) {
         Ok(file) => file,
-        Err(err) => return sink(vec![Err(rejection(input, 0, Reason::Unreadable, format!("cannot open: {err}")))]),
+        Err(err) => {
+            return sink(vec![Item::Rejected(rejection(
+                input,
+                0,
+                Reason::Unreadable,
+                format!("cannot open: {err}"),
+            ))]);
+        }
     };
     let builder = match ParquetRecordBatchReaderBuilder::try_new(file) {
         Ok(builder) => builder,
         Err(err) => {
             let detail = format!("not a readable Parquet file: {err}; re-create or re-download it");
-            return sink(vec![Err(rejection(input, 0, Reason::Unreadable, detail))]);
+            return sink(vec![Item::Rejected(rejection(input, 0, Reason::Unreadable, detail))]);
         }
     };
     let n_rows = builder.metadata().file_metadata().num_rows();
@@ -59,7 +66,7 @@ pub(crate) fn read(input: &Input, config: &IngestConfig, sink: &mut dyn FnMut(Ve
             CONTENT.join(", "),
             names.join(", ")
         );
-        return sink(vec![Err(rejection(input, 0, Reason::ParseError, detail))]);
+        return sink(vec![Item::Rejected(rejection(input, 0, Reason::ParseError, detail))]);
     };
     let columns = Columns {
         content,
@@ -70,14 +77,29 @@ pub(crate) fn read(input: &Input, config: &IngestConfig, sink: &mut dyn FnMut(Ve
         revision: find(REVISION),
         language: find(LANGUAGE),
     };
-    let wanted: Vec<usize> = [Some(columns.content), columns.repo, columns.path, columns.licenses, columns.stars, columns.revision, columns.language]
-        .into_iter()
-        .flatten()
-        .collect();
+    let wanted: Vec<usize> = [
+        Some(columns.content),
+        columns.repo,
+        columns.path,
+        columns.licenses,
+        columns.stars,
+        columns.revision,
+        columns.language,
+    ]
+    .into_iter()
+    .flatten()
+    .collect();
     let mask = ProjectionMask::roots(builder.parquet_schema(), wanted.iter().copied());
     let reader = match builder.with_projection(mask).with_batch_size(BATCH_ROWS).build() {
         Ok(reader) => reader,
-        Err(err) => return sink(vec![Err(rejection(input, 0, Reason::Unreadable, format!("cannot read: {err}")))]),
+        Err(err) => {
+            return sink(vec![Item::Rejected(rejection(
+                input,
+                0,
+                Reason::Unreadable,
+                format!("cannot read: {err}"),
+            ))]);
+        }
     };
     // The projection keeps the file's column order, so map names again.
     let mut row = 0u64;
@@ -93,13 +115,20 @@ pub(crate) fn read(input: &Input, config: &IngestConfig, sink: &mut dyn FnMut(Ve
                     "rows from {row} on could not be decoded: {err}; {} of {n_rows} rows were read",
                     row
                 );
-                return sink(vec![Err(rejection(input, row, Reason::Unreadable, detail))]);
+                return sink(vec![Item::Rejected(rejection(input, row, Reason::Unreadable, detail))]);
             }
         }
     }
 }
 
-fn rows_of(input: &Input, batch: &RecordBatch, names: &[String], columns: &Columns, first_row: u64, config: &IngestConfig) -> Vec<Item> {
+fn rows_of(
+    input: &Input,
+    batch: &RecordBatch,
+    names: &[String],
+    columns: &Columns,
+    first_row: u64,
+    config: &IngestConfig,
+) -> Vec<Item> {
     let column = |idx: Option<usize>| idx.and_then(|i| batch.column_by_name(&names[i]).cloned());
     let content = match column(Some(columns.content)).map(|c| cast(&c, &DataType::LargeBinary)) {
         Some(Ok(c)) => c,
@@ -109,7 +138,14 @@ fn rows_of(input: &Input, batch: &RecordBatch, names: &[String], columns: &Colum
                 _ => "the content column is missing from a batch".to_owned(),
             };
             return (0..batch.num_rows())
-                .map(|i| Err(rejection(input, first_row + i as u64, Reason::ParseError, detail.clone())))
+                .map(|i| {
+                    Item::Rejected(rejection(
+                        input,
+                        first_row + i as u64,
+                        Reason::ParseError,
+                        detail.clone(),
+                    ))
+                })
                 .collect();
         }
     };
@@ -124,20 +160,40 @@ fn rows_of(input: &Input, batch: &RecordBatch, names: &[String], columns: &Colum
     (0..batch.num_rows())
         .map(|i| {
             let row = first_row + i as u64;
-            let mut source = SourceRef { input: input.label.clone(), key: String::new(), row, repo: None, path: None };
+            let mut source = SourceRef {
+                input: input.label.clone(),
+                key: String::new(),
+                row,
+                repo: None,
+                path: None,
+            };
             if content.is_null(i) {
                 let detail = format!("row {row}: content is null");
-                return Err(Rejection { source, reason: Reason::ParseError, detail, content_sha256: None, bytes: 0 });
+                return Item::Rejected(Rejection {
+                    source,
+                    reason: Reason::ParseError,
+                    detail,
+                    content_sha256: None,
+                    bytes: 0,
+                });
             }
             source.repo = text_at(&repo, i);
             source.path = text_at(&path, i);
             let meta = DocMeta {
                 license: licenses.as_ref().and_then(|c| license_at(c, i)),
-                stars: stars.as_ref().filter(|c| c.is_valid(i)).map(|c| c.as_primitive::<arrow::datatypes::Int64Type>().value(i)),
+                stars: stars
+                    .as_ref()
+                    .filter(|c| c.is_valid(i))
+                    .map(|c| c.as_primitive::<arrow::datatypes::Int64Type>().value(i)),
                 language: text_at(&language, i),
                 revision: text_at(&revision, i),
             };
-            Ok(Document { source, content: Box::new(content.value(i).to_vec()), meta, local: None })
+            Item::Doc(Document {
+                source,
+                content: Box::new(content.value(i).to_vec()),
+                meta,
+                local: None,
+            })
         })
         .collect()
 }
@@ -168,7 +224,10 @@ fn license_at(column: &ArrayRef, i: usize) -> Option<String> {
             };
             let values = cast(&values, &DataType::LargeUtf8).ok()?;
             let values = values.as_string::<i64>();
-            let ids = (0..values.len()).filter(|&j| values.is_valid(j)).map(|j| values.value(j).to_owned()).collect();
+            let ids = (0..values.len())
+                .filter(|&j| values.is_valid(j))
+                .map(|j| values.value(j).to_owned())
+                .collect();
             join_license_list(ids)
         }
         _ => text_at(&text_column(Some(column.clone())), i),
@@ -177,7 +236,13 @@ fn license_at(column: &ArrayRef, i: usize) -> Option<String> {
 
 fn rejection(input: &Input, row: u64, reason: Reason, detail: String) -> Rejection {
     Rejection {
-        source: SourceRef { input: input.label.clone(), key: String::new(), row, repo: None, path: None },
+        source: SourceRef {
+            input: input.label.clone(),
+            key: String::new(),
+            row,
+            repo: None,
+            path: None,
+        },
         reason,
         detail,
         content_sha256: None,

@@ -97,13 +97,23 @@ pub fn plan(paths: &[PathBuf], config: &IngestConfig) -> Result<Plan> {
                 let listing = tree::list(input, config);
                 rejections.extend(listing.rejections);
                 for chunk in listing.entries.chunks(FILES_PER_UNIT) {
-                    units.push(Unit { input_idx, files: chunk.to_vec() });
+                    units.push(Unit {
+                        input_idx,
+                        files: chunk.to_vec(),
+                    });
                 }
             }
-            InputKind::Jsonl | InputKind::Parquet => units.push(Unit { input_idx, files: Vec::new() }),
+            InputKind::Jsonl | InputKind::Parquet => units.push(Unit {
+                input_idx,
+                files: Vec::new(),
+            }),
         }
     }
-    Ok(Plan { inputs, units, rejections })
+    Ok(Plan {
+        inputs,
+        units,
+        rejections,
+    })
 }
 
 /// The label of an input: its path as given, with `./` and trailing `/` gone
@@ -120,7 +130,12 @@ pub(crate) fn label_of(path: &Path) -> String {
 }
 
 fn classify(label: String, path: &Path) -> Input {
-    let mut input = Input { label, path: path.to_owned(), kind: InputKind::Tree, error: None };
+    let mut input = Input {
+        label,
+        path: path.to_owned(),
+        kind: InputKind::Tree,
+        error: None,
+    };
     match std::fs::metadata(path) {
         Err(err) => {
             input.error = Some(format!(
@@ -144,7 +159,10 @@ fn classify(label: String, path: &Path) -> Input {
 
 fn kind_of_file(path: &Path) -> Option<InputKind> {
     let name = path.file_name()?.to_string_lossy().to_ascii_lowercase();
-    let name = name.strip_suffix(".gz").or_else(|| name.strip_suffix(".zst")).unwrap_or(&name);
+    let name = name
+        .strip_suffix(".gz")
+        .or_else(|| name.strip_suffix(".zst"))
+        .unwrap_or(&name);
     if name.ends_with(".jsonl") || name.ends_with(".ndjson") || name.ends_with(".json") {
         Some(InputKind::Jsonl)
     } else if name.ends_with(".parquet") {

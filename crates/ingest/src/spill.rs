@@ -30,7 +30,10 @@ pub struct BlobStore {
 impl BlobStore {
     /// Creates (or truncates) the blob file at `path`.
     pub fn create(path: &Path) -> Result<BlobStore> {
-        let io = |source| Error::Io { path: path.to_owned(), source };
+        let io = |source| Error::Io {
+            path: path.to_owned(),
+            source,
+        };
         let file = File::create(path).map_err(io)?;
         let reader = File::open(path).map_err(io)?;
         Ok(BlobStore {
@@ -47,7 +50,10 @@ impl BlobStore {
             return Err(self.io(std::io::Error::other("blob store already finished")));
         };
         writer.write_all(bytes).map_err(|e| self.io(e))?;
-        let blob = BlobRef { offset: *offset, len: bytes.len() as u64 };
+        let blob = BlobRef {
+            offset: *offset,
+            len: bytes.len() as u64,
+        };
         *offset += bytes.len() as u64;
         Ok(blob)
     }
@@ -76,7 +82,10 @@ impl BlobStore {
     }
 
     fn io(&self, source: std::io::Error) -> Error {
-        Error::Io { path: self.path.clone(), source }
+        Error::Io {
+            path: self.path.clone(),
+            source,
+        }
     }
 }
 

@@ -27,7 +27,10 @@ pub(crate) struct Listing {
 /// are read only when they point to a file inside the input root; `.git`
 /// folders are version-control data, not documents, and are not entered.
 pub(crate) fn list(input: &Input, config: &IngestConfig) -> Listing {
-    let mut listing = Listing { entries: Vec::new(), rejections: Vec::new() };
+    let mut listing = Listing {
+        entries: Vec::new(),
+        rejections: Vec::new(),
+    };
     let canonical_root = std::fs::canonicalize(&input.path).unwrap_or_else(|_| input.path.clone());
     let mut repos = RepoFinder::new(&input.path, config.repo_depth);
     let walker = walkdir::WalkDir::new(&input.path)
@@ -56,12 +59,16 @@ pub(crate) fn list(input: &Input, config: &IngestConfig) -> Listing {
         let rel = rel_of(&input.path, entry.path());
         if file_type.is_symlink() {
             if let Some(detail) = link_problem(entry.path(), &canonical_root) {
-                listing.rejections.push(rejection(input, &rel, Reason::NotAFile, detail));
+                listing
+                    .rejections
+                    .push(rejection(input, &rel, Reason::NotAFile, detail));
                 continue;
             }
         } else if !file_type.is_file() {
             let detail = "not a regular file (FIFO, socket or device); not opened".to_owned();
-            listing.rejections.push(rejection(input, &rel, Reason::NotAFile, detail));
+            listing
+                .rejections
+                .push(rejection(input, &rel, Reason::NotAFile, detail));
             continue;
         }
         let repo = repos.repo_of(entry.path());
@@ -88,7 +95,10 @@ fn link_problem(link: &Path, canonical_root: &Path) -> Option<String> {
 
 fn rel_of(root: &Path, path: &Path) -> String {
     let rel = path.strip_prefix(root).unwrap_or(path);
-    let parts: Vec<_> = rel.components().map(|c| c.as_os_str().to_string_lossy().into_owned()).collect();
+    let parts: Vec<_> = rel
+        .components()
+        .map(|c| c.as_os_str().to_string_lossy().into_owned())
+        .collect();
     parts.join("/")
 }
 
@@ -127,7 +137,11 @@ struct RepoFinder {
 
 impl RepoFinder {
     fn new(root: &Path, depth: usize) -> Self {
-        RepoFinder { root: root.to_owned(), depth, has_git: HashMap::new() }
+        RepoFinder {
+            root: root.to_owned(),
+            depth,
+            has_git: HashMap::new(),
+        }
     }
 
     fn repo_of(&mut self, file: &Path) -> String {
@@ -136,7 +150,10 @@ impl RepoFinder {
             if !d.starts_with(&self.root) {
                 break;
             }
-            let has_git = *self.has_git.entry(d.to_owned()).or_insert_with(|| d.join(".git").exists());
+            let has_git = *self
+                .has_git
+                .entry(d.to_owned())
+                .or_insert_with(|| d.join(".git").exists());
             if has_git {
                 return rel_of(&self.root, d);
             }
@@ -155,7 +172,10 @@ pub(crate) fn read_files(input: &Input, files: &[TreeEntry], config: &IngestConf
     let mut batch_bytes = 0;
     for entry in files {
         let item = read_file(input, entry, config);
-        batch_bytes += item.as_ref().map(|d| d.bytes().len()).unwrap_or(0);
+        batch_bytes += match &item {
+            Item::Doc(doc) => doc.bytes().len(),
+            Item::Rejected(_) => 0,
+        };
         batch.push(item);
         if batch_bytes >= config.batch_bytes {
             sink(std::mem::take(&mut batch));
@@ -169,12 +189,20 @@ pub(crate) fn read_files(input: &Input, files: &[TreeEntry], config: &IngestConf
 
 fn read_file(input: &Input, entry: &TreeEntry, config: &IngestConfig) -> Item {
     let path = input.path.join(&entry.rel);
-    let in_repo = entry.rel.strip_prefix(&entry.repo).unwrap_or(&entry.rel).trim_start_matches('/');
+    let in_repo = entry
+        .rel
+        .strip_prefix(&entry.repo)
+        .unwrap_or(&entry.rel)
+        .trim_start_matches('/');
     let source = SourceRef {
         input: input.label.clone(),
         key: entry.rel.clone(),
         row: 0,
-        repo: Some(if entry.repo.is_empty() { input.label.clone() } else { entry.repo.clone() }),
+        repo: Some(if entry.repo.is_empty() {
+            input.label.clone()
+        } else {
+            entry.repo.clone()
+        }),
         path: Some(in_repo.to_owned()),
     };
     let reject = |reason, detail: String, bytes| Rejection {
@@ -187,18 +215,25 @@ fn read_file(input: &Input, entry: &TreeEntry, config: &IngestConfig) -> Item {
     let content = match open_content(&path, config) {
         Ok(content) => content,
         Err(Opened::TooLarge(len)) => {
-            return Err(reject(
+            return Item::Rejected(reject(
                 Reason::TooLarge,
-                format!("{len} bytes is over max-file-bytes = {}; raise it to keep such files", config.max_file_bytes),
+                format!(
+                    "{len} bytes is over max-file-bytes = {}; raise it to keep such files",
+                    config.max_file_bytes
+                ),
                 len,
             ));
         }
         Err(Opened::Io(err)) => {
-            return Err(reject(Reason::Unreadable, format!("cannot read: {err}; check permissions"), 0));
+            return Item::Rejected(reject(
+                Reason::Unreadable,
+                format!("cannot read: {err}; check permissions"),
+                0,
+            ));
         }
     };
     let repo_root = input.path.join(&entry.repo);
-    Ok(Document {
+    Item::Doc(Document {
         source,
         content,
         meta: DocMeta::default(),
@@ -227,7 +262,9 @@ fn open_content(path: &Path, config: &IngestConfig) -> Result<Content, Opened> {
     let mut buf = Vec::with_capacity(len as usize);
     // Read one byte past the limit so a file that grew since `metadata` is
     // still caught as too large rather than cut.
-    file.take(config.max_file_bytes + 1).read_to_end(&mut buf).map_err(Opened::Io)?;
+    file.take(config.max_file_bytes + 1)
+        .read_to_end(&mut buf)
+        .map_err(Opened::Io)?;
     if buf.len() as u64 > config.max_file_bytes {
         return Err(Opened::TooLarge(buf.len() as u64));
     }

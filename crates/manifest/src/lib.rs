@@ -182,7 +182,13 @@ impl Counts {
         let rejected: u64 = self.rejected.values().sum();
         let sum = self.kept + removed + rejected;
         if sum != self.documents {
-            return Err(Error::Counts { documents: self.documents, kept: self.kept, removed, rejected, sum });
+            return Err(Error::Counts {
+                documents: self.documents,
+                kept: self.kept,
+                removed,
+                rejected,
+                sum,
+            });
         }
         Ok(())
     }
@@ -208,8 +214,14 @@ impl Manifest {
     /// finished.
     pub fn write(&self, path: &Path) -> Result<()> {
         self.counts.check()?;
-        let io = |source| Error::Io { path: path.to_owned(), source };
-        let mut json = serde_json::to_vec_pretty(self).map_err(|e| Error::Io { path: path.to_owned(), source: e.into() })?;
+        let io = |source| Error::Io {
+            path: path.to_owned(),
+            source,
+        };
+        let mut json = serde_json::to_vec_pretty(self).map_err(|e| Error::Io {
+            path: path.to_owned(),
+            source: e.into(),
+        })?;
         json.push(b'\n');
         let tmp = path.with_extension("json.tmp");
         std::fs::write(&tmp, &json).map_err(io)?;
@@ -219,8 +231,14 @@ impl Manifest {
 
     /// Reads a manifest.
     pub fn read(path: &Path) -> Result<Manifest> {
-        let bytes = std::fs::read(path).map_err(|source| Error::Io { path: path.to_owned(), source })?;
-        serde_json::from_slice(&bytes).map_err(|source| Error::Parse { path: path.to_owned(), source })
+        let bytes = std::fs::read(path).map_err(|source| Error::Io {
+            path: path.to_owned(),
+            source,
+        })?;
+        serde_json::from_slice(&bytes).map_err(|source| Error::Parse {
+            path: path.to_owned(),
+            source,
+        })
     }
 }
 
@@ -233,7 +251,10 @@ mod tests {
         Manifest {
             format: FORMAT.into(),
             version: VERSION,
-            tool: Tool { name: "corpusledger".into(), version: "0.1.0".into() },
+            tool: Tool {
+                name: "corpusledger".into(),
+                version: "0.1.0".into(),
+            },
             config: serde_json::json!({"threshold": 0.7}),
             dedup: DedupParameters {
                 exact_hash: "xxh3-128".into(),
@@ -255,7 +276,12 @@ mod tests {
             licenses: BTreeMap::from([("MIT".into(), 2)]),
             license_categories: BTreeMap::new(),
             languages: BTreeMap::new(),
-            outputs: vec![OutputEntry { path: "removed.parquet".into(), rows: 1, bytes: 10, sha256: "00".into() }],
+            outputs: vec![OutputEntry {
+                path: "removed.parquet".into(),
+                rows: 1,
+                bytes: 10,
+                sha256: "00".into(),
+            }],
         }
     }
 

@@ -27,7 +27,12 @@ pub struct WriterConfig {
 
 impl Default for WriterConfig {
     fn default() -> Self {
-        WriterConfig { shard_max_rows: 1_000_000, shard_max_bytes: 256 << 20, row_group_rows: 8192, zstd_level: 3 }
+        WriterConfig {
+            shard_max_rows: 1_000_000,
+            shard_max_bytes: 256 << 20,
+            row_group_rows: 8192,
+            zstd_level: 3,
+        }
     }
 }
 
@@ -59,24 +64,43 @@ struct OpenFile {
 }
 
 impl OpenFile {
-    fn create(out_dir: &Path, rel: String, schema: arrow::datatypes::SchemaRef, config: &WriterConfig) -> Result<OpenFile> {
+    fn create(
+        out_dir: &Path,
+        rel: String,
+        schema: arrow::datatypes::SchemaRef,
+        config: &WriterConfig,
+    ) -> Result<OpenFile> {
         let path = out_dir.join(&rel);
         let tmp = tmp_path(&path);
         if let Some(parent) = path.parent() {
-            std::fs::create_dir_all(parent).map_err(|source| Error::Io { path: parent.to_owned(), source })?;
+            std::fs::create_dir_all(parent).map_err(|source| Error::Io {
+                path: parent.to_owned(),
+                source,
+            })?;
         }
-        let file = File::create(&tmp).map_err(|source| Error::Io { path: tmp.clone(), source })?;
+        let file = File::create(&tmp).map_err(|source| Error::Io {
+            path: tmp.clone(),
+            source,
+        })?;
         let level = ZstdLevel::try_new(config.zstd_level).map_err(|e| encode(&path, e))?;
         let props = WriterProperties::builder()
             .set_compression(Compression::ZSTD(level))
             .set_max_row_group_row_count(Some(config.row_group_rows.max(1)))
             .build();
         let writer = ArrowWriter::try_new(file, schema, Some(props)).map_err(|e| encode(&path, e))?;
-        Ok(OpenFile { writer, tmp, rel, rows: 0, content_bytes: 0 })
+        Ok(OpenFile {
+            writer,
+            tmp,
+            rel,
+            rows: 0,
+            content_bytes: 0,
+        })
     }
 
     fn write(&mut self, batch: &RecordBatch, out_dir: &Path) -> Result<()> {
-        self.writer.write(batch).map_err(|e| encode(&out_dir.join(&self.rel), e))?;
+        self.writer
+            .write(batch)
+            .map_err(|e| encode(&out_dir.join(&self.rel), e))?;
         if self.writer.in_progress_size() >= ROW_GROUP_BYTES {
             self.writer.flush().map_err(|e| encode(&out_dir.join(&self.rel), e))?;
         }
@@ -88,11 +112,22 @@ impl OpenFile {
     fn finish(self, out_dir: &Path) -> Result<OutputFile> {
         let path = out_dir.join(&self.rel);
         let file = self.writer.into_inner().map_err(|e| encode(&path, e))?;
-        file.sync_all().map_err(|source| Error::Io { path: self.tmp.clone(), source })?;
+        file.sync_all().map_err(|source| Error::Io {
+            path: self.tmp.clone(),
+            source,
+        })?;
         drop(file);
-        std::fs::rename(&self.tmp, &path).map_err(|source| Error::Io { path: path.clone(), source })?;
+        std::fs::rename(&self.tmp, &path).map_err(|source| Error::Io {
+            path: path.clone(),
+            source,
+        })?;
         let (bytes, sha256) = sha256_file(&path)?;
-        Ok(OutputFile { path: self.rel, rows: self.rows, bytes, sha256 })
+        Ok(OutputFile {
+            path: self.rel,
+            rows: self.rows,
+            bytes,
+            sha256,
+        })
     }
 }
 
@@ -103,7 +138,10 @@ fn tmp_path(path: &Path) -> PathBuf {
 }
 
 fn encode(path: &Path, err: impl std::fmt::Display) -> Error {
-    Error::Encode { path: path.to_owned(), message: err.to_string() }
+    Error::Encode {
+        path: path.to_owned(),
+        message: err.to_string(),
+    }
 }
 
 /// Writes kept documents into numbered data shards under `data/`.
@@ -118,14 +156,24 @@ pub struct ShardWriter {
 
 impl std::fmt::Debug for ShardWriter {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("ShardWriter").field("out_dir", &self.out_dir).field("done", &self.done.len()).finish()
+        f.debug_struct("ShardWriter")
+            .field("out_dir", &self.out_dir)
+            .field("done", &self.done.len())
+            .finish()
     }
 }
 
 impl ShardWriter {
     /// A writer of shards under `out_dir/data/`.
     pub fn new(out_dir: &Path, config: WriterConfig) -> ShardWriter {
-        ShardWriter { out_dir: out_dir.to_owned(), config, current: None, pending: Vec::new(), pending_bytes: 0, done: Vec::new() }
+        ShardWriter {
+            out_dir: out_dir.to_owned(),
+            config,
+            current: None,
+            pending: Vec::new(),
+            pending_bytes: 0,
+            done: Vec::new(),
+        }
     }
 
     /// Adds one row, in output order.
@@ -147,7 +195,12 @@ impl ShardWriter {
     fn write_pending(&mut self) -> Result<()> {
         if self.current.is_none() {
             let rel = format!("data/part-{:05}.parquet", self.done.len());
-            self.current = Some(OpenFile::create(&self.out_dir, rel, crate::data_schema(), &self.config)?);
+            self.current = Some(OpenFile::create(
+                &self.out_dir,
+                rel,
+                crate::data_schema(),
+                &self.config,
+            )?);
         }
         let file = self.current.as_mut().expect("opened above");
         if !self.pending.is_empty() {
@@ -190,7 +243,10 @@ pub fn write_ledger(out_dir: &Path, rel: &str, rows: &[LedgerRow], config: &Writ
 
 /// Size and SHA-256 (hex) of a file, streamed.
 pub fn sha256_file(path: &Path) -> Result<(u64, String)> {
-    let io = |source| Error::Io { path: path.to_owned(), source };
+    let io = |source| Error::Io {
+        path: path.to_owned(),
+        source,
+    };
     let mut file = File::open(path).map_err(io)?;
     let mut hasher = Sha256::new();
     let mut buf = vec![0u8; 1 << 20];
@@ -212,9 +268,16 @@ fn hex(bytes: &[u8]) -> String {
 
 /// Reads every record batch of a Parquet file (for tests and verification).
 pub fn read_batches(path: &Path) -> Result<Vec<RecordBatch>> {
-    let file = File::open(path).map_err(|source| Error::Io { path: path.to_owned(), source })?;
-    let reader = ParquetRecordBatchReaderBuilder::try_new(file).and_then(|b| b.build()).map_err(|e| encode(path, e))?;
-    reader.collect::<std::result::Result<Vec<_>, _>>().map_err(|e| encode(path, e))
+    let file = File::open(path).map_err(|source| Error::Io {
+        path: path.to_owned(),
+        source,
+    })?;
+    let reader = ParquetRecordBatchReaderBuilder::try_new(file)
+        .and_then(|b| b.build())
+        .map_err(|e| encode(path, e))?;
+    reader
+        .collect::<std::result::Result<Vec<_>, _>>()
+        .map_err(|e| encode(path, e))
 }
 
 #[cfg(test)]
@@ -270,7 +333,10 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let file = write_ledger(dir.path(), "removed.parquet", &[], &WriterConfig::default()).unwrap();
         assert_eq!(file.rows, 0);
-        let names: Vec<_> = std::fs::read_dir(dir.path()).unwrap().map(|e| e.unwrap().file_name()).collect();
+        let names: Vec<_> = std::fs::read_dir(dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .collect();
         assert_eq!(names, vec![std::ffi::OsString::from("removed.parquet")]);
     }
 }

@@ -37,7 +37,11 @@ impl std::fmt::Debug for Detector {
 impl Detector {
     /// A detector that accepts matches scoring at least `min_score`.
     pub fn new(min_score: f32) -> Detector {
-        Detector { store: OnceLock::new(), cache: Mutex::new(HashMap::new()), min_score }
+        Detector {
+            store: OnceLock::new(),
+            cache: Mutex::new(HashMap::new()),
+            min_score,
+        }
     }
 
     fn store(&self) -> Result<&Store> {
@@ -77,7 +81,11 @@ impl Detector {
                     Some(b) => score > b.score || (score == b.score && name.as_str() < b.id.as_str()),
                 };
                 if better {
-                    best = Some(Detected { id: name.clone(), score, form });
+                    best = Some(Detected {
+                        id: name.clone(),
+                        score,
+                        form,
+                    });
                 }
             }
         }
@@ -86,5 +94,8 @@ impl Detector {
 }
 
 fn normalise(text: &str) -> String {
-    text.split_whitespace().map(str::to_lowercase).collect::<Vec<_>>().join(" ")
+    text.split_whitespace()
+        .map(str::to_lowercase)
+        .collect::<Vec<_>>()
+        .join(" ")
 }

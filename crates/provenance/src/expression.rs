@@ -19,8 +19,14 @@ pub fn category_of(expression: &str) -> LicenseCategory {
     if parsed.evaluate(permissive) {
         return LicenseCategory::Permissive;
     }
-    let copyleft = parsed.requirements().any(|r| r.req.license.id().is_some_and(|id| id.is_copyleft()));
-    if copyleft { LicenseCategory::Copyleft } else { LicenseCategory::Other }
+    let copyleft = parsed
+        .requirements()
+        .any(|r| r.req.license.id().is_some_and(|id| id.is_copyleft()));
+    if copyleft {
+        LicenseCategory::Copyleft
+    } else {
+        LicenseCategory::Other
+    }
 }
 
 /// The expression in canonical form when it parses (lax: `GPL-2.0+` and

@@ -21,7 +21,10 @@ pub struct Provenance {
 impl Provenance {
     /// A provenance stage accepting text matches that score at least `min_score`.
     pub fn new(min_score: f32) -> Provenance {
-        Provenance { detector: Detector::new(min_score), folders: Mutex::new(HashMap::new()) }
+        Provenance {
+            detector: Detector::new(min_score),
+            folders: Mutex::new(HashMap::new()),
+        }
     }
 
     /// The license of a document whose text is `text`, with its evidence.
@@ -73,7 +76,11 @@ impl Provenance {
     /// `LICENSE-APACHE`) mean a choice, joined with `OR`.
     fn detect_folder(&self, dir: &Path, repo_root: &Path) -> Result<Option<LicenseTag>> {
         let mut names: Vec<PathBuf> = match std::fs::read_dir(dir) {
-            Ok(entries) => entries.flatten().map(|e| e.path()).filter(|p| is_license_file(p)).collect(),
+            Ok(entries) => entries
+                .flatten()
+                .map(|e| e.path())
+                .filter(|p| is_license_file(p))
+                .collect(),
             Err(_) => return Ok(None),
         };
         names.sort();
@@ -81,7 +88,10 @@ impl Provenance {
         let mut evidence: Vec<String> = Vec::new();
         for path in names {
             let Some(text) = read_small_text(&path) else { continue };
-            let shown = path.strip_prefix(repo_root.parent().unwrap_or(repo_root)).unwrap_or(&path).display();
+            let shown = path
+                .strip_prefix(repo_root.parent().unwrap_or(repo_root))
+                .unwrap_or(&path)
+                .display();
             if let Some(expression) = expression_file(&text) {
                 evidence.push(format!("file {shown} holds the expression"));
                 ids.push(expression);
@@ -95,8 +105,21 @@ impl Provenance {
         if ids.is_empty() {
             return Ok(None);
         }
-        let joined = ids.iter().map(|id| if id.contains(' ') { format!("({id})") } else { id.clone() }).collect::<Vec<_>>().join(" OR ");
-        Ok(Some(tag(&joined, format!("{} (spdx text detection)", evidence.join("; ")))))
+        let joined = ids
+            .iter()
+            .map(|id| {
+                if id.contains(' ') {
+                    format!("({id})")
+                } else {
+                    id.clone()
+                }
+            })
+            .collect::<Vec<_>>()
+            .join(" OR ");
+        Ok(Some(tag(
+            &joined,
+            format!("{} (spdx text detection)", evidence.join("; ")),
+        )))
     }
 }
 
@@ -104,7 +127,10 @@ fn is_license_file(path: &Path) -> bool {
     let Some(name) = path.file_name().map(|n| n.to_string_lossy().to_ascii_uppercase()) else {
         return false;
     };
-    ["LICENSE", "LICENCE", "COPYING", "UNLICENSE"].iter().any(|p| name.starts_with(p)) && path.is_file()
+    ["LICENSE", "LICENCE", "COPYING", "UNLICENSE"]
+        .iter()
+        .any(|p| name.starts_with(p))
+        && path.is_file()
 }
 
 fn read_small_text(path: &Path) -> Option<String> {
@@ -128,7 +154,11 @@ fn expression_file(text: &str) -> Option<String> {
 /// is kept as written, marked in the evidence.
 fn tag(expression: &str, source: String) -> LicenseTag {
     match canonical(expression) {
-        Ok(canonical) => LicenseTag { category: category_of(&canonical), expression: canonical, evidence: source },
+        Ok(canonical) => LicenseTag {
+            category: category_of(&canonical),
+            expression: canonical,
+            evidence: source,
+        },
         Err(err) => LicenseTag {
             expression: expression.to_owned(),
             evidence: format!("{source}; not a valid SPDX expression: {err}"),
@@ -146,9 +176,18 @@ mod tests {
 
     fn doc(local: Option<LocalFile>, license: Option<&str>) -> Document {
         Document {
-            source: SourceRef { input: "in".into(), key: "k".into(), row: 0, repo: None, path: None },
+            source: SourceRef {
+                input: "in".into(),
+                key: "k".into(),
+                row: 0,
+                repo: None,
+                path: None,
+            },
             content: Box::new(Vec::<u8>::new()),
-            meta: DocMeta { license: license.map(str::to_owned), ..DocMeta::default() },
+            meta: DocMeta {
+                license: license.map(str::to_owned),
+                ..DocMeta::default()
+            },
             local,
         }
     }
@@ -161,21 +200,35 @@ mod tests {
         std::fs::write(repo.join("LICENSE"), MIT).unwrap();
         std::fs::write(repo.join("src/deep/COPYING"), "Apache-2.0\n").unwrap();
         let prov = Provenance::new(0.8);
-        let local = |f: &str| Some(LocalFile { repo_root: repo.clone(), file: repo.join(f) });
+        let local = |f: &str| {
+            Some(LocalFile {
+                repo_root: repo.clone(),
+                file: repo.join(f),
+            })
+        };
 
         let top = prov.license_of(&doc(local("src/a.rs"), None), "fn a() {}").unwrap();
         assert_eq!(top.expression, "MIT");
         assert_eq!(top.category, LicenseCategory::Permissive);
         assert!(top.evidence.contains("repo/LICENSE"), "{}", top.evidence);
 
-        let deep = prov.license_of(&doc(local("src/deep/b.rs"), None), "fn b() {}").unwrap();
+        let deep = prov
+            .license_of(&doc(local("src/deep/b.rs"), None), "fn b() {}")
+            .unwrap();
         assert_eq!(deep.expression, "Apache-2.0");
 
-        let header = prov.license_of(&doc(local("src/a.rs"), None), "// SPDX-License-Identifier: GPL-3.0-only\n").unwrap();
+        let header = prov
+            .license_of(
+                &doc(local("src/a.rs"), None),
+                "// SPDX-License-Identifier: GPL-3.0-only\n",
+            )
+            .unwrap();
         assert_eq!(header.expression, "GPL-3.0-only");
         assert!(header.evidence.contains("line 1"));
 
-        let meta = prov.license_of(&doc(local("src/a.rs"), Some("BSD-3-Clause")), "").unwrap();
+        let meta = prov
+            .license_of(&doc(local("src/a.rs"), Some("BSD-3-Clause")), "")
+            .unwrap();
         assert_eq!(meta.evidence, "input metadata");
 
         let none = prov.license_of(&doc(None, None), "x").unwrap();

@@ -20,15 +20,26 @@ fn run(docs: &[&str], rank: &[u32], threshold: f64) -> Outcome {
     let sets: Vec<Vec<u64>> = texts.iter().map(|t| shingles(t, Tokenizer::Bigcode, 3, 1)).collect();
     let bands = BandParams::optimal(threshold, 64);
     let sketcher = Sketcher::new(64, 1);
-    let band_keys: Vec<Option<Box<[u64]>>> =
-        sets.iter().map(|s| sketcher.sign(s).map(|sig| bands.keys(&sig).into_boxed_slice())).collect();
+    let band_keys: Vec<Option<Box<[u64]>>> = sets
+        .iter()
+        .map(|s| sketcher.sign(s).map(|sig| bands.keys(&sig).into_boxed_slice()))
+        .collect();
     let read = |t: u32| sets[t as usize].clone();
-    let input = DedupInput { text_of: &text_of, rank, band_keys: &band_keys, shingles: &read, threshold };
+    let input = DedupInput {
+        text_of: &text_of,
+        rank,
+        band_keys: &band_keys,
+        shingles: &read,
+        threshold,
+    };
     deduplicate(&input, bands)
 }
 
 fn words(seed: usize, n: usize) -> String {
-    (0..n).map(|i| format!("w{}", (i * 7919 + seed * 104_729) % 100_003)).collect::<Vec<_>>().join(" ")
+    (0..n)
+        .map(|i| format!("w{}", (i * 7919 + seed * 104_729) % 100_003))
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 #[test]
@@ -42,7 +53,10 @@ fn exact_and_near_copies_cluster_and_the_lowest_rank_is_kept() {
     assert_eq!(out.decisions[2], Decision::Kept { cluster_size: 3 });
     assert_eq!(out.decisions[0], Decision::Removed { kept: 2, jaccard: None });
     match out.decisions[3] {
-        Decision::Removed { kept: 2, jaccard: Some(j) } => assert!(j > 0.9 && j < 1.0),
+        Decision::Removed {
+            kept: 2,
+            jaccard: Some(j),
+        } => assert!(j > 0.9 && j < 1.0),
         other => panic!("{other:?}"),
     }
     assert_eq!(out.stats.clusters, 1);
@@ -55,7 +69,11 @@ fn dissimilar_texts_are_never_joined() {
     let docs: Vec<&str> = texts.iter().map(String::as_str).collect();
     let rank: Vec<u32> = (0..30).collect();
     let out = run(&docs, &rank, 0.7);
-    assert!(out.decisions.iter().all(|d| matches!(d, Decision::Kept { cluster_size: 1 })));
+    assert!(
+        out.decisions
+            .iter()
+            .all(|d| matches!(d, Decision::Kept { cluster_size: 1 }))
+    );
 }
 
 #[test]
@@ -66,7 +84,13 @@ fn large_buckets_still_link_every_copy() {
     let rank: Vec<u32> = (0..40).rev().collect();
     let out = run(&docs, &rank, 0.7);
     assert_eq!(out.decisions[39], Decision::Kept { cluster_size: 40 });
-    assert_eq!(out.decisions.iter().filter(|d| matches!(d, Decision::Removed { kept: 39, .. })).count(), 39);
+    assert_eq!(
+        out.decisions
+            .iter()
+            .filter(|d| matches!(d, Decision::Removed { kept: 39, .. }))
+            .count(),
+        39
+    );
 }
 
 proptest! {

@@ -1,0 +1,122 @@
+//! Command-line arguments.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
+use corpusledger_dedup::Tokenizer;
+
+use crate::config::{ConfigFile, KeepCriterion};
+
+/// Deduplicate a code corpus, record where every file came from and under
+/// which license, and publish a manifest that anyone can check.
+#[derive(Debug, Parser)]
+#[command(name = "corpusledger", version, about, max_term_width = 100)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Ingest, deduplicate, tag provenance and write data shards, the removal
+    /// ledger and the manifest.
+    ///
+    /// Exit codes: 0 done; 1 done, but some input could not be read (see the
+    /// summary and removed.parquet); 2 could not run.
+    Run(RunArgs),
+    /// Print the effective configuration (file, then flags, over defaults) as TOML.
+    Config(ConfigArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct RunArgs {
+    #[command(flatten)]
+    pub settings: Settings,
+}
+
+#[derive(Debug, Args)]
+pub struct ConfigArgs {
+    #[command(flatten)]
+    pub settings: Settings,
+}
+
+/// Settings shared by every command; each is also a config key.
+#[derive(Debug, Args)]
+pub struct Settings {
+    /// Input: a directory tree of repositories, a JSONL file (.jsonl, .jsonl.gz,
+    /// .jsonl.zst) or a Parquet file in The Stack's layout. Repeat for more.
+    #[arg(long, short, value_name = "PATH")]
+    pub input: Vec<PathBuf>,
+    /// Output directory.
+    #[arg(long, short, value_name = "DIR")]
+    pub out: Option<PathBuf>,
+    /// A TOML config file; flags override it.
+    #[arg(long, short, value_name = "FILE", env = "CORPUSLEDGER_CONFIG")]
+    pub config: Option<PathBuf>,
+    /// Worker threads [default: all cores]. Never changes the output.
+    #[arg(long, short = 'j', value_name = "N")]
+    pub threads: Option<usize>,
+    /// Jaccard similarity at or above which two texts are near duplicates [default: 0.7].
+    #[arg(long, value_name = "T")]
+    pub threshold: Option<f64>,
+    /// Tokens per shingle [default: 5].
+    #[arg(long, value_name = "N")]
+    pub ngram: Option<usize>,
+    /// MinHash bins [default: 256].
+    #[arg(long, value_name = "K")]
+    pub num_perm: Option<usize>,
+    /// Tokenizer profile: `code` (identifiers, numbers and each punctuation
+    /// character; layout ignored) or `bigcode` (runs of [A-Za-z0-9_], as in
+    /// BigCode's dedup) [default: code].
+    #[arg(long, value_name = "PROFILE", value_parser = parse_tokenizer)]
+    pub tokenizer: Option<Tokenizer>,
+    /// Hash seed of shingles and sketches [default: 24301].
+    #[arg(long, value_name = "N")]
+    pub seed: Option<u64>,
+    /// Which copy of a cluster is kept, criteria in order; the document id
+    /// breaks remaining ties [default: permissive-license,most-stars,source-order].
+    #[arg(long, value_name = "LIST", value_delimiter = ',')]
+    pub keep_policy: Option<Vec<KeepCriterion>>,
+    /// Folder depth of a repository in a tree without .git markers [default: 1].
+    #[arg(long, value_name = "N")]
+    pub repo_depth: Option<usize>,
+    /// Documents larger than this are rejected as too-large [default: 1048576].
+    #[arg(long, value_name = "BYTES")]
+    pub max_file_bytes: Option<u64>,
+    /// No progress bars and no summary on stderr.
+    #[arg(long, short)]
+    pub quiet: bool,
+    /// Print the summary as JSON on stdout.
+    #[arg(long)]
+    pub json: bool,
+}
+
+fn parse_tokenizer(value: &str) -> Result<Tokenizer, String> {
+    match value {
+        "code" => Ok(Tokenizer::Code),
+        "bigcode" => Ok(Tokenizer::Bigcode),
+        other => Err(format!("unknown tokenizer `{other}`; use `code` or `bigcode`")),
+    }
+}
+
+impl Settings {
+    /// The settings given as flags, as a config layer.
+    pub fn as_layer(&self) -> ConfigFile {
+        ConfigFile {
+            input: (!self.input.is_empty()).then(|| self.input.clone()),
+            out: self.out.clone(),
+            threads: self.threads,
+            threshold: self.threshold,
+            ngram: self.ngram,
+            num_perm: self.num_perm,
+            tokenizer: self.tokenizer,
+            seed: self.seed,
+            keep_policy: self.keep_policy.clone(),
+            repo_depth: self.repo_depth,
+            max_file_bytes: self.max_file_bytes,
+            quiet: self.quiet.then_some(true),
+            json: self.json.then_some(true),
+            ..ConfigFile::default()
+        }
+    }
+}

@@ -1,0 +1,92 @@
+//! `corpusledger run`: the whole pipeline in this process.
+
+use std::io::Write;
+
+use anyhow::{Context, Result, bail};
+
+use crate::args::RunArgs;
+use crate::pipeline::{self, Written};
+use crate::reporter::TerminalReporter;
+
+pub fn run(args: &RunArgs) -> Result<u8> {
+    let config = super::effective_config(&args.settings)?;
+    let Some(out_dir) = config.out.clone() else {
+        bail!("no output directory: give --out DIR (or `out` in the config file)");
+    };
+    if config.input.is_empty() {
+        bail!("no input: give --input PATH (a directory, .jsonl[.gz|.zst] or .parquet), or `input` in the config file");
+    }
+    let reporter = TerminalReporter::new(config.quiet);
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(config.threads)
+        .build()
+        .context("cannot start worker threads")?;
+    let written = pool.install(|| pipeline::execute(&config, &out_dir, &reporter))?;
+    let code = if written.summary.problems.is_empty() {
+        crate::EXIT_OK
+    } else {
+        crate::EXIT_PROBLEMS
+    };
+    if config.json {
+        let mut stdout = std::io::stdout().lock();
+        serde_json::to_writer_pretty(&mut stdout, &written.summary)?;
+        writeln!(stdout)?;
+    } else if !config.quiet {
+        eprint!("{}", human_summary(&written));
+    }
+    Ok(code)
+}
+
+fn human_summary(written: &Written) -> String {
+    let s = &written.summary;
+    let mut out = String::new();
+    let mut line = |text: String| {
+        out.push_str(&text);
+        out.push('\n');
+    };
+    for problem in &s.problems {
+        line(format!("problem: {problem}"));
+    }
+    line(format!(
+        "corpusledger run: {} documents, {} in {:.1}s",
+        s.documents,
+        mb(s.input_bytes),
+        s.elapsed_seconds
+    ));
+    line(format!("  kept      {:>9}  ({})", s.kept, mb(s.kept_bytes)));
+    let nonzero = |map: &std::collections::BTreeMap<String, u64>| {
+        map.iter()
+            .filter(|(_, n)| **n > 0)
+            .map(|(k, n)| format!("{k} {n}"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let removed: u64 = s.removed.values().sum();
+    let rejected: u64 = s.rejected.values().sum();
+    line(format!(
+        "  removed   {removed:>9}  {} ({} clusters)",
+        nonzero(&s.removed),
+        s.clusters
+    ));
+    line(format!("  rejected  {rejected:>9}  {}", nonzero(&s.rejected)));
+    let mut licenses: Vec<(&String, &u64)> = s.licenses.iter().collect();
+    licenses.sort_by(|a, b| b.1.cmp(a.1).then(a.0.cmp(b.0)));
+    let top: Vec<String> = licenses.iter().take(6).map(|(k, n)| format!("{k} {n}")).collect();
+    line(format!(
+        "  licenses  {}{}",
+        top.join(", "),
+        if licenses.len() > 6 { ", ..." } else { "" }
+    ));
+    line(format!("  wrote     {} in {}", s.files.join(", "), s.out_dir));
+    if !s.problems.is_empty() {
+        line(format!(
+            "  {} problem(s) above: the run finished, the ledger lists every rejected document",
+            s.problems.len()
+        ));
+    }
+    out
+}
+
+fn mb(bytes: u64) -> String {
+    format!("{:.1} MB", bytes as f64 / 1e6)
+}

@@ -1,0 +1,311 @@
+//! The configuration: a TOML file, overridden by flags, over defaults.
+
+use std::path::PathBuf;
+
+use anyhow::{Context, Result, bail};
+use corpusledger_dedup::Tokenizer;
+use serde::{Deserialize, Serialize};
+
+/// Every setting; `None` means "not given here". Keys are kebab-case, and
+/// every command-line flag has a key of the same name.
+#[derive(Clone, Debug, Default, Serialize, Deserialize, PartialEq)]
+#[serde(rename_all = "kebab-case", deny_unknown_fields)]
+pub struct ConfigFile {
+    pub input: Option<Vec<PathBuf>>,
+    pub out: Option<PathBuf>,
+    pub threads: Option<usize>,
+    pub threshold: Option<f64>,
+    pub ngram: Option<usize>,
+    pub num_perm: Option<usize>,
+    pub tokenizer: Option<Tokenizer>,
+    pub seed: Option<u64>,
+    pub keep_policy: Option<Vec<KeepCriterion>>,
+    pub repo_depth: Option<usize>,
+    pub max_file_bytes: Option<u64>,
+    pub mmap_threshold: Option<u64>,
+    pub jsonl_text_field: Option<Vec<String>>,
+    pub jsonl_id_field: Option<String>,
+    pub jsonl_repo_field: Option<String>,
+    pub jsonl_path_field: Option<String>,
+    pub jsonl_license_field: Option<String>,
+    pub license_min_score: Option<f64>,
+    pub shard_max_rows: Option<u64>,
+    pub shard_max_bytes: Option<u64>,
+    pub row_group_rows: Option<usize>,
+    pub zstd_level: Option<i32>,
+    pub quiet: Option<bool>,
+    pub json: Option<bool>,
+}
+
+/// One criterion of the keep policy; the policy is a list of them, in order
+/// of precedence, and always ends with the document id.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, clap::ValueEnum)]
+#[serde(rename_all = "kebab-case")]
+pub enum KeepCriterion {
+    /// Prefer a permissive license, then copyleft, then other, then unknown.
+    PermissiveLicense,
+    /// Prefer the repository with more stars (when the input says).
+    MostStars,
+    /// Prefer the earliest source: input label, then file, then line/row.
+    SourceOrder,
+}
+
+impl KeepCriterion {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            KeepCriterion::PermissiveLicense => "permissive-license",
+            KeepCriterion::MostStars => "most-stars",
+            KeepCriterion::SourceOrder => "source-order",
+        }
+    }
+}
+
+/// The effective, validated configuration.
+#[derive(Clone, Debug, Serialize, PartialEq)]
+#[serde(rename_all = "kebab-case")]
+pub struct Config {
+    pub input: Vec<PathBuf>,
+    pub out: Option<PathBuf>,
+    pub threads: usize,
+    pub threshold: f64,
+    pub ngram: usize,
+    pub num_perm: usize,
+    pub tokenizer: Tokenizer,
+    pub seed: u64,
+    pub keep_policy: Vec<KeepCriterion>,
+    pub repo_depth: usize,
+    pub max_file_bytes: u64,
+    pub mmap_threshold: u64,
+    pub jsonl_text_field: Vec<String>,
+    pub jsonl_id_field: String,
+    pub jsonl_repo_field: String,
+    pub jsonl_path_field: String,
+    pub jsonl_license_field: String,
+    pub license_min_score: f64,
+    pub shard_max_rows: u64,
+    pub shard_max_bytes: u64,
+    pub row_group_rows: usize,
+    pub zstd_level: i32,
+    pub quiet: bool,
+    pub json: bool,
+}
+
+impl ConfigFile {
+    pub fn load(path: &std::path::Path) -> Result<ConfigFile> {
+        let text = std::fs::read_to_string(path).with_context(|| format!("cannot read config {}", path.display()))?;
+        toml::from_str(&text).with_context(|| format!("invalid config {}", path.display()))
+    }
+
+    /// `self` with every key that `over` sets replaced.
+    pub fn overridden_by(self, over: ConfigFile) -> ConfigFile {
+        macro_rules! pick {
+            ($($key:ident),*) => { ConfigFile { $($key: over.$key.or(self.$key)),* } };
+        }
+        pick!(
+            input,
+            out,
+            threads,
+            threshold,
+            ngram,
+            num_perm,
+            tokenizer,
+            seed,
+            keep_policy,
+            repo_depth,
+            max_file_bytes,
+            mmap_threshold,
+            jsonl_text_field,
+            jsonl_id_field,
+            jsonl_repo_field,
+            jsonl_path_field,
+            jsonl_license_field,
+            license_min_score,
+            shard_max_rows,
+            shard_max_bytes,
+            row_group_rows,
+            zstd_level,
+            quiet,
+            json
+        )
+    }
+
+    /// Fills defaults and validates, naming the bad key.
+    pub fn resolve(self) -> Result<Config> {
+        let ingest = corpusledger_ingest::IngestConfig::default();
+        let writer = corpusledger_output::WriterConfig::default();
+        let threads = self
+            .threads
+            .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
+        let config = Config {
+            input: self.input.unwrap_or_default(),
+            out: self.out,
+            threads,
+            threshold: self.threshold.unwrap_or(0.7),
+            ngram: self.ngram.unwrap_or(5),
+            num_perm: self.num_perm.unwrap_or(256),
+            tokenizer: self.tokenizer.unwrap_or(Tokenizer::Code),
+            seed: self.seed.unwrap_or(0x5EED),
+            keep_policy: self.keep_policy.unwrap_or_else(|| {
+                vec![
+                    KeepCriterion::PermissiveLicense,
+                    KeepCriterion::MostStars,
+                    KeepCriterion::SourceOrder,
+                ]
+            }),
+            repo_depth: self.repo_depth.unwrap_or(ingest.repo_depth),
+            max_file_bytes: self.max_file_bytes.unwrap_or(ingest.max_file_bytes),
+            mmap_threshold: self.mmap_threshold.unwrap_or(ingest.mmap_threshold),
+            jsonl_text_field: self.jsonl_text_field.unwrap_or(ingest.jsonl.text),
+            jsonl_id_field: self.jsonl_id_field.unwrap_or(ingest.jsonl.id),
+            jsonl_repo_field: self.jsonl_repo_field.unwrap_or(ingest.jsonl.repo),
+            jsonl_path_field: self.jsonl_path_field.unwrap_or(ingest.jsonl.path),
+            jsonl_license_field: self.jsonl_license_field.unwrap_or(ingest.jsonl.license),
+            license_min_score: self.license_min_score.unwrap_or(0.8),
+            shard_max_rows: self.shard_max_rows.unwrap_or(writer.shard_max_rows),
+            shard_max_bytes: self.shard_max_bytes.unwrap_or(writer.shard_max_bytes),
+            row_group_rows: self.row_group_rows.unwrap_or(writer.row_group_rows),
+            zstd_level: self.zstd_level.unwrap_or(writer.zstd_level),
+            quiet: self.quiet.unwrap_or(false),
+            json: self.json.unwrap_or(false),
+        };
+        config.validate()?;
+        Ok(config)
+    }
+}
+
+impl Config {
+    fn validate(&self) -> Result<()> {
+        let check = |ok: bool, key: &str, what: &str| {
+            if ok {
+                Ok(())
+            } else {
+                bail!("config key `{key}`: {what}")
+            }
+        };
+        check(
+            self.threshold > 0.0 && self.threshold <= 1.0,
+            "threshold",
+            "must be in (0, 1]",
+        )?;
+        check(self.ngram >= 1 && self.ngram <= 64, "ngram", "must be between 1 and 64")?;
+        check(
+            self.num_perm >= 8 && self.num_perm <= 4096,
+            "num-perm",
+            "must be between 8 and 4096",
+        )?;
+        check(
+            self.threads >= 1 && self.threads <= 1024,
+            "threads",
+            "must be between 1 and 1024",
+        )?;
+        check(self.repo_depth >= 1, "repo-depth", "must be at least 1")?;
+        check(self.max_file_bytes >= 1, "max-file-bytes", "must be at least 1")?;
+        check(
+            !self.jsonl_text_field.is_empty(),
+            "jsonl-text-field",
+            "must name at least one field",
+        )?;
+        check(
+            (0.0..=1.0).contains(&self.license_min_score),
+            "license-min-score",
+            "must be in [0, 1]",
+        )?;
+        check(self.shard_max_rows >= 1, "shard-max-rows", "must be at least 1")?;
+        check(self.row_group_rows >= 1, "row-group-rows", "must be at least 1")?;
+        check(
+            (1..=22).contains(&self.zstd_level),
+            "zstd-level",
+            "must be between 1 and 22",
+        )?;
+        let mut seen = std::collections::BTreeSet::new();
+        check(
+            self.keep_policy.iter().all(|c| seen.insert(c.as_str())),
+            "keep-policy",
+            "names a criterion twice",
+        )?;
+        Ok(())
+    }
+
+    pub fn ingest(&self) -> corpusledger_ingest::IngestConfig {
+        corpusledger_ingest::IngestConfig {
+            repo_depth: self.repo_depth,
+            max_file_bytes: self.max_file_bytes,
+            mmap_threshold: self.mmap_threshold,
+            jsonl: corpusledger_ingest::JsonlFields {
+                text: self.jsonl_text_field.clone(),
+                id: self.jsonl_id_field.clone(),
+                repo: self.jsonl_repo_field.clone(),
+                path: self.jsonl_path_field.clone(),
+                license: self.jsonl_license_field.clone(),
+            },
+            ..corpusledger_ingest::IngestConfig::default()
+        }
+    }
+
+    pub fn writer(&self) -> corpusledger_output::WriterConfig {
+        corpusledger_output::WriterConfig {
+            shard_max_rows: self.shard_max_rows,
+            shard_max_bytes: self.shard_max_bytes,
+            row_group_rows: self.row_group_rows,
+            zstd_level: self.zstd_level,
+        }
+    }
+
+    /// The configuration as recorded in the manifest: settings that change
+    /// only how the run executes (threads, terminal output, where the output
+    /// goes) are left out, so they cannot change the manifest's bytes.
+    pub fn for_manifest(&self) -> serde_json::Value {
+        let mut value = serde_json::to_value(self).expect("config serialises");
+        if let Some(map) = value.as_object_mut() {
+            for key in ["threads", "quiet", "json", "out"] {
+                map.remove(key);
+            }
+            // Inputs are a set: their order on the command line changes nothing else.
+            if let Some(serde_json::Value::Array(inputs)) = map.get_mut("input") {
+                inputs.sort_by(|a, b| a.as_str().cmp(&b.as_str()));
+            }
+        }
+        value
+    }
+
+    /// The effective configuration as a TOML config file.
+    pub fn to_toml(&self) -> String {
+        toml::to_string(self).expect("config serialises")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn flags_override_file_and_unknown_keys_are_refused() {
+        let file: ConfigFile = toml::from_str("threshold = 0.8\nngram = 3\n").unwrap();
+        let flags = ConfigFile {
+            ngram: Some(7),
+            ..ConfigFile::default()
+        };
+        let config = file.overridden_by(flags).resolve().unwrap();
+        assert_eq!((config.threshold, config.ngram), (0.8, 7));
+        let err = toml::from_str::<ConfigFile>("treshold = 0.8").unwrap_err().to_string();
+        assert!(err.contains("treshold"), "{err}");
+    }
+
+    #[test]
+    fn bad_values_name_their_key() {
+        let err = ConfigFile {
+            threshold: Some(1.5),
+            ..ConfigFile::default()
+        }
+        .resolve()
+        .unwrap_err();
+        assert!(err.to_string().contains("`threshold`"), "{err}");
+    }
+
+    #[test]
+    fn printed_config_loads_back() {
+        let config = ConfigFile::default().resolve().unwrap();
+        let again: ConfigFile = toml::from_str(&config.to_toml()).unwrap();
+        assert_eq!(again.resolve().unwrap(), config);
+    }
+}

@@ -1,0 +1,263 @@
+//! Ingest and sign: read every document, check it, hash it, tag its license,
+//! and for each distinct text spill the content and shingle set to disk and
+//! keep only its LSH band keys in memory.
+
+use std::collections::HashMap;
+use std::path::Path;
+use std::sync::Mutex;
+
+use anyhow::{Context, Result, anyhow};
+use corpusledger_dedup::{BandParams, Sketcher, shingles};
+use corpusledger_ingest::{BlobRef, BlobStore, Item, Plan, check_content, read_unit};
+use corpusledger_model::{DocId, Document, LicenseTag, Rejection, Reporter, SourceRef};
+use corpusledger_provenance::{Provenance, language_of};
+use rayon::prelude::*;
+use sha2::{Digest, Sha256};
+use xxhash_rust::xxh3::xxh3_128;
+
+use crate::config::Config;
+
+/// A document that passed the checks.
+#[derive(Debug)]
+pub struct DocRecord {
+    pub id: DocId,
+    pub source: SourceRef,
+    /// Index into [`Ingested::texts`].
+    pub text: u32,
+    pub bytes: u64,
+    pub sha256: [u8; 32],
+    pub license: LicenseTag,
+    pub language: Option<String>,
+    pub stars: Option<i64>,
+}
+
+/// A distinct content.
+#[derive(Debug)]
+pub struct TextEntry {
+    pub hash: u128,
+    pub content: BlobRef,
+    pub shingles: Option<BlobRef>,
+    pub band_keys: Option<Box<[u64]>>,
+}
+
+/// What ingest hands on: documents in source order, texts in hash order, and
+/// the spill files they point into.
+#[derive(Debug)]
+pub struct Ingested {
+    pub docs: Vec<DocRecord>,
+    pub texts: Vec<TextEntry>,
+    pub rejections: Vec<Rejection>,
+    pub contents: BlobStore,
+    pub shingle_sets: BlobStore,
+    pub bands: BandParams,
+}
+
+impl Ingested {
+    /// The shingle set of a text, read back from the spill file.
+    pub fn shingles_of(&self, text: u32) -> Vec<u64> {
+        let Some(blob) = self.texts[text as usize].shingles else {
+            return Vec::new();
+        };
+        // A read error here means the work directory was damaged mid-run; an
+        // empty set makes the pair fail verification rather than invent a match.
+        let bytes = self.shingle_sets.read(blob).unwrap_or_default();
+        bytes
+            .chunks_exact(8)
+            .map(|c| u64::from_le_bytes(c.try_into().expect("8 bytes")))
+            .collect()
+    }
+}
+
+struct Signer<'a> {
+    config: &'a Config,
+    sketcher: Sketcher,
+    bands: BandParams,
+    provenance: Provenance,
+    contents: BlobStore,
+    shingle_sets: BlobStore,
+    table: Mutex<TextTable>,
+}
+
+/// Content hash -> text index, and the texts, in first-seen order (made
+/// deterministic by sorting when ingest ends). A text is `None` while the
+/// thread that first saw it is still signing it.
+#[derive(Default)]
+struct TextTable {
+    by_hash: HashMap<u128, u32>,
+    texts: Vec<Option<TextEntry>>,
+}
+
+enum Processed {
+    Doc(DocRecord),
+    Rejected(Rejection),
+}
+
+pub fn ingest_and_sign(plan: &Plan, config: &Config, work: &Path, reporter: &dyn Reporter) -> Result<Ingested> {
+    let bands = BandParams::optimal(config.threshold, config.num_perm);
+    let signer = Signer {
+        config,
+        sketcher: Sketcher::new(config.num_perm, config.seed),
+        bands,
+        provenance: Provenance::new(config.license_min_score as f32),
+        contents: BlobStore::create(&work.join("contents.bin"))?,
+        shingle_sets: BlobStore::create(&work.join("shingles.bin"))?,
+        table: Mutex::new(TextTable::default()),
+    };
+    let ingest_config = config.ingest();
+    let failure: Mutex<Option<anyhow::Error>> = Mutex::new(None);
+    reporter.start("ingest", None, "docs");
+    let per_unit: Vec<Vec<Processed>> = plan
+        .units
+        .par_iter()
+        .with_max_len(1)
+        .map(|unit| {
+            let mut out = Vec::new();
+            read_unit(plan, unit, &ingest_config, &mut |batch: Vec<Item>| {
+                if failure.lock().map(|f| f.is_some()).unwrap_or(true) {
+                    return;
+                }
+                let n = batch.len() as u64;
+                let done: Result<Vec<Processed>> = batch.into_par_iter().map(|item| signer.process(item)).collect();
+                match done {
+                    Ok(done) => out.extend(done),
+                    Err(err) => {
+                        let mut slot = failure.lock().unwrap_or_else(|p| p.into_inner());
+                        slot.get_or_insert(err);
+                    }
+                }
+                reporter.advance(n);
+            });
+            out
+        })
+        .collect();
+    reporter.finish();
+    if let Some(err) = failure.into_inner().unwrap_or_else(|p| p.into_inner()) {
+        return Err(err.context("ingest failed"));
+    }
+    signer.contents.finish()?;
+    signer.shingle_sets.finish()?;
+
+    let mut docs = Vec::new();
+    let mut rejections = plan.rejections.clone();
+    for processed in per_unit.into_iter().flatten() {
+        match processed {
+            Processed::Doc(doc) => docs.push(doc),
+            Processed::Rejected(rejection) => rejections.push(rejection),
+        }
+    }
+    let table = signer.table.into_inner().unwrap_or_else(|p| p.into_inner());
+    let texts = renumber_texts(table.texts, &mut docs)?;
+    docs.sort_by(|a, b| super::source_order(&a.source, &b.source));
+    rejections.sort_by(|a, b| super::source_order(&a.source, &b.source));
+    Ok(Ingested {
+        docs,
+        texts,
+        rejections,
+        contents: signer.contents,
+        shingle_sets: signer.shingle_sets,
+        bands,
+    })
+}
+
+/// Orders texts by content hash, so text indices (and everything that
+/// iterates over them) do not depend on which thread saw a text first.
+fn renumber_texts(table: Vec<Option<TextEntry>>, docs: &mut [DocRecord]) -> Result<Vec<TextEntry>> {
+    let mut texts: Vec<(u32, TextEntry)> = table
+        .into_iter()
+        .enumerate()
+        .map(|(i, t)| {
+            t.map(|t| (i as u32, t))
+                .ok_or_else(|| anyhow!("text {i} was never filled"))
+        })
+        .collect::<Result<_>>()?;
+    texts.sort_by_key(|(_, t)| t.hash);
+    let mut new_index = vec![0u32; texts.len()];
+    for (new, (old, _)) in texts.iter().enumerate() {
+        new_index[*old as usize] = new as u32;
+    }
+    for doc in docs.iter_mut() {
+        doc.text = new_index[doc.text as usize];
+    }
+    Ok(texts.into_iter().map(|(_, t)| t).collect())
+}
+
+impl Signer<'_> {
+    fn process(&self, item: Item) -> Result<Processed> {
+        let doc = match item {
+            Item::Doc(doc) => doc,
+            Item::Rejected(rejection) => return Ok(Processed::Rejected(rejection)),
+        };
+        let bytes = doc.bytes();
+        let sha256: [u8; 32] = Sha256::digest(bytes).into();
+        if let Some((reason, detail)) = check_content(bytes, self.config.max_file_bytes) {
+            let rejection = Rejection {
+                source: doc.source.clone(),
+                reason,
+                detail,
+                content_sha256: Some(sha256),
+                bytes: bytes.len() as u64,
+            };
+            return Ok(Processed::Rejected(rejection));
+        }
+        let text = std::str::from_utf8(bytes).expect("checked as UTF-8");
+        let text_idx = self.intern(bytes, text)?;
+        let license = self
+            .provenance
+            .license_of(&doc, text)
+            .with_context(|| format!("license detection failed for {}", doc.source.display()))?;
+        Ok(Processed::Doc(self.record(&doc, text_idx, sha256, license)))
+    }
+
+    fn record(&self, doc: &Document, text: u32, sha256: [u8; 32], license: LicenseTag) -> DocRecord {
+        let language =
+            doc.meta.language.clone().or_else(|| {
+                language_of(doc.source.path.as_deref().or(Some(doc.source.key.as_str()))).map(str::to_owned)
+            });
+        DocRecord {
+            id: doc.source.doc_id(),
+            source: doc.source.clone(),
+            text,
+            bytes: doc.bytes().len() as u64,
+            sha256,
+            license,
+            language,
+            stars: doc.meta.stars,
+        }
+    }
+
+    /// The index of this content's text; the first document to bring a text
+    /// spills its content and shingles and computes its band keys.
+    fn intern(&self, bytes: &[u8], text: &str) -> Result<u32> {
+        let hash = xxh3_128(bytes);
+        let idx = {
+            let mut table = self.table.lock().unwrap_or_else(|p| p.into_inner());
+            if let Some(&idx) = table.by_hash.get(&hash) {
+                return Ok(idx);
+            }
+            let idx = table.texts.len() as u32;
+            table.texts.push(None);
+            table.by_hash.insert(hash, idx);
+            idx
+        };
+        let set = shingles(text, self.config.tokenizer, self.config.ngram, self.config.seed);
+        let band_keys = self
+            .sketcher
+            .sign(&set)
+            .map(|sig| self.bands.keys(&sig).into_boxed_slice());
+        let shingle_blob = if set.is_empty() {
+            None
+        } else {
+            let encoded: Vec<u8> = set.iter().flat_map(|h| h.to_le_bytes()).collect();
+            Some(self.shingle_sets.append(&encoded)?)
+        };
+        let content = self.contents.append(bytes)?;
+        let entry = TextEntry {
+            hash,
+            content,
+            shingles: shingle_blob,
+            band_keys,
+        };
+        self.table.lock().unwrap_or_else(|p| p.into_inner()).texts[idx as usize] = Some(entry);
+        Ok(idx)
+    }
+}

@@ -1,0 +1,383 @@
+//! Write: data shards of kept documents, the ledger of removed and rejected
+//! ones, then the manifest, last, so that a directory with a manifest is a
+//! finished run.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use anyhow::{Context, Result};
+use corpusledger_dedup::{Decision, Outcome};
+use corpusledger_ingest::Plan;
+use corpusledger_manifest::{Counts, DedupParameters, InputEntry, Manifest, OutputEntry, Tool};
+use corpusledger_model::{Reason, Rejection, Reporter, SourceRef};
+use corpusledger_output::{DataRow, LedgerRow, OutputFile, ShardWriter, write_ledger};
+use serde::Serialize;
+use sha2::{Digest, Sha256};
+
+use super::hex;
+use super::sign::{DocRecord, Ingested};
+use crate::config::Config;
+
+pub const MANIFEST: &str = "manifest.json";
+pub const LEDGER: &str = "removed.parquet";
+
+/// What a run wrote, for the summary.
+#[derive(Debug)]
+pub struct Written {
+    pub summary: Summary,
+}
+
+/// The run's summary, printed to stderr or as JSON.
+#[derive(Debug, Default, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub struct Summary {
+    pub out_dir: String,
+    pub documents: u64,
+    pub input_bytes: u64,
+    pub kept: u64,
+    pub kept_bytes: u64,
+    pub removed: BTreeMap<String, u64>,
+    pub rejected: BTreeMap<String, u64>,
+    pub clusters: u64,
+    pub licenses: BTreeMap<String, u64>,
+    /// Inputs that could not be used, and documents whose input was damaged:
+    /// the reason for exit code 1.
+    pub problems: Vec<String>,
+    pub files: Vec<String>,
+    pub elapsed_seconds: f64,
+}
+
+/// Removes what would make an old or partial run look finished: the
+/// manifest first, then old shards and the ledger.
+pub fn prepare_out_dir(out_dir: &Path) -> Result<()> {
+    std::fs::create_dir_all(out_dir)
+        .with_context(|| format!("cannot create output directory {}", out_dir.display()))?;
+    let remove = |path: &Path| match std::fs::remove_file(path) {
+        Err(err) if err.kind() != std::io::ErrorKind::NotFound => {
+            Err(err).with_context(|| format!("cannot remove old output {}", path.display()))
+        }
+        _ => Ok(()),
+    };
+    remove(&out_dir.join(MANIFEST))?;
+    remove(&out_dir.join(LEDGER))?;
+    let data = out_dir.join("data");
+    if let Ok(entries) = std::fs::read_dir(&data) {
+        for entry in entries.flatten() {
+            let name = entry.file_name().to_string_lossy().into_owned();
+            if name.starts_with("part-") && (name.ends_with(".parquet") || name.ends_with(".parquet.tmp")) {
+                remove(&entry.path())?;
+            }
+        }
+    }
+    Ok(())
+}
+
+pub fn write_outputs(
+    plan: &Plan,
+    ingested: &Ingested,
+    outcome: &Outcome,
+    config: &Config,
+    out_dir: &Path,
+    reporter: &dyn Reporter,
+) -> Result<Written> {
+    let docs = &ingested.docs;
+    reporter.start("write", Some(docs.len() as u64), "docs");
+    let mut shards = ShardWriter::new(out_dir, config.writer());
+    let mut buf = Vec::new();
+    for (doc, decision) in docs.iter().zip(&outcome.decisions) {
+        if let Decision::Kept { cluster_size } = *decision {
+            ingested
+                .contents
+                .read_into(ingested.texts[doc.text as usize].content, &mut buf)?;
+            let content = String::from_utf8(std::mem::take(&mut buf)).context("spilled content is not UTF-8")?;
+            shards.push(data_row(doc, content, cluster_size))?;
+        }
+        reporter.advance(1);
+    }
+    let mut files = shards.finish()?;
+    let ledger = ledger_rows(docs, outcome, &ingested.rejections);
+    files.push(write_ledger(out_dir, LEDGER, &ledger, &config.writer())?);
+    files.sort_by(|a, b| a.path.cmp(&b.path));
+    reporter.finish();
+
+    let manifest = manifest(plan, ingested, outcome, config, &files);
+    manifest
+        .write(&out_dir.join(MANIFEST))
+        .context("cannot write the manifest")?;
+    Ok(Written {
+        summary: summary(&manifest, ingested, outcome, plan, out_dir, &files),
+    })
+}
+
+fn data_row(doc: &DocRecord, content: String, cluster_size: u32) -> DataRow {
+    DataRow {
+        doc_id: doc.id.to_string(),
+        content,
+        content_sha256: hex(&doc.sha256),
+        repo: doc.source.repo.clone(),
+        path: doc.source.path.clone(),
+        input: doc.source.input.clone(),
+        key: doc.source.key.clone(),
+        row: doc.source.row,
+        language: doc.language.clone(),
+        bytes: doc.bytes,
+        license: doc.license.expression.clone(),
+        license_evidence: doc.license.evidence.clone(),
+        cluster_id: (cluster_size > 1).then(|| doc.id.to_string()),
+        n_duplicates: cluster_size - 1,
+    }
+}
+
+/// Removed duplicates and rejections, in source order.
+fn ledger_rows(docs: &[DocRecord], outcome: &Outcome, rejections: &[Rejection]) -> Vec<LedgerRow> {
+    let mut rows: Vec<(&SourceRef, LedgerRow)> = Vec::new();
+    for (doc, decision) in docs.iter().zip(&outcome.decisions) {
+        let Decision::Removed { kept, jaccard } = *decision else {
+            continue;
+        };
+        let kept_doc = &docs[kept as usize];
+        let (reason, detail) = match jaccard {
+            None => (
+                Reason::ExactDuplicate,
+                format!("identical to {}", kept_doc.source.display()),
+            ),
+            Some(j) => (
+                Reason::NearDuplicate,
+                format!("Jaccard {j:.4} with {}", kept_doc.source.display()),
+            ),
+        };
+        let row = LedgerRow {
+            doc_id: doc.id.to_string(),
+            repo: doc.source.repo.clone(),
+            path: doc.source.path.clone(),
+            input: doc.source.input.clone(),
+            key: doc.source.key.clone(),
+            row: doc.source.row,
+            content_sha256: Some(hex(&doc.sha256)),
+            bytes: doc.bytes,
+            reason: reason.as_str().to_owned(),
+            kept_doc_id: Some(kept_doc.id.to_string()),
+            cluster_id: Some(kept_doc.id.to_string()),
+            jaccard,
+            detail,
+        };
+        rows.push((&doc.source, row));
+    }
+    for rejection in rejections {
+        let row = LedgerRow {
+            doc_id: rejection.source.doc_id().to_string(),
+            repo: rejection.source.repo.clone(),
+            path: rejection.source.path.clone(),
+            input: rejection.source.input.clone(),
+            key: rejection.source.key.clone(),
+            row: rejection.source.row,
+            content_sha256: rejection.content_sha256.as_ref().map(|h| hex(h)),
+            bytes: rejection.bytes,
+            reason: rejection.reason.as_str().to_owned(),
+            detail: rejection.detail.clone(),
+            ..LedgerRow::default()
+        };
+        rows.push((&rejection.source, row));
+    }
+    rows.sort_by(|a, b| super::source_order(a.0, b.0));
+    rows.into_iter().map(|(_, row)| row).collect()
+}
+
+fn counts(ingested: &Ingested, outcome: &Outcome) -> Counts {
+    let mut counts = Counts {
+        documents: (ingested.docs.len() + ingested.rejections.len()) as u64,
+        ..Counts::default()
+    };
+    for (doc, decision) in ingested.docs.iter().zip(&outcome.decisions) {
+        match decision {
+            Decision::Kept { .. } => {
+                counts.kept += 1;
+                counts.kept_bytes += doc.bytes;
+            }
+            Decision::Removed { jaccard, .. } => {
+                let reason = if jaccard.is_some() {
+                    Reason::NearDuplicate
+                } else {
+                    Reason::ExactDuplicate
+                };
+                *counts.removed.entry(reason.as_str().to_owned()).or_default() += 1;
+            }
+        }
+    }
+    for reason in Reason::ALL {
+        let map = if reason.is_removal() {
+            &mut counts.removed
+        } else {
+            &mut counts.rejected
+        };
+        map.entry(reason.as_str().to_owned()).or_default();
+    }
+    for rejection in &ingested.rejections {
+        *counts.rejected.entry(rejection.reason.as_str().to_owned()).or_default() += 1;
+    }
+    counts
+}
+
+/// Per input: documents, bytes, and a digest over (key, row, content hash)
+/// of its documents in source order.
+fn input_entries(plan: &Plan, ingested: &Ingested) -> Vec<InputEntry> {
+    #[derive(Default)]
+    struct Tally<'a> {
+        documents: u64,
+        bytes: u64,
+        items: Vec<(&'a SourceRef, String)>,
+    }
+    let docs = ingested.docs.iter().map(|d| (&d.source, d.bytes, hex(&d.sha256)));
+    let rejections = ingested.rejections.iter().map(|r| {
+        let hash = r.content_sha256.as_ref().map_or_else(|| "-".to_owned(), |h| hex(h));
+        (&r.source, r.bytes, hash)
+    });
+    let mut tallies: BTreeMap<&str, Tally<'_>> = BTreeMap::new();
+    for (source, bytes, hash) in docs.chain(rejections) {
+        let tally = tallies.entry(source.input.as_str()).or_default();
+        tally.documents += 1;
+        tally.bytes += bytes;
+        tally.items.push((source, hash));
+    }
+    plan.inputs
+        .iter()
+        .map(|input| {
+            let mut tally = tallies.remove(input.label.as_str()).unwrap_or_default();
+            tally.items.sort_by(|a, b| super::source_order(a.0, b.0));
+            let digest = input.error.is_none().then(|| {
+                let mut hasher = Sha256::new();
+                for (source, hash) in &tally.items {
+                    hasher.update(format!("{}\0{}\0{}\n", source.key, source.row, hash).as_bytes());
+                }
+                hex(&hasher.finalize())
+            });
+            let kind = if input.error.is_some() {
+                "unusable"
+            } else {
+                input.kind.as_str()
+            };
+            InputEntry {
+                label: input.label.clone(),
+                kind: kind.to_owned(),
+                digest,
+                documents: tally.documents,
+                bytes: tally.bytes,
+                error: input.error.clone(),
+            }
+        })
+        .collect()
+}
+
+fn manifest(plan: &Plan, ingested: &Ingested, outcome: &Outcome, config: &Config, files: &[OutputFile]) -> Manifest {
+    let mut licenses = BTreeMap::new();
+    let mut categories = BTreeMap::new();
+    let mut languages = BTreeMap::new();
+    for (doc, decision) in ingested.docs.iter().zip(&outcome.decisions) {
+        if matches!(decision, Decision::Kept { .. }) {
+            *licenses.entry(doc.license.expression.clone()).or_insert(0u64) += 1;
+            let category = serde_json::to_value(doc.license.category)
+                .ok()
+                .and_then(|v| v.as_str().map(str::to_owned));
+            *categories.entry(category.unwrap_or_default()).or_insert(0u64) += 1;
+            *languages
+                .entry(doc.language.clone().unwrap_or_else(|| "unknown".to_owned()))
+                .or_insert(0u64) += 1;
+        }
+    }
+    let stats = &outcome.stats;
+    let found = BTreeMap::from([
+        ("texts".to_owned(), stats.texts),
+        ("signed-texts".to_owned(), stats.signed_texts),
+        ("candidate-pairs".to_owned(), stats.candidate_pairs),
+        ("verified-pairs".to_owned(), stats.verified_pairs),
+        ("clusters".to_owned(), stats.clusters),
+        ("largest-cluster".to_owned(), stats.largest_cluster),
+    ]);
+    let bands = ingested.bands;
+    let mut keep_policy: Vec<String> = config.keep_policy.iter().map(|c| c.as_str().to_owned()).collect();
+    keep_policy.push("doc-id".to_owned());
+    Manifest {
+        format: corpusledger_manifest::FORMAT.to_owned(),
+        version: corpusledger_manifest::VERSION,
+        tool: Tool {
+            name: "corpusledger".to_owned(),
+            version: env!("CARGO_PKG_VERSION").to_owned(),
+        },
+        config: config.for_manifest(),
+        dedup: DedupParameters {
+            exact_hash: "xxh3-128 (grouping), sha-256 (disclosed)".to_owned(),
+            tokenizer: config.tokenizer.as_str().to_owned(),
+            ngram: config.ngram,
+            num_perm: config.num_perm,
+            sketch: "one-permutation minhash, optimal densification, xxh3-64 shingles".to_owned(),
+            bands: bands.bands,
+            rows: bands.rows,
+            seed: config.seed,
+            threshold: config.threshold,
+            verification: "exact jaccard of shingle sets for every candidate pair".to_owned(),
+            keep_policy,
+            s_curve: bands
+                .curve()
+                .into_iter()
+                .map(|(s, p)| [s, (p * 1e6).round() / 1e6])
+                .collect(),
+            found,
+        },
+        inputs: input_entries(plan, ingested),
+        counts: counts(ingested, outcome),
+        licenses,
+        license_categories: categories,
+        languages,
+        outputs: files
+            .iter()
+            .map(|f| OutputEntry {
+                path: f.path.clone(),
+                rows: f.rows,
+                bytes: f.bytes,
+                sha256: f.sha256.clone(),
+            })
+            .collect(),
+    }
+}
+
+/// Problems shown before the summary at most; the ledger has all of them.
+const MAX_PROBLEMS: usize = 20;
+
+fn summary(
+    manifest: &Manifest,
+    ingested: &Ingested,
+    outcome: &Outcome,
+    plan: &Plan,
+    out_dir: &Path,
+    files: &[OutputFile],
+) -> Summary {
+    let mut problems: Vec<String> = plan.input_errors().filter_map(|i| i.error.clone()).collect();
+    let damaged = ingested.rejections.iter().filter(|r| r.reason.is_input_error());
+    problems.extend(damaged.map(|r| format!("{}: {}: {}", r.source.display(), r.reason, r.detail)));
+    if problems.len() > MAX_PROBLEMS {
+        let more = problems.len() - MAX_PROBLEMS;
+        problems.truncate(MAX_PROBLEMS);
+        problems.push(format!(
+            "... and {more} more; see {} (reason unreadable or parse-error)",
+            LEDGER
+        ));
+    }
+    Summary {
+        out_dir: out_dir.display().to_string(),
+        documents: manifest.counts.documents,
+        input_bytes: manifest.inputs.iter().map(|i| i.bytes).sum(),
+        kept: manifest.counts.kept,
+        kept_bytes: manifest.counts.kept_bytes,
+        removed: manifest.counts.removed.clone(),
+        rejected: manifest.counts.rejected.clone(),
+        clusters: outcome.stats.clusters,
+        licenses: manifest.licenses.clone(),
+        problems,
+        files: files
+            .iter()
+            .map(|f| f.path.clone())
+            .chain([MANIFEST.to_owned()])
+            .collect(),
+        elapsed_seconds: 0.0,
+    }
+}

@@ -1,0 +1,123 @@
+//! Helpers: run the binary, read its Parquet outputs as rows of strings.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use arrow::array::{Array, AsArray};
+use arrow::compute::cast;
+use arrow::datatypes::DataType;
+
+pub const BIN: &str = env!("CARGO_BIN_EXE_corpusledger");
+
+/// The repository root: the binary runs from here, so input labels are the
+/// relative paths `sample-data/...` and document ids are stable.
+pub fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+pub const SAMPLE_INPUTS: [&str; 3] = [
+    "sample-data/repos",
+    "sample-data/jsonl/snippets.jsonl.zst",
+    "sample-data/stack/stack-sample.parquet",
+];
+
+pub fn corpusledger(args: &[&str]) -> Output {
+    Command::new(BIN)
+        .args(args)
+        .current_dir(root())
+        .env_remove("CORPUSLEDGER_CONFIG")
+        .output()
+        .expect("run the binary")
+}
+
+/// Runs `run` on inputs into `out` with extra flags; returns the output.
+pub fn run(inputs: &[&str], out: &Path, extra: &[&str]) -> Output {
+    let mut args = vec!["run", "--quiet", "--out", out.to_str().unwrap()];
+    for input in inputs {
+        args.extend(["--input", input]);
+    }
+    args.extend(extra);
+    corpusledger(&args)
+}
+
+pub fn stderr(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stderr).into_owned()
+}
+
+pub type Row = BTreeMap<String, Option<String>>;
+
+/// Every row of a Parquet file, each column as text (null as `None`).
+pub fn read_rows(path: &Path) -> Vec<Row> {
+    let batches = corpusledger_output::read_batches(path).expect("readable parquet");
+    let mut rows = Vec::new();
+    for batch in batches {
+        let schema = batch.schema();
+        let columns: Vec<_> = batch
+            .columns()
+            .iter()
+            .map(|c| cast(c, &DataType::Utf8).expect("castable to text"))
+            .collect();
+        for i in 0..batch.num_rows() {
+            let row = schema
+                .fields()
+                .iter()
+                .zip(&columns)
+                .map(|(f, c)| {
+                    (
+                        f.name().clone(),
+                        c.is_valid(i).then(|| c.as_string::<i32>().value(i).to_owned()),
+                    )
+                })
+                .collect();
+            rows.push(row);
+        }
+    }
+    rows
+}
+
+/// Rows of every data shard listed in the manifest.
+pub fn data_rows(out: &Path) -> Vec<Row> {
+    let manifest = manifest(out);
+    let mut rows = Vec::new();
+    for file in manifest["outputs"].as_array().unwrap() {
+        let path = file["path"].as_str().unwrap();
+        if path.starts_with("data/") {
+            rows.extend(read_rows(&out.join(path)));
+        }
+    }
+    rows
+}
+
+pub fn ledger_rows(out: &Path) -> Vec<Row> {
+    read_rows(&out.join("removed.parquet"))
+}
+
+pub fn manifest(out: &Path) -> serde_json::Value {
+    serde_json::from_slice(&std::fs::read(out.join("manifest.json")).expect("manifest written"))
+        .expect("manifest is JSON")
+}
+
+/// Every file under `dir`, relative path -> bytes.
+pub fn tree_bytes(dir: &Path) -> BTreeMap<String, Vec<u8>> {
+    let mut files = BTreeMap::new();
+    let mut stack = vec![dir.to_owned()];
+    while let Some(d) = stack.pop() {
+        for entry in std::fs::read_dir(&d).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                stack.push(path);
+            } else {
+                let rel = path.strip_prefix(dir).unwrap().to_string_lossy().into_owned();
+                files.insert(rel, std::fs::read(&path).unwrap());
+            }
+        }
+    }
+    files
+}
+
+pub fn get<'a>(row: &'a Row, column: &str) -> Option<&'a str> {
+    row.get(column)
+        .unwrap_or_else(|| panic!("no column {column}"))
+        .as_deref()
+}
