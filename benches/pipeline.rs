@@ -39,10 +39,14 @@ fn benches(c: &mut Criterion) {
     }
     let sets: Vec<Vec<u64>> = texts.iter().map(|t| shingles(t, Tokenizer::Code, 5, 1)).collect();
     let sketcher = Sketcher::new(256, 1);
-    group.bench_function("sketch/oph-256", |b| b.iter(|| sets.iter().filter_map(|s| sketcher.sign(s)).count()));
+    group.bench_function("sketch/oph-256", |b| {
+        b.iter(|| sets.iter().filter_map(|s| sketcher.sign(s)).count())
+    });
     let bands = BandParams::optimal(0.7, 256);
     let signatures: Vec<_> = sets.iter().filter_map(|s| sketcher.sign(s)).collect();
-    group.bench_function("band-keys", |b| b.iter(|| signatures.iter().map(|s| bands.keys(s).len()).sum::<usize>()));
+    group.bench_function("band-keys", |b| {
+        b.iter(|| signatures.iter().map(|s| bands.keys(s).len()).sum::<usize>())
+    });
     group.finish();
 }
 

@@ -78,6 +78,12 @@ fn human_summary(written: &Written) -> String {
         if licenses.len() > 6 { ", ..." } else { "" }
     ));
     line(format!("  wrote     {} in {}", s.files.join(", "), s.out_dir));
+    let stages: Vec<String> = s
+        .stage_seconds
+        .iter()
+        .map(|(stage, secs)| format!("{stage} {secs:.1}s"))
+        .collect();
+    line(format!("  stages    {}", stages.join(", ")));
     if !s.problems.is_empty() {
         line(format!(
             "  {} problem(s) above: the run finished, the ledger lists every rejected document",

@@ -26,13 +26,38 @@ pub fn execute(config: &Config, out_dir: &Path, reporter: &dyn Reporter) -> Resu
     let work = out_dir.join(WORK_DIR);
     std::fs::create_dir_all(&work).with_context(|| format!("cannot create work directory {}", work.display()))?;
 
+    let mut timer = StageTimer {
+        last: Some(started),
+        laps: Vec::new(),
+    };
     let plan = corpusledger_ingest::plan(&config.input, &config.ingest())?;
+    timer.lap("plan");
     let ingested = sign::ingest_and_sign(&plan, config, &work, reporter)?;
+    timer.lap("ingest+sign");
     let decided = decide::decide(&ingested, config, reporter)?;
+    timer.lap("deduplicate");
     let mut written = write::write_outputs(&plan, &ingested, &decided, config, out_dir, reporter)?;
+    timer.lap("write");
     std::fs::remove_dir_all(&work).with_context(|| format!("cannot remove work directory {}", work.display()))?;
+    written.summary.stage_seconds = timer.laps;
     written.summary.elapsed_seconds = started.elapsed().as_secs_f64();
     Ok(written)
+}
+
+/// Wall time of each stage, for the summary (never the manifest).
+#[derive(Default)]
+struct StageTimer {
+    last: Option<Instant>,
+    laps: Vec<(String, f64)>,
+}
+
+impl StageTimer {
+    fn lap(&mut self, stage: &str) {
+        let now = Instant::now();
+        let since = self.last.unwrap_or(now);
+        self.laps.push((stage.to_owned(), (now - since).as_secs_f64()));
+        self.last = Some(now);
+    }
 }
 
 /// A document's place in output order: input, file, line/row.

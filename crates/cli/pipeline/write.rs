@@ -44,6 +44,8 @@ pub struct Summary {
     /// the reason for exit code 1.
     pub problems: Vec<String>,
     pub files: Vec<String>,
+    /// Wall seconds of each stage, in order.
+    pub stage_seconds: Vec<(String, f64)>,
     pub elapsed_seconds: f64,
 }
 
@@ -378,6 +380,7 @@ fn summary(
             .map(|f| f.path.clone())
             .chain([MANIFEST.to_owned()])
             .collect(),
+        stage_seconds: Vec::new(),
         elapsed_seconds: 0.0,
     }
 }

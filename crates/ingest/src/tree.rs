@@ -42,13 +42,12 @@ pub(crate) fn list(input: &Input, config: &IngestConfig) -> Listing {
         let entry = match entry {
             Ok(entry) => entry,
             Err(err) => {
-                let rel = err.path().map(|p| rel_of(&input.path, p)).unwrap_or_default();
-                listing.rejections.push(rejection(
-                    input,
-                    &rel,
-                    Reason::Unreadable,
-                    format!("cannot list: {err}; check permissions"),
-                ));
+                let path = err.path().unwrap_or(&input.path).to_owned();
+                let (rel, repo) = (rel_of(&input.path, &path), repos.repo_of(&path));
+                let detail = format!("cannot list: {err}; check permissions");
+                listing
+                    .rejections
+                    .push(rejection(input, &rel, &repo, Reason::Unreadable, detail));
                 continue;
             }
         };
@@ -57,21 +56,21 @@ pub(crate) fn list(input: &Input, config: &IngestConfig) -> Listing {
             continue;
         }
         let rel = rel_of(&input.path, entry.path());
+        let repo = repos.repo_of(entry.path());
         if file_type.is_symlink() {
             if let Some(detail) = link_problem(entry.path(), &canonical_root) {
                 listing
                     .rejections
-                    .push(rejection(input, &rel, Reason::NotAFile, detail));
+                    .push(rejection(input, &rel, &repo, Reason::NotAFile, detail));
                 continue;
             }
         } else if !file_type.is_file() {
             let detail = "not a regular file (FIFO, socket or device); not opened".to_owned();
             listing
                 .rejections
-                .push(rejection(input, &rel, Reason::NotAFile, detail));
+                .push(rejection(input, &rel, &repo, Reason::NotAFile, detail));
             continue;
         }
-        let repo = repos.repo_of(entry.path());
         listing.entries.push(TreeEntry { rel, repo });
     }
     listing
@@ -102,16 +101,9 @@ fn rel_of(root: &Path, path: &Path) -> String {
     parts.join("/")
 }
 
-fn rejection(input: &Input, rel: &str, reason: Reason, detail: String) -> Rejection {
-    let (repo, path) = split_repo(rel, 1);
+fn rejection(input: &Input, rel: &str, repo: &str, reason: Reason, detail: String) -> Rejection {
     Rejection {
-        source: SourceRef {
-            input: input.label.clone(),
-            key: rel.to_owned(),
-            row: 0,
-            repo: Some(repo),
-            path: Some(path),
-        },
+        source: source_of(input, rel, repo),
         reason,
         detail,
         content_sha256: None,
@@ -125,6 +117,23 @@ fn split_repo(rel: &str, depth: usize) -> (String, String) {
         return (String::new(), rel.to_owned());
     }
     (parts[..depth].join("/"), parts[depth..].join("/"))
+}
+
+/// The source of the file at `rel` in repository `repo` (empty: the
+/// input root, which then stands as the repository under the input's label).
+fn source_of(input: &Input, rel: &str, repo: &str) -> SourceRef {
+    let in_repo = rel.strip_prefix(repo).unwrap_or(rel).trim_start_matches('/');
+    SourceRef {
+        input: input.label.clone(),
+        key: rel.to_owned(),
+        row: 0,
+        repo: Some(if repo.is_empty() {
+            input.label.clone()
+        } else {
+            repo.to_owned()
+        }),
+        path: Some(in_repo.to_owned()),
+    }
 }
 
 /// Finds the repository of a file: the nearest folder holding `.git`, else the
@@ -189,22 +198,7 @@ pub(crate) fn read_files(input: &Input, files: &[TreeEntry], config: &IngestConf
 
 fn read_file(input: &Input, entry: &TreeEntry, config: &IngestConfig) -> Item {
     let path = input.path.join(&entry.rel);
-    let in_repo = entry
-        .rel
-        .strip_prefix(&entry.repo)
-        .unwrap_or(&entry.rel)
-        .trim_start_matches('/');
-    let source = SourceRef {
-        input: input.label.clone(),
-        key: entry.rel.clone(),
-        row: 0,
-        repo: Some(if entry.repo.is_empty() {
-            input.label.clone()
-        } else {
-            entry.repo.clone()
-        }),
-        path: Some(in_repo.to_owned()),
-    };
+    let source = source_of(input, &entry.rel, &entry.repo);
     let reject = |reason, detail: String, bytes| Rejection {
         source: source.clone(),
         reason,
@@ -308,5 +302,58 @@ mod tests {
         let mut finder = RepoFinder::new(root, 1);
         assert_eq!(finder.repo_of(&root.join("eco/pkg/src/a.rs")), "eco/pkg");
         assert_eq!(finder.repo_of(&root.join("plain/src/a.rs")), "plain");
+    }
+
+    #[test]
+    fn links_inside_the_root_are_read_and_others_rejected() {
+        use corpusledger_model::Reason;
+        let dir = tempfile::tempdir().unwrap();
+        let (root, outside) = (dir.path().join("root"), dir.path().join("outside.rs"));
+        std::fs::create_dir_all(root.join("repo/src")).unwrap();
+        std::fs::create_dir_all(root.join("repo/.git")).unwrap();
+        std::fs::write(root.join("repo/.git/config"), "not a document").unwrap();
+        std::fs::write(root.join("repo/src/a.rs"), "fn a() {}").unwrap();
+        std::fs::write(&outside, "fn secret() {}").unwrap();
+        std::os::unix::fs::symlink(root.join("repo/src/a.rs"), root.join("repo/src/inside.rs")).unwrap();
+        std::os::unix::fs::symlink(&outside, root.join("repo/src/escape.rs")).unwrap();
+        std::os::unix::fs::symlink(dir.path(), root.join("repo/loop")).unwrap();
+        let fifo = root.join("repo/pipe");
+        assert!(
+            std::process::Command::new("mkfifo")
+                .arg(&fifo)
+                .status()
+                .unwrap()
+                .success()
+        );
+
+        let input = Input {
+            label: "root".into(),
+            path: root.clone(),
+            kind: crate::InputKind::Tree,
+            error: None,
+        };
+        let listing = list(&input, &IngestConfig::default());
+        let listed: Vec<&str> = listing.entries.iter().map(|e| e.rel.as_str()).collect();
+        assert_eq!(listed, ["repo/src/a.rs", "repo/src/inside.rs"]);
+        let mut rejected: Vec<(&str, Reason)> = listing
+            .rejections
+            .iter()
+            .map(|r| (r.source.key.as_str(), r.reason))
+            .collect();
+        rejected.sort();
+        assert_eq!(
+            rejected,
+            [
+                ("repo/loop", Reason::NotAFile),
+                ("repo/pipe", Reason::NotAFile),
+                ("repo/src/escape.rs", Reason::NotAFile)
+            ]
+        );
+        let escape = listing
+            .rejections
+            .iter()
+            .find(|r| r.source.key.ends_with("escape.rs"))
+            .unwrap();
+        assert!(escape.detail.contains("outside the input root"), "{}", escape.detail);
     }
 }
