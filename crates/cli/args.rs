@@ -3,7 +3,7 @@
 use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand};
-use corpusledger_dedup::Tokenizer;
+use corpusledger_dedup::{ClusterMode, Tokenizer};
 
 use crate::config::{ConfigFile, KeepCriterion};
 
@@ -77,6 +77,10 @@ pub struct Settings {
     /// breaks remaining ties [default: permissive-license,most-stars,source-order].
     #[arg(long, value_name = "LIST", value_delimiter = ',')]
     pub keep_policy: Option<Vec<KeepCriterion>>,
+    /// How verified pairs become clusters: `connected` (components) or `star`
+    /// (every removed document within the threshold of its kept one) [default: connected].
+    #[arg(long, value_name = "MODE", value_parser = parse_cluster_mode)]
+    pub cluster_mode: Option<ClusterMode>,
     /// Folder depth of a repository in a tree without .git markers [default: 1].
     #[arg(long, value_name = "N")]
     pub repo_depth: Option<usize>,
@@ -89,6 +93,14 @@ pub struct Settings {
     /// Print the summary as JSON on stdout.
     #[arg(long)]
     pub json: bool,
+}
+
+fn parse_cluster_mode(value: &str) -> Result<ClusterMode, String> {
+    match value {
+        "connected" => Ok(ClusterMode::Connected),
+        "star" => Ok(ClusterMode::Star),
+        other => Err(format!("unknown cluster mode `{other}`; use `connected` or `star`")),
+    }
 }
 
 fn parse_tokenizer(value: &str) -> Result<Tokenizer, String> {
@@ -112,6 +124,7 @@ impl Settings {
             tokenizer: self.tokenizer,
             seed: self.seed,
             keep_policy: self.keep_policy.clone(),
+            cluster_mode: self.cluster_mode,
             repo_depth: self.repo_depth,
             max_file_bytes: self.max_file_bytes,
             quiet: self.quiet.then_some(true),

@@ -3,7 +3,7 @@
 use std::path::PathBuf;
 
 use anyhow::{Context, Result, bail};
-use corpusledger_dedup::Tokenizer;
+use corpusledger_dedup::{ClusterMode, Tokenizer};
 use serde::{Deserialize, Serialize};
 
 /// Every setting; `None` means "not given here". Keys are kebab-case, and
@@ -20,6 +20,7 @@ pub struct ConfigFile {
     pub tokenizer: Option<Tokenizer>,
     pub seed: Option<u64>,
     pub keep_policy: Option<Vec<KeepCriterion>>,
+    pub cluster_mode: Option<ClusterMode>,
     pub repo_depth: Option<usize>,
     pub max_file_bytes: Option<u64>,
     pub mmap_threshold: Option<u64>,
@@ -73,6 +74,7 @@ pub struct Config {
     pub tokenizer: Tokenizer,
     pub seed: u64,
     pub keep_policy: Vec<KeepCriterion>,
+    pub cluster_mode: ClusterMode,
     pub repo_depth: usize,
     pub max_file_bytes: u64,
     pub mmap_threshold: u64,
@@ -111,6 +113,7 @@ impl ConfigFile {
             tokenizer,
             seed,
             keep_policy,
+            cluster_mode,
             repo_depth,
             max_file_bytes,
             mmap_threshold,
@@ -152,6 +155,7 @@ impl ConfigFile {
                     KeepCriterion::SourceOrder,
                 ]
             }),
+            cluster_mode: self.cluster_mode.unwrap_or(ClusterMode::Connected),
             repo_depth: self.repo_depth.unwrap_or(ingest.repo_depth),
             max_file_bytes: self.max_file_bytes.unwrap_or(ingest.max_file_bytes),
             mmap_threshold: self.mmap_threshold.unwrap_or(ingest.mmap_threshold),

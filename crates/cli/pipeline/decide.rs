@@ -21,6 +21,7 @@ pub fn decide(ingested: &Ingested, config: &Config, reporter: &dyn Reporter) -> 
         band_keys: &band_keys,
         shingles: &read,
         threshold: config.threshold,
+        mode: config.cluster_mode,
     };
     let outcome = deduplicate(&input, ingested.bands);
     reporter.advance(ingested.docs.len() as u64);

@@ -11,6 +11,7 @@ use std::time::Instant;
 
 use anyhow::{Context, Result};
 use corpusledger_model::{Reporter, SourceRef};
+use corpusledger_provenance::Provenance;
 
 use crate::config::Config;
 
@@ -30,9 +31,17 @@ pub fn execute(config: &Config, out_dir: &Path, reporter: &dyn Reporter) -> Resu
         last: Some(started),
         laps: Vec::new(),
     };
-    let plan = corpusledger_ingest::plan(&config.input, &config.ingest())?;
+    let provenance = Provenance::new(config.license_min_score as f32);
+    let plan = std::thread::scope(|scope| {
+        // License files are only read from trees; load the license store
+        // (about a second) while the trees are listed.
+        if config.input.iter().any(|p| p.is_dir()) {
+            scope.spawn(|| provenance.preload());
+        }
+        corpusledger_ingest::plan(&config.input, &config.ingest())
+    })?;
     timer.lap("plan");
-    let ingested = sign::ingest_and_sign(&plan, config, &work, reporter)?;
+    let ingested = sign::ingest_and_sign(&plan, config, &provenance, &work, reporter)?;
     timer.lap("ingest+sign");
     let decided = decide::decide(&ingested, config, reporter)?;
     timer.lap("deduplicate");

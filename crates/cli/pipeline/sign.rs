@@ -70,9 +70,9 @@ impl Ingested {
 
 struct Signer<'a> {
     config: &'a Config,
+    provenance: &'a Provenance,
     sketcher: Sketcher,
     bands: BandParams,
-    provenance: Provenance,
     contents: BlobStore,
     shingle_sets: BlobStore,
     table: Mutex<TextTable>,
@@ -92,13 +92,19 @@ enum Processed {
     Rejected(Rejection),
 }
 
-pub fn ingest_and_sign(plan: &Plan, config: &Config, work: &Path, reporter: &dyn Reporter) -> Result<Ingested> {
+pub fn ingest_and_sign(
+    plan: &Plan,
+    config: &Config,
+    provenance: &Provenance,
+    work: &Path,
+    reporter: &dyn Reporter,
+) -> Result<Ingested> {
     let bands = BandParams::optimal(config.threshold, config.num_perm);
     let signer = Signer {
         config,
         sketcher: Sketcher::new(config.num_perm, config.seed),
         bands,
-        provenance: Provenance::new(config.license_min_score as f32),
+        provenance,
         contents: BlobStore::create(&work.join("contents.bin"))?,
         shingle_sets: BlobStore::create(&work.join("shingles.bin"))?,
         table: Mutex::new(TextTable::default()),

@@ -8,7 +8,7 @@ use std::path::Path;
 use anyhow::{Context, Result};
 use corpusledger_dedup::{Decision, Outcome};
 use corpusledger_ingest::Plan;
-use corpusledger_manifest::{Counts, DedupParameters, InputEntry, Manifest, OutputEntry, Tool};
+use corpusledger_manifest::{ClusterEntry, Counts, DedupParameters, InputEntry, Manifest, OutputEntry, Tool};
 use corpusledger_model::{Reason, Rejection, Reporter, SourceRef};
 use corpusledger_output::{DataRow, LedgerRow, OutputFile, ShardWriter, write_ledger};
 use serde::Serialize;
@@ -317,6 +317,7 @@ fn manifest(plan: &Plan, ingested: &Ingested, outcome: &Outcome, config: &Config
             seed: config.seed,
             threshold: config.threshold,
             verification: "exact jaccard of shingle sets for every candidate pair".to_owned(),
+            cluster_mode: config.cluster_mode.as_str().to_owned(),
             keep_policy,
             s_curve: bands
                 .curve()
@@ -324,6 +325,16 @@ fn manifest(plan: &Plan, ingested: &Ingested, outcome: &Outcome, config: &Config
                 .map(|(s, p)| [s, (p * 1e6).round() / 1e6])
                 .collect(),
             found,
+            largest_clusters: stats
+                .largest
+                .iter()
+                .map(|c| ClusterEntry {
+                    kept_doc_id: ingested.docs[c.kept as usize].id.to_string(),
+                    documents: c.documents,
+                    texts: c.texts,
+                    min_jaccard: c.min_jaccard.map(|j| (j * 1e6).round() / 1e6),
+                })
+                .collect(),
         },
         inputs: input_entries(plan, ingested),
         counts: counts(ingested, outcome),

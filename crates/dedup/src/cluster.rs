@@ -28,6 +28,33 @@ pub struct DedupInput<'a> {
     pub shingles: &'a (dyn Fn(u32) -> Vec<u64> + Sync),
     /// Minimum verified Jaccard for two texts to be near duplicates.
     pub threshold: f64,
+    /// How verified pairs become clusters.
+    pub mode: ClusterMode,
+}
+
+/// How verified near-duplicate pairs become clusters.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, serde::Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum ClusterMode {
+    /// Connected components of verified pairs. Chains can join texts that
+    /// are far apart (A~B~C with A, C unlike): the ledger's `jaccard` shows
+    /// each removed text's similarity to the kept one, and the manifest the
+    /// largest clusters with their lowest.
+    Connected,
+    /// Stars: texts in keep order each join the most similar earlier centre
+    /// they have a verified pair with, or become a centre. Every removed
+    /// document is then within the threshold of the one kept for it.
+    Star,
+}
+
+impl ClusterMode {
+    /// The name used in configs and the manifest.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ClusterMode::Connected => "connected",
+            ClusterMode::Star => "star",
+        }
+    }
 }
 
 impl std::fmt::Debug for DedupInput<'_> {
@@ -74,7 +101,27 @@ pub struct DedupStats {
     pub clusters: u64,
     /// Documents in the largest cluster.
     pub largest_cluster: u64,
+    /// The largest clusters, largest first.
+    pub largest: Vec<ClusterReport>,
 }
+
+/// One cluster, for the over-merge report.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub struct ClusterReport {
+    /// The kept document.
+    pub kept: u32,
+    /// Documents in the cluster.
+    pub documents: u64,
+    /// Distinct texts in the cluster.
+    pub texts: u64,
+    /// The lowest Jaccard of a removed text to the kept text (`None` when
+    /// every member is an exact copy).
+    pub min_jaccard: Option<f64>,
+}
+
+/// Clusters listed in [`DedupStats::largest`].
+const LARGEST_REPORTED: usize = 10;
 
 /// The decisions, one per document, and the counts.
 #[derive(Clone, Debug)]
@@ -92,29 +139,33 @@ pub fn deduplicate(input: &DedupInput<'_>, bands: BandParams) -> Outcome {
     let n_texts = input.band_keys.len();
     let candidates = candidate_pairs(input.band_keys, bands);
     let edges = verify(input, &candidates);
-    let mut sets = UnionFind::new(n_texts);
-    for &(a, b) in &edges {
-        sets.union(a, b);
+    // The best (lowest) rank of any document of each text.
+    let mut text_rank = vec![u32::MAX; n_texts];
+    for (doc, &text) in input.text_of.iter().enumerate() {
+        text_rank[text as usize] = text_rank[text as usize].min(input.rank[doc]);
     }
-    let roots: Vec<u32> = (0..n_texts as u32).map(|t| sets.find(t)).collect();
+    let group = match input.mode {
+        ClusterMode::Connected => connected_groups(n_texts, &edges),
+        ClusterMode::Star => star_groups(&text_rank, &edges),
+    };
 
-    // The kept document of each cluster, and the cluster sizes.
+    // The kept document of each group, and the group sizes.
     let mut best = vec![u32::MAX; n_texts];
     let mut size = vec![0u32; n_texts];
     for (doc, &text) in input.text_of.iter().enumerate() {
-        let root = roots[text as usize] as usize;
-        size[root] += 1;
-        if best[root] == u32::MAX || input.rank[doc] < input.rank[best[root] as usize] {
-            best[root] = doc as u32;
+        let g = group[text as usize] as usize;
+        size[g] += 1;
+        if best[g] == u32::MAX || input.rank[doc] < input.rank[best[g] as usize] {
+            best[g] = doc as u32;
         }
     }
-    let kept_text = |text: u32| input.text_of[best[roots[text as usize] as usize] as usize];
+    let kept_text = |text: u32| input.text_of[best[group[text as usize] as usize] as usize];
     let text_jaccard: Vec<Option<f64>> = (0..n_texts as u32)
         .into_par_iter()
         .map(|text| {
-            let kept = kept_text(text);
-            let used = best[roots[text as usize] as usize] != u32::MAX;
-            (used && kept != text).then(|| jaccard(&(input.shingles)(text), &(input.shingles)(kept)))
+            let used = best[group[text as usize] as usize] != u32::MAX;
+            let kept = if used { kept_text(text) } else { text };
+            (kept != text).then(|| jaccard(&(input.shingles)(text), &(input.shingles)(kept)))
         })
         .collect();
     let decisions = input
@@ -122,14 +173,12 @@ pub fn deduplicate(input: &DedupInput<'_>, bands: BandParams) -> Outcome {
         .iter()
         .enumerate()
         .map(|(doc, &text)| {
-            let root = roots[text as usize] as usize;
-            if best[root] == doc as u32 {
-                Decision::Kept {
-                    cluster_size: size[root],
-                }
+            let g = group[text as usize] as usize;
+            if best[g] == doc as u32 {
+                Decision::Kept { cluster_size: size[g] }
             } else {
                 Decision::Removed {
-                    kept: best[root],
+                    kept: best[g],
                     jaccard: text_jaccard[text as usize],
                 }
             }
@@ -142,8 +191,74 @@ pub fn deduplicate(input: &DedupInput<'_>, bands: BandParams) -> Outcome {
         verified_pairs: edges.len() as u64,
         clusters: size.iter().filter(|&&s| s >= 2).count() as u64,
         largest_cluster: size.iter().copied().max().unwrap_or(0) as u64,
+        largest: largest_clusters(input, &group, &best, &size, &text_jaccard),
     };
     Outcome { decisions, stats }
+}
+
+/// Connected components of the verified pairs; a text's group is its root.
+fn connected_groups(n_texts: usize, edges: &[(u32, u32, f64)]) -> Vec<u32> {
+    let mut sets = UnionFind::new(n_texts);
+    for &(a, b, _) in edges {
+        sets.union(a, b);
+    }
+    (0..n_texts as u32).map(|t| sets.find(t)).collect()
+}
+
+/// Star clusters: in keep order, each text joins the most similar centre
+/// among its verified partners seen before it, or becomes a centre.
+fn star_groups(text_rank: &[u32], edges: &[(u32, u32, f64)]) -> Vec<u32> {
+    let n_texts = text_rank.len();
+    let mut partners: Vec<Vec<(u32, f64)>> = vec![Vec::new(); n_texts];
+    for &(a, b, j) in edges {
+        partners[a as usize].push((b, j));
+        partners[b as usize].push((a, j));
+    }
+    let mut order: Vec<u32> = (0..n_texts as u32).collect();
+    order.sort_by_key(|&t| (text_rank[t as usize], t));
+    let mut centre = vec![u32::MAX; n_texts];
+    for &text in &order {
+        let best = partners[text as usize]
+            .iter()
+            .filter(|(p, _)| centre[*p as usize] == *p)
+            .max_by(|x, y| {
+                x.1.total_cmp(&y.1)
+                    .then(text_rank[y.0 as usize].cmp(&text_rank[x.0 as usize]))
+            });
+        centre[text as usize] = best.map_or(text, |&(p, _)| p);
+    }
+    centre
+}
+
+fn largest_clusters(
+    input: &DedupInput<'_>,
+    group: &[u32],
+    best: &[u32],
+    size: &[u32],
+    text_jaccard: &[Option<f64>],
+) -> Vec<ClusterReport> {
+    let mut reports: Vec<ClusterReport> = (0..group.len())
+        .filter(|&g| size[g] >= 2)
+        .map(|g| ClusterReport {
+            kept: best[g],
+            documents: size[g] as u64,
+            texts: 0,
+            min_jaccard: None,
+        })
+        .collect();
+    reports.sort_by_key(|r| (std::cmp::Reverse(r.documents), input.rank[r.kept as usize]));
+    reports.truncate(LARGEST_REPORTED);
+    for report in &mut reports {
+        let g = group[input.text_of[report.kept as usize] as usize];
+        let members = (0..group.len()).filter(|&t| group[t] == g);
+        for text in members {
+            report.texts += 1;
+            if let Some(j) = text_jaccard[text] {
+                report.min_jaccard = Some(report.min_jaccard.map_or(j, |m: f64| m.min(j)));
+            }
+        }
+    }
+    reports
 }
 
 /// Distinct pairs `(a, b)`, `a < b`, of texts sharing a band key, sorted.
@@ -186,8 +301,8 @@ fn bucket_pairs(bucket: &[(u64, u32)], pairs: &mut Vec<(u32, u32)>) {
     }
 }
 
-/// The candidate pairs whose exact Jaccard reaches the threshold.
-fn verify(input: &DedupInput<'_>, candidates: &[(u32, u32)]) -> Vec<(u32, u32)> {
+/// The candidate pairs whose exact Jaccard reaches the threshold, with it.
+fn verify(input: &DedupInput<'_>, candidates: &[(u32, u32)]) -> Vec<(u32, u32, f64)> {
     candidates
         .par_chunks(256)
         .flat_map_iter(|chunk| {
@@ -199,8 +314,9 @@ fn verify(input: &DedupInput<'_>, candidates: &[(u32, u32)]) -> Vec<(u32, u32)> 
                     current = Some((a, (input.shingles)(a)));
                 }
                 let set_a = &current.as_ref().map(|(_, s)| s).expect("set just loaded");
-                if jaccard(set_a, &(input.shingles)(b)) >= input.threshold {
-                    out.push((a, b));
+                let j = jaccard(set_a, &(input.shingles)(b));
+                if j >= input.threshold {
+                    out.push((a, b, j));
                 }
             }
             out

@@ -17,14 +17,16 @@
 //! ```
 #![deny(missing_docs)]
 
+mod allpairs;
 mod cluster;
 mod lsh;
 mod minhash;
 mod shingle;
 mod unionfind;
 
-pub use cluster::{Decision, DedupInput, DedupStats, Outcome, deduplicate};
+pub use allpairs::similar_pairs;
+pub use cluster::{ClusterMode, ClusterReport, Decision, DedupInput, DedupStats, Outcome, deduplicate};
 pub use lsh::BandParams;
 pub use minhash::{Signature, Sketcher};
-pub use shingle::{Tokenizer, jaccard, shingles};
+pub use shingle::{Tokenizer, jaccard, jaccard_u32, shingles};
 pub use unionfind::UnionFind;

@@ -132,12 +132,32 @@ pub struct DedupParameters {
     pub threshold: f64,
     /// How candidate pairs were verified.
     pub verification: String,
+    /// How verified pairs became clusters (`connected` or `star`).
+    pub cluster_mode: String,
     /// The keep policy, in order of precedence.
     pub keep_policy: Vec<String>,
     /// The predicted probability of becoming a candidate, by similarity.
     pub s_curve: Vec<[f64; 2]>,
     /// What deduplication found.
     pub found: BTreeMap<String, u64>,
+    /// The largest clusters, largest first, with how far apart their members
+    /// are: the over-merge report.
+    pub largest_clusters: Vec<ClusterEntry>,
+}
+
+/// One cluster of the over-merge report.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case", deny_unknown_fields)]
+pub struct ClusterEntry {
+    /// The kept document (also the cluster's id).
+    pub kept_doc_id: String,
+    /// Documents in the cluster.
+    pub documents: u64,
+    /// Distinct texts in the cluster.
+    pub texts: u64,
+    /// Lowest Jaccard of a removed text to the kept one; absent when all are
+    /// exact copies.
+    pub min_jaccard: Option<f64>,
 }
 
 /// One input.
@@ -267,9 +287,11 @@ mod tests {
                 seed: 1,
                 threshold: 0.7,
                 verification: "exact-jaccard".into(),
+                cluster_mode: "connected".into(),
                 keep_policy: vec!["doc-id".into()],
                 s_curve: vec![[0.5, 0.1]],
                 found: BTreeMap::new(),
+                largest_clusters: vec![],
             },
             inputs: vec![],
             counts,

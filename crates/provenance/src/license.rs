@@ -27,6 +27,11 @@ impl Provenance {
         }
     }
 
+    /// Loads the license store ahead of use (see [`Detector::preload`]).
+    pub fn preload(&self) -> Result<()> {
+        self.detector.preload()
+    }
+
     /// The license of a document whose text is `text`, with its evidence.
     pub fn license_of(&self, doc: &Document, text: &str) -> Result<LicenseTag> {
         if let Some(declared) = &doc.meta.license {

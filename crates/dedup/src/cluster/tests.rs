@@ -1,11 +1,15 @@
 use proptest::prelude::*;
 
 use super::*;
-use crate::{Sketcher, Tokenizer, shingles};
+use crate::{Sketcher, Tokenizer, jaccard, shingles};
 
 /// Builds the input for a list of texts given as documents (same string =
 /// same text) and runs deduplication with the given rank.
 fn run(docs: &[&str], rank: &[u32], threshold: f64) -> Outcome {
+    run_mode(docs, rank, threshold, ClusterMode::Connected)
+}
+
+fn run_mode(docs: &[&str], rank: &[u32], threshold: f64, mode: ClusterMode) -> Outcome {
     let mut texts: Vec<&str> = Vec::new();
     let text_of: Vec<u32> = docs
         .iter()
@@ -31,6 +35,7 @@ fn run(docs: &[&str], rank: &[u32], threshold: f64) -> Outcome {
         band_keys: &band_keys,
         shingles: &read,
         threshold,
+        mode,
     };
     deduplicate(&input, bands)
 }
@@ -93,7 +98,75 @@ fn large_buckets_still_link_every_copy() {
     );
 }
 
+/// A = 200 words; B = A with its last 30 words changed; C = B with the 30
+/// before those changed: A~B and B~C at 0.7, but A and C far apart.
+fn chain() -> [String; 3] {
+    let words: Vec<String> = (0..200).map(|i| format!("w{i}")).collect();
+    let mut b = words.clone();
+    (170..200).for_each(|i| b[i] = format!("b{i}"));
+    let mut c = b.clone();
+    (140..170).for_each(|i| c[i] = format!("c{i}"));
+    [words.join(" "), b.join(" "), c.join(" ")]
+}
+
+#[test]
+fn chains_join_in_connected_mode_and_split_in_star_mode() {
+    let [a, b, c] = chain();
+    let j = |x: &str, y: &str| {
+        jaccard(
+            &shingles(x, Tokenizer::Bigcode, 3, 1),
+            &shingles(y, Tokenizer::Bigcode, 3, 1),
+        )
+    };
+    assert!(
+        j(&a, &b) >= 0.7 && j(&b, &c) >= 0.7 && j(&a, &c) < 0.6,
+        "{} {} {}",
+        j(&a, &b),
+        j(&b, &c),
+        j(&a, &c)
+    );
+    let docs = [a.as_str(), b.as_str(), c.as_str()];
+
+    let connected = run_mode(&docs, &[0, 1, 2], 0.7, ClusterMode::Connected);
+    assert_eq!(connected.decisions[0], Decision::Kept { cluster_size: 3 });
+    match connected.decisions[2] {
+        Decision::Removed {
+            kept: 0,
+            jaccard: Some(j),
+        } => assert!(j < 0.6),
+        other => panic!("{other:?}"),
+    }
+    let report = &connected.stats.largest[0];
+    assert_eq!((report.kept, report.documents, report.texts), (0, 3, 3));
+    assert!(report.min_jaccard.unwrap() < 0.6);
+
+    let star = run_mode(&docs, &[0, 1, 2], 0.7, ClusterMode::Star);
+    assert_eq!(star.decisions[0], Decision::Kept { cluster_size: 2 });
+    assert!(matches!(star.decisions[1], Decision::Removed { kept: 0, jaccard: Some(j) } if j >= 0.7));
+    assert_eq!(star.decisions[2], Decision::Kept { cluster_size: 1 });
+}
+
 proptest! {
+    // In star mode every removed document is an exact copy of, or within the
+    // threshold of, the document kept for it.
+    #[test]
+    fn star_mode_keeps_every_removal_within_the_threshold(seed in 0usize..500, n in 2usize..20) {
+        let [a, b, c] = chain();
+        let bases = [a, b, c, words(seed, 200)];
+        let texts: Vec<String> = (0..n).map(|i| format!("{} t{}", bases[(i * 7 + seed) % 4], i % 2)).collect();
+        let docs: Vec<&str> = texts.iter().map(String::as_str).collect();
+        let rank: Vec<u32> = (0..n as u32).map(|i| (i * 5 + seed as u32) % n as u32).collect();
+        prop_assume!({ let mut r = rank.clone(); r.sort(); r.dedup(); r.len() == n });
+        let out = run_mode(&docs, &rank, 0.7, ClusterMode::Star);
+        for decision in &out.decisions {
+            if let Decision::Removed { kept, jaccard } = decision {
+                let kept_is_kept = matches!(out.decisions[*kept as usize], Decision::Kept { .. });
+                prop_assert!(kept_is_kept);
+                prop_assert!(jaccard.is_none_or(|j| j >= 0.7), "{jaccard:?}");
+            }
+        }
+    }
+
     // The decision does not depend on the order documents are given in, and
     // nothing is removed in favour of itself or of a removed document.
     #[test]
