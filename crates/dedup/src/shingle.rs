@@ -11,7 +11,9 @@ pub enum Tokenizer {
     Bigcode,
     /// Code-aware: identifiers and numbers (Unicode letters and digits, `_`)
     /// are tokens, and so is every punctuation character on its own, so
-    /// operators and brackets count but whitespace and layout do not.
+    /// operators and brackets count but whitespace and layout do not. A
+    /// leading comment block that states a license or copyright is left out:
+    /// files that share only boilerplate are not alike.
     Code,
 }
 
@@ -34,9 +36,38 @@ impl Tokenizer {
                     }
                 }
             }
-            Tokenizer::Code => code_tokens(text, f),
+            Tokenizer::Code => code_tokens(&text[license_header_len(text)..], f),
         }
     }
+}
+
+/// Comment markers that open a header line.
+const COMMENT_PREFIXES: [&str; 8] = ["//", "#", "/*", "*", "--", ";", "<!--", "\"\"\""];
+
+/// The length of a leading comment block (comment and blank lines, a shebang
+/// allowed first) when it names a license, copyright or SPDX identifier;
+/// 0 otherwise.
+fn license_header_len(text: &str) -> usize {
+    let mut end = 0;
+    let mut has_comment = false;
+    for line in text.split_inclusive('\n') {
+        let trimmed = line.trim();
+        let directive = ["#include", "#define", "#if", "#pragma", "#import", "#[", "#!["]
+            .iter()
+            .any(|d| trimmed.starts_with(d));
+        let is_comment =
+            !directive && (COMMENT_PREFIXES.iter().any(|p| trimmed.starts_with(p)) || trimmed.ends_with("*/"));
+        if !(is_comment || trimmed.is_empty()) {
+            break;
+        }
+        has_comment |= is_comment;
+        end += line.len();
+    }
+    let header = text[..end].to_ascii_lowercase();
+    let names_license = ["license", "licence", "copyright", "spdx-license-identifier"]
+        .iter()
+        .any(|w| header.contains(w));
+    if has_comment && names_license { end } else { 0 }
 }
 
 fn is_word(c: char) -> bool {
@@ -147,6 +178,18 @@ mod tests {
         let loose = shingles("if ( a == b )\n{\n    return x ;\n}", Tokenizer::Code, 3, 7);
         assert_eq!(tight, loose);
         assert_eq!(token_count("héllo wörld", Tokenizer::Code), 2);
+    }
+
+    #[test]
+    fn license_headers_are_left_out_by_the_code_profile() {
+        let header = "// Copyright 2024 A\n// Licensed under the Apache License, Version 2.0\n\n";
+        assert_eq!(license_header_len(&format!("{header}fn main() {{}}")), header.len());
+        assert_eq!(license_header_len("// just a comment\nfn main() {}"), 0);
+        assert_eq!(license_header_len("fn main() {} // license"), 0);
+        let c = "/* Copyright 2020 B, MIT license */\n#include <stdio.h>\nint x;";
+        assert_eq!(license_header_len(c), c.find("#include").unwrap());
+        assert_eq!(token_count(&format!("{header}fn main() {{}}"), Tokenizer::Code), 6);
+        assert!(token_count(&format!("{header}fn main() {{}}"), Tokenizer::Bigcode) > 10);
     }
 
     #[test]
