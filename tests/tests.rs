@@ -6,4 +6,5 @@ mod bad_input;
 mod cli;
 mod determinism;
 mod external_readers;
+mod pathological;
 mod sample;

@@ -253,8 +253,7 @@ impl Signer<'_> {
         let shingle_blob = if set.is_empty() {
             None
         } else {
-            let encoded: Vec<u8> = set.iter().flat_map(|h| h.to_le_bytes()).collect();
-            Some(self.shingle_sets.append(&encoded)?)
+            Some(self.shingle_sets.append_u64s(&set)?)
         };
         let content = self.contents.append(bytes)?;
         let entry = TextEntry {

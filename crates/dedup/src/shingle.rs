@@ -98,12 +98,22 @@ fn code_tokens(text: &str, mut f: impl FnMut(u64)) {
 /// near deduplication.
 pub fn shingles(text: &str, tokenizer: Tokenizer, n: usize, seed: u64) -> Vec<u64> {
     let n = n.max(1);
-    let mut tokens = Vec::new();
-    tokenizer.for_each_token_hash(text, |h| tokens.push(h));
-    if tokens.len() < n {
-        return Vec::new();
-    }
-    let mut out: Vec<u64> = tokens.windows(n).map(|window| combine(window, seed)).collect();
+    // The last n token hashes, in a ring: memory is O(shingles), never
+    // O(tokens) on top of it, which matters for a 50 MB minified file.
+    let mut ring = vec![0u64; n];
+    let mut window = vec![0u64; n];
+    let mut seen = 0usize;
+    let mut out = Vec::new();
+    tokenizer.for_each_token_hash(text, |h| {
+        ring[seen % n] = h;
+        seen += 1;
+        if seen >= n {
+            for (i, slot) in window.iter_mut().enumerate() {
+                *slot = ring[(seen + i) % n];
+            }
+            out.push(combine(&window, seed));
+        }
+    });
     out.sort_unstable();
     out.dedup();
     out

@@ -58,6 +58,25 @@ impl BlobStore {
         Ok(blob)
     }
 
+    /// Appends `values` as little-endian bytes, in chunks, without an
+    /// intermediate copy of the whole slice.
+    pub fn append_u64s(&self, values: &[u64]) -> Result<BlobRef> {
+        let mut guard = self.writer.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        let Some((writer, offset)) = guard.as_mut() else {
+            return Err(self.io(std::io::Error::other("blob store already finished")));
+        };
+        let mut chunk = Vec::with_capacity(8 * 1024);
+        for values in values.chunks(1024) {
+            chunk.clear();
+            values.iter().for_each(|v| chunk.extend_from_slice(&v.to_le_bytes()));
+            writer.write_all(&chunk).map_err(|e| self.io(e))?;
+        }
+        let len = 8 * values.len() as u64;
+        let blob = BlobRef { offset: *offset, len };
+        *offset += len;
+        Ok(blob)
+    }
+
     /// Flushes what was appended; from now on the store is read-only.
     pub fn finish(&self) -> Result<()> {
         let mut guard = self.writer.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
@@ -100,10 +119,14 @@ mod tests {
         let a = store.append(b"hello").unwrap();
         let b = store.append(b"").unwrap();
         let c = store.append(b"world!").unwrap();
+        let d = store.append_u64s(&(0..3000u64).collect::<Vec<_>>()).unwrap();
         store.finish().unwrap();
         assert_eq!(store.read(a).unwrap(), b"hello");
         assert_eq!(store.read(b).unwrap(), b"");
         assert_eq!(store.read(c).unwrap(), b"world!");
+        let read = store.read(d).unwrap();
+        assert_eq!(read.len(), 24_000);
+        assert_eq!(u64::from_le_bytes(read[8 * 2999..].try_into().unwrap()), 2999);
         assert!(store.append(b"late").is_err());
     }
 }
