@@ -32,7 +32,7 @@ pub fn execute(config: &Config, out_dir: &Path, reporter: &dyn Reporter) -> Resu
         laps: Vec::new(),
     };
     let provenance = Provenance::new(config.license_min_score as f32);
-    let plan = std::thread::scope(|scope| {
+    let mut plan = std::thread::scope(|scope| {
         // License files are only read from trees; load the license store
         // (about a second) while the trees are listed.
         if config.input.iter().any(|p| p.is_dir()) {
@@ -42,6 +42,8 @@ pub fn execute(config: &Config, out_dir: &Path, reporter: &dyn Reporter) -> Resu
     })?;
     timer.lap("plan");
     let ingested = sign::ingest_and_sign(&plan, config, &provenance, &work, reporter)?;
+    // The file list is read; later stages need only the inputs.
+    plan.units = Vec::new();
     timer.lap("ingest+sign");
     let decided = decide::decide(&ingested, config, reporter)?;
     timer.lap("deduplicate");

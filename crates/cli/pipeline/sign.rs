@@ -2,8 +2,9 @@
 //! and for each distinct text spill the content and shingle set to disk and
 //! keep only its LSH band keys in memory.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::path::Path;
+use std::sync::Arc;
 use std::sync::Mutex;
 
 use anyhow::{Context, Result, anyhow};
@@ -26,8 +27,10 @@ pub struct DocRecord {
     pub text: u32,
     pub bytes: u64,
     pub sha256: [u8; 32],
-    pub license: LicenseTag,
-    pub language: Option<String>,
+    /// Shared by every document with the same tag: thousands of files
+    /// carry one license and one evidence string.
+    pub license: Arc<LicenseTag>,
+    pub language: Option<Arc<str>>,
     pub stars: Option<i64>,
 }
 
@@ -76,6 +79,8 @@ struct Signer<'a> {
     contents: BlobStore,
     shingle_sets: BlobStore,
     table: Mutex<TextTable>,
+    licenses: Mutex<HashSet<Arc<LicenseTag>>>,
+    languages: Mutex<HashSet<Arc<str>>>,
 }
 
 /// Content hash -> text index, and the texts, in first-seen order (made
@@ -108,6 +113,8 @@ pub fn ingest_and_sign(
         contents: BlobStore::create(&work.join("contents.bin"))?,
         shingle_sets: BlobStore::create(&work.join("shingles.bin"))?,
         table: Mutex::new(TextTable::default()),
+        licenses: Mutex::new(HashSet::new()),
+        languages: Mutex::new(HashSet::new()),
     };
     let ingest_config = config.ingest();
     let failure: Mutex<Option<anyhow::Error>> = Mutex::new(None);
@@ -165,6 +172,27 @@ pub fn ingest_and_sign(
     })
 }
 
+/// The shared copy of `value`.
+fn intern<T: Eq + std::hash::Hash>(set: &Mutex<HashSet<Arc<T>>>, value: T) -> Arc<T> {
+    let mut set = set.lock().unwrap_or_else(|p| p.into_inner());
+    if let Some(shared) = set.get(&value) {
+        return shared.clone();
+    }
+    let shared = Arc::new(value);
+    set.insert(shared.clone());
+    shared
+}
+
+fn intern_str(set: &Mutex<HashSet<Arc<str>>>, value: &str) -> Arc<str> {
+    let mut set = set.lock().unwrap_or_else(|p| p.into_inner());
+    if let Some(shared) = set.get(value) {
+        return shared.clone();
+    }
+    let shared: Arc<str> = Arc::from(value);
+    set.insert(shared.clone());
+    shared
+}
+
 /// Orders texts by content hash, so text indices (and everything that
 /// iterates over them) do not depend on which thread saw a text first.
 fn renumber_texts(table: Vec<Option<TextEntry>>, docs: &mut [DocRecord]) -> Result<Vec<TextEntry>> {
@@ -215,10 +243,13 @@ impl Signer<'_> {
     }
 
     fn record(&self, doc: &Document, text: u32, sha256: [u8; 32], license: LicenseTag) -> DocRecord {
-        let language =
-            doc.meta.language.clone().or_else(|| {
-                language_of(doc.source.path.as_deref().or(Some(doc.source.key.as_str()))).map(str::to_owned)
-            });
+        let language = doc
+            .meta
+            .language
+            .as_deref()
+            .or_else(|| language_of(doc.source.path.as_deref().or(Some(doc.source.key.as_str()))))
+            .map(|name| intern_str(&self.languages, name));
+        let license = intern(&self.licenses, license);
         DocRecord {
             id: doc.source.doc_id(),
             source: doc.source.clone(),

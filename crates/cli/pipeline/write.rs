@@ -98,7 +98,7 @@ pub fn write_outputs(
     }
     let mut files = shards.finish()?;
     let ledger = ledger_rows(docs, outcome, &ingested.rejections);
-    files.push(write_ledger(out_dir, LEDGER, &ledger, &config.writer())?);
+    files.push(write_ledger(out_dir, LEDGER, ledger, &config.writer())?);
     files.sort_by(|a, b| a.path.cmp(&b.path));
     reporter.finish();
 
@@ -116,12 +116,12 @@ fn data_row(doc: &DocRecord, content: String, cluster_size: u32) -> DataRow {
         doc_id: doc.id.to_string(),
         content,
         content_sha256: hex(&doc.sha256),
-        repo: doc.source.repo.clone(),
+        repo: doc.source.repo.as_deref().map(str::to_owned),
         path: doc.source.path.clone(),
-        input: doc.source.input.clone(),
+        input: doc.source.input.to_string(),
         key: doc.source.key.clone(),
         row: doc.source.row,
-        language: doc.language.clone(),
+        language: doc.language.as_deref().map(str::to_owned),
         bytes: doc.bytes,
         license: doc.license.expression.clone(),
         license_evidence: doc.license.evidence.clone(),
@@ -130,59 +130,80 @@ fn data_row(doc: &DocRecord, content: String, cluster_size: u32) -> DataRow {
     }
 }
 
-/// Removed duplicates and rejections, in source order.
-fn ledger_rows(docs: &[DocRecord], outcome: &Outcome, rejections: &[Rejection]) -> Vec<LedgerRow> {
-    let mut rows: Vec<(&SourceRef, LedgerRow)> = Vec::new();
-    for (doc, decision) in docs.iter().zip(&outcome.decisions) {
-        let Decision::Removed { kept, jaccard } = *decision else {
-            continue;
+/// Removed duplicates and rejections, in source order: both lists are
+/// sorted, so they are merged lazily, one row at a time.
+fn ledger_rows<'a>(
+    docs: &'a [DocRecord],
+    outcome: &'a Outcome,
+    rejections: &'a [Rejection],
+) -> impl Iterator<Item = LedgerRow> + 'a {
+    let mut removed = docs
+        .iter()
+        .zip(&outcome.decisions)
+        .filter_map(|(doc, decision)| match *decision {
+            Decision::Removed { kept, jaccard } => Some((doc, &docs[kept as usize], jaccard)),
+            Decision::Kept { .. } => None,
+        })
+        .peekable();
+    let mut rejected = rejections.iter().peekable();
+    std::iter::from_fn(move || {
+        let take_removed = match (removed.peek(), rejected.peek()) {
+            (Some((doc, ..)), Some(rejection)) => super::source_order(&doc.source, &rejection.source).is_le(),
+            (Some(_), None) => true,
+            (None, Some(_)) => false,
+            (None, None) => return None,
         };
-        let kept_doc = &docs[kept as usize];
-        let (reason, detail) = match jaccard {
-            None => (
-                Reason::ExactDuplicate,
-                format!("identical to {}", kept_doc.source.display()),
-            ),
-            Some(j) => (
-                Reason::NearDuplicate,
-                format!("Jaccard {j:.4} with {}", kept_doc.source.display()),
-            ),
-        };
-        let row = LedgerRow {
-            doc_id: doc.id.to_string(),
-            repo: doc.source.repo.clone(),
-            path: doc.source.path.clone(),
-            input: doc.source.input.clone(),
-            key: doc.source.key.clone(),
-            row: doc.source.row,
-            content_sha256: Some(hex(&doc.sha256)),
-            bytes: doc.bytes,
-            reason: reason.as_str().to_owned(),
-            kept_doc_id: Some(kept_doc.id.to_string()),
-            cluster_id: Some(kept_doc.id.to_string()),
-            jaccard,
-            detail,
-        };
-        rows.push((&doc.source, row));
+        Some(if take_removed {
+            let (doc, kept, jaccard) = removed.next().expect("peeked");
+            removed_row(doc, kept, jaccard)
+        } else {
+            rejected_row(rejected.next().expect("peeked"))
+        })
+    })
+}
+
+fn removed_row(doc: &DocRecord, kept_doc: &DocRecord, jaccard: Option<f64>) -> LedgerRow {
+    let (reason, detail) = match jaccard {
+        None => (
+            Reason::ExactDuplicate,
+            format!("identical to {}", kept_doc.source.display()),
+        ),
+        Some(j) => (
+            Reason::NearDuplicate,
+            format!("Jaccard {j:.4} with {}", kept_doc.source.display()),
+        ),
+    };
+    LedgerRow {
+        doc_id: doc.id.to_string(),
+        repo: doc.source.repo.as_deref().map(str::to_owned),
+        path: doc.source.path.clone(),
+        input: doc.source.input.to_string(),
+        key: doc.source.key.clone(),
+        row: doc.source.row,
+        content_sha256: Some(hex(&doc.sha256)),
+        bytes: doc.bytes,
+        reason: reason.as_str().to_owned(),
+        kept_doc_id: Some(kept_doc.id.to_string()),
+        cluster_id: Some(kept_doc.id.to_string()),
+        jaccard,
+        detail,
     }
-    for rejection in rejections {
-        let row = LedgerRow {
-            doc_id: rejection.source.doc_id().to_string(),
-            repo: rejection.source.repo.clone(),
-            path: rejection.source.path.clone(),
-            input: rejection.source.input.clone(),
-            key: rejection.source.key.clone(),
-            row: rejection.source.row,
-            content_sha256: rejection.content_sha256.as_ref().map(|h| hex(h)),
-            bytes: rejection.bytes,
-            reason: rejection.reason.as_str().to_owned(),
-            detail: rejection.detail.clone(),
-            ..LedgerRow::default()
-        };
-        rows.push((&rejection.source, row));
+}
+
+fn rejected_row(rejection: &Rejection) -> LedgerRow {
+    LedgerRow {
+        doc_id: rejection.source.doc_id().to_string(),
+        repo: rejection.source.repo.as_deref().map(str::to_owned),
+        path: rejection.source.path.clone(),
+        input: rejection.source.input.to_string(),
+        key: rejection.source.key.clone(),
+        row: rejection.source.row,
+        content_sha256: rejection.content_sha256.as_ref().map(|h| hex(h)),
+        bytes: rejection.bytes,
+        reason: rejection.reason.as_str().to_owned(),
+        detail: rejection.detail.clone(),
+        ..LedgerRow::default()
     }
-    rows.sort_by(|a, b| super::source_order(a.0, b.0));
-    rows.into_iter().map(|(_, row)| row).collect()
 }
 
 fn counts(ingested: &Ingested, outcome: &Outcome) -> Counts {
@@ -236,7 +257,7 @@ fn input_entries(plan: &Plan, ingested: &Ingested) -> Vec<InputEntry> {
     });
     let mut tallies: BTreeMap<&str, Tally<'_>> = BTreeMap::new();
     for (source, bytes, hash) in docs.chain(rejections) {
-        let tally = tallies.entry(source.input.as_str()).or_default();
+        let tally = tallies.entry(&*source.input).or_default();
         tally.documents += 1;
         tally.bytes += bytes;
         tally.items.push((source, hash));
@@ -244,7 +265,7 @@ fn input_entries(plan: &Plan, ingested: &Ingested) -> Vec<InputEntry> {
     plan.inputs
         .iter()
         .map(|input| {
-            let mut tally = tallies.remove(input.label.as_str()).unwrap_or_default();
+            let mut tally = tallies.remove(&*input.label).unwrap_or_default();
             tally.items.sort_by(|a, b| super::source_order(a.0, b.0));
             let digest = input.error.is_none().then(|| {
                 let mut hasher = Sha256::new();
@@ -259,7 +280,7 @@ fn input_entries(plan: &Plan, ingested: &Ingested) -> Vec<InputEntry> {
                 input.kind.as_str()
             };
             InputEntry {
-                label: input.label.clone(),
+                label: input.label.to_string(),
                 kind: kind.to_owned(),
                 digest,
                 documents: tally.documents,
@@ -281,9 +302,8 @@ fn manifest(plan: &Plan, ingested: &Ingested, outcome: &Outcome, config: &Config
                 .ok()
                 .and_then(|v| v.as_str().map(str::to_owned));
             *categories.entry(category.unwrap_or_default()).or_insert(0u64) += 1;
-            *languages
-                .entry(doc.language.clone().unwrap_or_else(|| "unknown".to_owned()))
-                .or_insert(0u64) += 1;
+            let language = doc.language.as_deref().unwrap_or("unknown").to_owned();
+            *languages.entry(language).or_insert(0u64) += 1;
         }
     }
     let stats = &outcome.stats;

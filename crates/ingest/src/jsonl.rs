@@ -144,7 +144,7 @@ fn parse_line(input: &Input, line_no: u64, line: &[u8], config: &IngestConfig) -
     };
     let get = |name: &str| object.get(name).and_then(value_text);
     let mut source = source(input, line_no);
-    source.repo = get(&fields.repo);
+    source.repo = get(&fields.repo).map(Into::into);
     source.path = get(&fields.path).or_else(|| get(&fields.id));
     let meta = DocMeta {
         license: object.get(&fields.license).and_then(license_of),

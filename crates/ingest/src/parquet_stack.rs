@@ -177,7 +177,7 @@ fn rows_of(
                     bytes: 0,
                 });
             }
-            source.repo = text_at(&repo, i);
+            source.repo = text_at(&repo, i).map(Into::into);
             source.path = text_at(&path, i);
             let meta = DocMeta {
                 license: licenses.as_ref().and_then(|c| license_at(c, i)),

@@ -31,7 +31,7 @@ impl InputKind {
 #[derive(Clone, Debug)]
 pub struct Input {
     /// The path as given, normalised: part of every document id.
-    pub label: String,
+    pub label: std::sync::Arc<str>,
     /// The path to read.
     pub path: PathBuf,
     /// Its kind, or `None` when it could not be used.
@@ -131,7 +131,7 @@ pub(crate) fn label_of(path: &Path) -> String {
 
 fn classify(label: String, path: &Path) -> Input {
     let mut input = Input {
-        label,
+        label: label.into(),
         path: path.to_owned(),
         kind: InputKind::Tree,
         error: None,

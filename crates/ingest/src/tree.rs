@@ -4,6 +4,7 @@ use std::collections::HashMap;
 use std::fs::File;
 use std::io::Read;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use corpusledger_model::{DocMeta, Document, LocalFile, Reason, Rejection, SourceRef};
 
@@ -14,8 +15,9 @@ use crate::{IngestConfig, Input, Item};
 pub struct TreeEntry {
     /// The path relative to the input root, with `/` separators.
     pub rel: String,
-    /// The repository's path relative to the input root (empty: the root).
-    pub repo: String,
+    /// The repository's path relative to the input root (empty: the root),
+    /// shared by the files of the repository.
+    pub repo: Arc<str>,
 }
 
 pub(crate) struct Listing {
@@ -101,7 +103,7 @@ fn rel_of(root: &Path, path: &Path) -> String {
     parts.join("/")
 }
 
-fn rejection(input: &Input, rel: &str, repo: &str, reason: Reason, detail: String) -> Rejection {
+fn rejection(input: &Input, rel: &str, repo: &Arc<str>, reason: Reason, detail: String) -> Rejection {
     Rejection {
         source: source_of(input, rel, repo),
         reason,
@@ -121,8 +123,8 @@ fn split_repo(rel: &str, depth: usize) -> (String, String) {
 
 /// The source of the file at `rel` in repository `repo` (empty: the
 /// input root, which then stands as the repository under the input's label).
-fn source_of(input: &Input, rel: &str, repo: &str) -> SourceRef {
-    let in_repo = rel.strip_prefix(repo).unwrap_or(rel).trim_start_matches('/');
+fn source_of(input: &Input, rel: &str, repo: &Arc<str>) -> SourceRef {
+    let in_repo = rel.strip_prefix(&**repo).unwrap_or(rel).trim_start_matches('/');
     SourceRef {
         input: input.label.clone(),
         key: rel.to_owned(),
@@ -130,7 +132,7 @@ fn source_of(input: &Input, rel: &str, repo: &str) -> SourceRef {
         repo: Some(if repo.is_empty() {
             input.label.clone()
         } else {
-            repo.to_owned()
+            repo.clone()
         }),
         path: Some(in_repo.to_owned()),
     }
@@ -142,6 +144,7 @@ struct RepoFinder {
     root: PathBuf,
     depth: usize,
     has_git: HashMap<PathBuf, bool>,
+    names: HashMap<String, Arc<str>>,
 }
 
 impl RepoFinder {
@@ -150,10 +153,22 @@ impl RepoFinder {
             root: root.to_owned(),
             depth,
             has_git: HashMap::new(),
+            names: HashMap::new(),
         }
     }
 
-    fn repo_of(&mut self, file: &Path) -> String {
+    /// The repository of `file`, one shared name per repository.
+    fn repo_of(&mut self, file: &Path) -> Arc<str> {
+        let name = self.repo_name(file);
+        if let Some(shared) = self.names.get(name.as_str()) {
+            return shared.clone();
+        }
+        let shared: Arc<str> = Arc::from(name.as_str());
+        self.names.insert(name, shared.clone());
+        shared
+    }
+
+    fn repo_name(&mut self, file: &Path) -> String {
         let mut dir = file.parent();
         while let Some(d) = dir {
             if !d.starts_with(&self.root) {
@@ -226,7 +241,7 @@ fn read_file(input: &Input, entry: &TreeEntry, config: &IngestConfig) -> Item {
             ));
         }
     };
-    let repo_root = input.path.join(&entry.repo);
+    let repo_root = input.path.join(&*entry.repo);
     Item::Doc(Document {
         source,
         content,
@@ -300,8 +315,8 @@ mod tests {
         std::fs::create_dir_all(root.join("eco/pkg/src")).unwrap();
         std::fs::create_dir_all(root.join("plain/src")).unwrap();
         let mut finder = RepoFinder::new(root, 1);
-        assert_eq!(finder.repo_of(&root.join("eco/pkg/src/a.rs")), "eco/pkg");
-        assert_eq!(finder.repo_of(&root.join("plain/src/a.rs")), "plain");
+        assert_eq!(finder.repo_of(&root.join("eco/pkg/src/a.rs")), "eco/pkg".into());
+        assert_eq!(finder.repo_of(&root.join("plain/src/a.rs")), "plain".into());
     }
 
     #[test]

@@ -1,5 +1,6 @@
 use std::fmt;
 use std::path::PathBuf;
+use std::sync::Arc;
 
 use crate::{DocId, Reason};
 
@@ -7,15 +8,17 @@ use crate::{DocId, Reason};
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct SourceRef {
     /// The input's label: the path given on the command line, normalised.
-    pub input: String,
+    /// Shared by all documents of the input.
+    pub input: Arc<str>,
     /// The file inside the input: a path relative to a directory input, or
     /// empty when the input is a single JSONL/Parquet file.
     pub key: String,
     /// The line (1-based, JSONL) or row (0-based, Parquet) inside `key`, or 0
     /// for a file of a directory tree.
     pub row: u64,
-    /// The repository the document belongs to, when known.
-    pub repo: Option<String>,
+    /// The repository the document belongs to, when known; shared by the
+    /// documents of a repository where the reader can.
+    pub repo: Option<Arc<str>>,
     /// The path of the document inside its repository, when known.
     pub path: Option<String>,
 }
@@ -28,7 +31,7 @@ impl SourceRef {
 
     /// A human-readable location: `input/key:line` style, for messages.
     pub fn display(&self) -> String {
-        let mut s = self.input.clone();
+        let mut s = self.input.to_string();
         if !self.key.is_empty() {
             s.push('/');
             s.push_str(&self.key);

@@ -11,7 +11,7 @@
 //! use corpusledger_output::{write_ledger, read_batches, LedgerRow, WriterConfig};
 //! let dir = tempfile::tempdir().unwrap();
 //! let row = LedgerRow { doc_id: "00".repeat(16), reason: "binary".into(), ..LedgerRow::default() };
-//! let file = write_ledger(dir.path(), "removed.parquet", &[row], &WriterConfig::default()).unwrap();
+//! let file = write_ledger(dir.path(), "removed.parquet", [row], &WriterConfig::default()).unwrap();
 //! assert_eq!(file.rows, 1);
 //! let batches = read_batches(&dir.path().join("removed.parquet")).unwrap();
 //! assert_eq!(batches[0].num_rows(), 1);

@@ -232,10 +232,21 @@ impl ShardWriter {
 }
 
 /// Writes the ledger to `out_dir/rel`.
-pub fn write_ledger(out_dir: &Path, rel: &str, rows: &[LedgerRow], config: &WriterConfig) -> Result<OutputFile> {
+/// Rows arrive from an iterator and are encoded a batch at a time, so the
+/// ledger of a large run never sits in memory whole.
+pub fn write_ledger(
+    out_dir: &Path,
+    rel: &str,
+    rows: impl IntoIterator<Item = LedgerRow>,
+    config: &WriterConfig,
+) -> Result<OutputFile> {
     let mut file = OpenFile::create(out_dir, rel.to_owned(), crate::ledger_schema(), config)?;
-    for chunk in rows.chunks(BATCH_ROWS) {
-        let batch = ledger_batch(chunk).map_err(|e| encode(&out_dir.join(rel), e))?;
+    let mut batch_rows = Vec::with_capacity(BATCH_ROWS);
+    let mut rows = rows.into_iter().peekable();
+    while rows.peek().is_some() {
+        batch_rows.clear();
+        batch_rows.extend(rows.by_ref().take(BATCH_ROWS));
+        let batch = ledger_batch(&batch_rows).map_err(|e| encode(&out_dir.join(rel), e))?;
         file.write(&batch, out_dir)?;
     }
     file.finish(out_dir)
@@ -331,7 +342,7 @@ mod tests {
     #[test]
     fn no_temporary_file_is_left() {
         let dir = tempfile::tempdir().unwrap();
-        let file = write_ledger(dir.path(), "removed.parquet", &[], &WriterConfig::default()).unwrap();
+        let file = write_ledger(dir.path(), "removed.parquet", Vec::new(), &WriterConfig::default()).unwrap();
         assert_eq!(file.rows, 0);
         let names: Vec<_> = std::fs::read_dir(dir.path())
             .unwrap()
