@@ -217,3 +217,22 @@ fn kept_files_carry_their_expected_license_with_evidence() {
         .count();
     assert!(declared >= 10, "{declared}");
 }
+
+#[test]
+fn star_mode_finds_the_planted_copies_and_is_recorded() {
+    let outcome = run_sample(&["--cluster-mode", "star"]);
+    check_planted(&outcome);
+    assert_eq!(outcome.manifest["dedup"]["cluster-mode"], "star");
+    for row in outcome
+        .ledger
+        .values()
+        .filter(|r| get(r, "reason") == Some("near-duplicate"))
+    {
+        let jaccard: f64 = get(row, "jaccard").unwrap().parse().unwrap();
+        assert!(jaccard >= 0.7, "{jaccard}");
+    }
+    let largest = outcome.manifest["dedup"]["largest-clusters"].as_array().unwrap();
+    assert!(!largest.is_empty() && largest.len() <= 10);
+    let sizes: Vec<u64> = largest.iter().map(|c| c["documents"].as_u64().unwrap()).collect();
+    assert!(sizes.windows(2).all(|w| w[0] >= w[1]), "{sizes:?}");
+}

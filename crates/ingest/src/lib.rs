@@ -57,6 +57,6 @@ pub fn read_unit(plan: &Plan, unit: &Unit, config: &IngestConfig, sink: &mut dyn
     match input.kind {
         InputKind::Tree => tree::read_files(input, &unit.files, config, sink),
         InputKind::Jsonl => jsonl::read(input, config, sink),
-        InputKind::Parquet => parquet_stack::read(input, config, sink),
+        InputKind::Parquet => parquet_stack::read(input, sink),
     }
 }

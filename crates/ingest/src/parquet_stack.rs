@@ -10,7 +10,7 @@ use parquet::arrow::ProjectionMask;
 use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
 
 use crate::jsonl::join_license_list;
-use crate::{IngestConfig, Input, Item};
+use crate::{Input, Item};
 
 /// Candidate column names, first present wins.
 const CONTENT: &[&str] = &["content", "text"];
@@ -38,7 +38,7 @@ struct Columns {
 /// Streams a Parquet input. A file that cannot be opened or lacks a content
 /// column is one `unreadable` / `parse-error` rejection naming the columns it
 /// has; a batch that fails to decode ends the file at that row.
-pub(crate) fn read(input: &Input, config: &IngestConfig, sink: &mut dyn FnMut(Vec<Item>)) {
+pub(crate) fn read(input: &Input, sink: &mut dyn FnMut(Vec<Item>)) {
     let file = match File::open(&input.path) {
         Ok(file) => file,
         Err(err) => {
@@ -106,7 +106,7 @@ pub(crate) fn read(input: &Input, config: &IngestConfig, sink: &mut dyn FnMut(Ve
     for batch in reader {
         match batch {
             Ok(batch) => {
-                let items = rows_of(input, &batch, &names, &columns, row, config);
+                let items = rows_of(input, &batch, &names, &columns, row);
                 row += batch.num_rows() as u64;
                 sink(items);
             }
@@ -121,14 +121,7 @@ pub(crate) fn read(input: &Input, config: &IngestConfig, sink: &mut dyn FnMut(Ve
     }
 }
 
-fn rows_of(
-    input: &Input,
-    batch: &RecordBatch,
-    names: &[String],
-    columns: &Columns,
-    first_row: u64,
-    config: &IngestConfig,
-) -> Vec<Item> {
+fn rows_of(input: &Input, batch: &RecordBatch, names: &[String], columns: &Columns, first_row: u64) -> Vec<Item> {
     let column = |idx: Option<usize>| idx.and_then(|i| batch.column_by_name(&names[i]).cloned());
     let content = match column(Some(columns.content)).map(|c| cast(&c, &DataType::LargeBinary)) {
         Some(Ok(c)) => c,
@@ -156,7 +149,6 @@ fn rows_of(
     let language = text_column(column(columns.language));
     let licenses = column(columns.licenses);
     let stars = column(columns.stars).and_then(|c| cast(&c, &DataType::Int64).ok());
-    let _ = config;
     (0..batch.num_rows())
         .map(|i| {
             let row = first_row + i as u64;
