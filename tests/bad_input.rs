@@ -118,18 +118,7 @@ fn each_bad_input_is_named_and_the_run_goes_on() {
 
     let manifest = util::manifest(out.path());
     let counts = &manifest["counts"];
-    let sum = |key: &str| {
-        counts[key]
-            .as_object()
-            .unwrap()
-            .values()
-            .map(|v| v.as_u64().unwrap())
-            .sum::<u64>()
-    };
-    assert_eq!(
-        counts["kept"].as_u64().unwrap() + sum("removed") + sum("rejected"),
-        counts["documents"].as_u64().unwrap()
-    );
+    util::counts_add_up(&manifest);
     assert_eq!(counts["rejected"]["unreadable"].as_u64(), Some(2), "{counts}");
     assert_eq!(counts["rejected"]["parse-error"].as_u64(), Some(2), "{counts}");
     let missing = manifest["inputs"]

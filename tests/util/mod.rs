@@ -121,3 +121,24 @@ pub fn get<'a>(row: &'a Row, column: &str) -> Option<&'a str> {
         .unwrap_or_else(|| panic!("no column {column}"))
         .as_deref()
 }
+
+/// Checks `documents = kept + removed + rejected` in a manifest and returns
+/// (kept, removed, rejected).
+pub fn counts_add_up(manifest: &serde_json::Value) -> (u64, u64, u64) {
+    let counts = &manifest["counts"];
+    let sum = |key: &str| {
+        counts[key]
+            .as_object()
+            .unwrap()
+            .values()
+            .map(|v| v.as_u64().unwrap())
+            .sum::<u64>()
+    };
+    let (kept, removed, rejected) = (counts["kept"].as_u64().unwrap(), sum("removed"), sum("rejected"));
+    assert_eq!(
+        kept + removed + rejected,
+        counts["documents"].as_u64().unwrap(),
+        "{counts}"
+    );
+    (kept, removed, rejected)
+}

@@ -175,30 +175,9 @@ pub(crate) fn license_of(value: &Value) -> Option<String> {
         Value::String(s) if !s.trim().is_empty() => Some(s.trim().to_owned()),
         Value::Array(items) => {
             let ids: Vec<String> = items.iter().filter_map(value_text).collect();
-            join_license_list(ids)
+            corpusledger_model::any_of(ids)
         }
         _ => None,
-    }
-}
-
-pub(crate) fn join_license_list(mut ids: Vec<String>) -> Option<String> {
-    ids.sort();
-    ids.dedup();
-    match ids.len() {
-        0 => None,
-        1 => ids.pop(),
-        _ => Some(
-            ids.iter()
-                .map(|id| {
-                    if id.contains(' ') {
-                        format!("({id})")
-                    } else {
-                        id.clone()
-                    }
-                })
-                .collect::<Vec<_>>()
-                .join(" OR "),
-        ),
     }
 }
 

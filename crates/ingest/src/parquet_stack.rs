@@ -9,7 +9,6 @@ use corpusledger_model::{DocMeta, Document, Reason, Rejection, SourceRef};
 use parquet::arrow::ProjectionMask;
 use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
 
-use crate::jsonl::join_license_list;
 use crate::{Input, Item};
 
 /// Candidate column names, first present wins.
@@ -220,7 +219,7 @@ fn license_at(column: &ArrayRef, i: usize) -> Option<String> {
                 .filter(|&j| values.is_valid(j))
                 .map(|j| values.value(j).to_owned())
                 .collect();
-            join_license_list(ids)
+            corpusledger_model::any_of(ids)
         }
         _ => text_at(&text_column(Some(column.clone())), i),
     }

@@ -38,3 +38,27 @@ pub enum LicenseCategory {
     /// No license information.
     Unknown,
 }
+
+/// An SPDX expression meaning "any one of these": the ids sorted, repeats
+/// dropped, compound ones parenthesised, joined with `OR`; `None` for none.
+///
+/// ```
+/// use corpusledger_model::any_of;
+/// let ids = vec!["MIT".into(), "Apache-2.0 WITH LLVM-exception".into(), "MIT".into()];
+/// assert_eq!(any_of(ids).as_deref(), Some("(Apache-2.0 WITH LLVM-exception) OR MIT"));
+/// ```
+pub fn any_of(mut ids: Vec<String>) -> Option<String> {
+    ids.sort();
+    ids.dedup();
+    match ids.len() {
+        0 => None,
+        1 => ids.pop(),
+        _ => {
+            let parts: Vec<String> = ids
+                .into_iter()
+                .map(|id| if id.contains(' ') { format!("({id})") } else { id })
+                .collect();
+            Some(parts.join(" OR "))
+        }
+    }
+}

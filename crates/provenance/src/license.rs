@@ -105,22 +105,9 @@ impl Provenance {
                 ids.push(found.id);
             }
         }
-        ids.sort();
-        ids.dedup();
-        if ids.is_empty() {
+        let Some(joined) = corpusledger_model::any_of(ids) else {
             return Ok(None);
-        }
-        let joined = ids
-            .iter()
-            .map(|id| {
-                if id.contains(' ') {
-                    format!("({id})")
-                } else {
-                    id.clone()
-                }
-            })
-            .collect::<Vec<_>>()
-            .join(" OR ");
+        };
         Ok(Some(tag(
             &joined,
             format!("{} (spdx text detection)", evidence.join("; ")),
