@@ -48,3 +48,12 @@ fn sample_manifest_matches_golden_file() {
         golden.display()
     );
 }
+
+#[test]
+fn a_memory_limit_spills_band_keys_and_changes_nothing() {
+    let (a, b) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    assert!(util::run(&util::SAMPLE_INPUTS, a.path(), &[]).status.success());
+    let limited = util::run(&util::SAMPLE_INPUTS, b.path(), &["--memory-limit", "1MB"]);
+    assert!(limited.status.success(), "{}", util::stderr(&limited));
+    assert_eq!(util::tree_bytes(a.path()), util::tree_bytes(b.path()));
+}

@@ -56,6 +56,10 @@ pub struct Settings {
     /// Worker threads [default: all cores]. Never changes the output.
     #[arg(long, short = 'j', value_name = "N")]
     pub threads: Option<usize>,
+    /// Keep band keys on disk, sorted in runs of about a quarter of this
+    /// (e.g. `200MB`, `2G`); the output is the same [default: no limit].
+    #[arg(long, value_name = "BYTES", value_parser = parse_bytes)]
+    pub memory_limit: Option<u64>,
     /// Jaccard similarity at or above which two texts are near duplicates [default: 0.7].
     #[arg(long, value_name = "T")]
     pub threshold: Option<f64>,
@@ -95,6 +99,26 @@ pub struct Settings {
     pub json: bool,
 }
 
+/// Bytes with an optional unit: `200MB`, `1.5G`, `512k`, `1048576`
+/// (powers of 1024).
+fn parse_bytes(value: &str) -> Result<u64, String> {
+    let lower = value.trim().to_ascii_lowercase();
+    let digits = lower.trim_end_matches(|c: char| c.is_ascii_alphabetic());
+    let unit = &lower[digits.len()..];
+    let scale: u64 = match unit {
+        "" | "b" => 1,
+        "k" | "kb" | "kib" => 1 << 10,
+        "m" | "mb" | "mib" => 1 << 20,
+        "g" | "gb" | "gib" => 1 << 30,
+        _ => return Err(format!("unknown unit `{unit}`; use e.g. 200MB or 2G")),
+    };
+    let number: f64 = digits
+        .trim()
+        .parse()
+        .map_err(|_| format!("`{value}` is not a size; use e.g. 200MB"))?;
+    Ok((number * scale as f64) as u64)
+}
+
 fn parse_cluster_mode(value: &str) -> Result<ClusterMode, String> {
     match value {
         "connected" => Ok(ClusterMode::Connected),
@@ -118,6 +142,7 @@ impl Settings {
             input: (!self.input.is_empty()).then(|| self.input.clone()),
             out: self.out.clone(),
             threads: self.threads,
+            memory_limit: self.memory_limit,
             threshold: self.threshold,
             ngram: self.ngram,
             num_perm: self.num_perm,
@@ -131,5 +156,18 @@ impl Settings {
             json: self.json.then_some(true),
             ..ConfigFile::default()
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::parse_bytes;
+
+    #[test]
+    fn sizes_parse_with_units() {
+        assert_eq!(parse_bytes("200MB"), Ok(200 << 20));
+        assert_eq!(parse_bytes("1.5g"), Ok(3 << 29));
+        assert_eq!(parse_bytes("4096"), Ok(4096));
+        assert!(parse_bytes("12 parsecs").is_err());
     }
 }

@@ -14,6 +14,7 @@ pub struct ConfigFile {
     pub input: Option<Vec<PathBuf>>,
     pub out: Option<PathBuf>,
     pub threads: Option<usize>,
+    pub memory_limit: Option<u64>,
     pub threshold: Option<f64>,
     pub ngram: Option<usize>,
     pub num_perm: Option<usize>,
@@ -68,6 +69,7 @@ pub struct Config {
     pub input: Vec<PathBuf>,
     pub out: Option<PathBuf>,
     pub threads: usize,
+    pub memory_limit: Option<u64>,
     pub threshold: f64,
     pub ngram: usize,
     pub num_perm: usize,
@@ -107,6 +109,7 @@ impl ConfigFile {
             input,
             out,
             threads,
+            memory_limit,
             threshold,
             ngram,
             num_perm,
@@ -143,6 +146,7 @@ impl ConfigFile {
             input: self.input.unwrap_or_default(),
             out: self.out,
             threads,
+            memory_limit: self.memory_limit,
             threshold: self.threshold.unwrap_or(0.7),
             ngram: self.ngram.unwrap_or(5),
             num_perm: self.num_perm.unwrap_or(256),
@@ -261,7 +265,7 @@ impl Config {
     pub fn for_manifest(&self) -> serde_json::Value {
         let mut value = serde_json::to_value(self).expect("config serialises");
         if let Some(map) = value.as_object_mut() {
-            for key in ["threads", "quiet", "json", "out"] {
+            for key in ["threads", "memory-limit", "quiet", "json", "out"] {
                 map.remove(key);
             }
             // Inputs are a set: their order on the command line changes nothing else.

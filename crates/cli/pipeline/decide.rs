@@ -3,7 +3,7 @@
 use std::cmp::{Ordering, Reverse};
 
 use anyhow::Result;
-use corpusledger_dedup::{DedupInput, Outcome, deduplicate};
+use corpusledger_dedup::{BandSource, BandsInMemory, DedupInput, Outcome, deduplicate};
 use corpusledger_model::Reporter;
 
 use super::sign::{DocRecord, Ingested};
@@ -14,16 +14,28 @@ pub fn decide(ingested: &Ingested, config: &Config, reporter: &dyn Reporter) -> 
     let rank = keep_ranks(&ingested.docs, &config.keep_policy);
     let text_of: Vec<u32> = ingested.docs.iter().map(|d| d.text).collect();
     let band_keys: Vec<Option<Box<[u64]>>> = ingested.texts.iter().map(|t| t.band_keys.clone()).collect();
+    let in_memory = BandsInMemory {
+        keys: &band_keys,
+        params: ingested.bands,
+    };
+    let bands: &dyn BandSource = match &ingested.spilled_bands {
+        Some(spilled) => spilled,
+        None => &in_memory,
+    };
     let read = |text: u32| ingested.shingles_of(text);
     let input = DedupInput {
         text_of: &text_of,
         rank: &rank,
-        band_keys: &band_keys,
+        n_texts: ingested.texts.len(),
+        bands,
         shingles: &read,
         threshold: config.threshold,
         mode: config.cluster_mode,
     };
-    let outcome = deduplicate(&input, ingested.bands);
+    let outcome = deduplicate(&input);
+    if let Some(err) = ingested.spilled_bands.as_ref().and_then(|s| s.take_error()) {
+        return Err(anyhow::Error::new(err).context("cannot read the spilled band keys"));
+    }
     reporter.advance(ingested.docs.len() as u64);
     reporter.finish();
     Ok(outcome)

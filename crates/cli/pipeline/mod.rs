@@ -2,6 +2,7 @@
 //! executes them in one process; each stage reads only what the previous one
 //! returned, so they can later run as separate shard tasks.
 
+mod bands;
 mod decide;
 mod sign;
 mod write;

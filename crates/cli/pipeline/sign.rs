@@ -16,6 +16,7 @@ use rayon::prelude::*;
 use sha2::{Digest, Sha256};
 use xxhash_rust::xxh3::xxh3_128;
 
+use super::bands::SpilledBands;
 use crate::config::Config;
 
 /// A document that passed the checks.
@@ -53,6 +54,9 @@ pub struct Ingested {
     pub contents: BlobStore,
     pub shingle_sets: BlobStore,
     pub bands: BandParams,
+    /// Band keys on disk, when a memory limit is set (else they are in
+    /// [`TextEntry::band_keys`]).
+    pub spilled_bands: Option<SpilledBands>,
 }
 
 impl Ingested {
@@ -78,6 +82,7 @@ struct Signer<'a> {
     bands: BandParams,
     contents: BlobStore,
     shingle_sets: BlobStore,
+    spilled_bands: Option<SpilledBands>,
     table: Mutex<TextTable>,
     licenses: Mutex<HashSet<Arc<LicenseTag>>>,
     languages: Mutex<HashSet<Arc<str>>>,
@@ -112,6 +117,10 @@ pub fn ingest_and_sign(
         provenance,
         contents: BlobStore::create(&work.join("contents.bin"))?,
         shingle_sets: BlobStore::create(&work.join("shingles.bin"))?,
+        spilled_bands: match config.memory_limit {
+            Some(limit) => Some(SpilledBands::create(&work.join("bands"), bands.bands, limit)?),
+            None => None,
+        },
         table: Mutex::new(TextTable::default()),
         licenses: Mutex::new(HashSet::new()),
         languages: Mutex::new(HashSet::new()),
@@ -159,7 +168,11 @@ pub fn ingest_and_sign(
         }
     }
     let table = signer.table.into_inner().unwrap_or_else(|p| p.into_inner());
-    let texts = renumber_texts(table.texts, &mut docs)?;
+    let (texts, new_index) = renumber_texts(table.texts, &mut docs)?;
+    let mut spilled_bands = signer.spilled_bands;
+    if let Some(spill) = spilled_bands.as_mut() {
+        spill.finish(new_index)?;
+    }
     docs.sort_by(|a, b| super::source_order(&a.source, &b.source));
     rejections.sort_by(|a, b| super::source_order(&a.source, &b.source));
     Ok(Ingested {
@@ -169,6 +182,7 @@ pub fn ingest_and_sign(
         contents: signer.contents,
         shingle_sets: signer.shingle_sets,
         bands,
+        spilled_bands,
     })
 }
 
@@ -195,7 +209,8 @@ fn intern_str(set: &Mutex<HashSet<Arc<str>>>, value: &str) -> Arc<str> {
 
 /// Orders texts by content hash, so text indices (and everything that
 /// iterates over them) do not depend on which thread saw a text first.
-fn renumber_texts(table: Vec<Option<TextEntry>>, docs: &mut [DocRecord]) -> Result<Vec<TextEntry>> {
+/// Returns the texts and, for each old index, its new one.
+fn renumber_texts(table: Vec<Option<TextEntry>>, docs: &mut [DocRecord]) -> Result<(Vec<TextEntry>, Vec<u32>)> {
     let mut texts: Vec<(u32, TextEntry)> = table
         .into_iter()
         .enumerate()
@@ -212,7 +227,7 @@ fn renumber_texts(table: Vec<Option<TextEntry>>, docs: &mut [DocRecord]) -> Resu
     for doc in docs.iter_mut() {
         doc.text = new_index[doc.text as usize];
     }
-    Ok(texts.into_iter().map(|(_, t)| t).collect())
+    Ok((texts.into_iter().map(|(_, t)| t).collect(), new_index))
 }
 
 impl Signer<'_> {
@@ -277,10 +292,14 @@ impl Signer<'_> {
             idx
         };
         let set = shingles(text, self.config.tokenizer, self.config.ngram, self.config.seed);
-        let band_keys = self
+        let mut band_keys = self
             .sketcher
             .sign(&set)
             .map(|sig| self.bands.keys(&sig).into_boxed_slice());
+        if let (Some(spill), Some(keys)) = (&self.spilled_bands, &band_keys) {
+            spill.push(idx, keys)?;
+            band_keys = None;
+        }
         let shingle_blob = if set.is_empty() {
             None
         } else {

@@ -22,8 +22,10 @@ pub struct DedupInput<'a> {
     /// Each document's place in the keep order: the lowest rank of a
     /// cluster is kept. Must be a permutation (a total order).
     pub rank: &'a [u32],
-    /// LSH band keys of each text, `None` for texts with no shingles.
-    pub band_keys: &'a [Option<Box<[u64]>>],
+    /// Number of texts (texts are `0..n_texts`).
+    pub n_texts: usize,
+    /// The LSH band keys of the texts.
+    pub bands: &'a dyn BandSource,
     /// Reads the sorted shingle set of a text, for verification.
     pub shingles: &'a (dyn Fn(u32) -> Vec<u64> + Sync),
     /// Minimum verified Jaccard for two texts to be near duplicates.
@@ -61,7 +63,7 @@ impl std::fmt::Debug for DedupInput<'_> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("DedupInput")
             .field("docs", &self.rank.len())
-            .field("texts", &self.band_keys.len())
+            .field("texts", &self.n_texts)
             .finish()
     }
 }
@@ -135,9 +137,9 @@ pub struct Outcome {
 /// Deduplicates: exact copies share a text; texts are joined by verified
 /// near-duplicate pairs; each cluster keeps its lowest-ranked document. The
 /// result depends only on the input, not on thread count or scheduling.
-pub fn deduplicate(input: &DedupInput<'_>, bands: BandParams) -> Outcome {
-    let n_texts = input.band_keys.len();
-    let candidates = candidate_pairs(input.band_keys, bands);
+pub fn deduplicate(input: &DedupInput<'_>) -> Outcome {
+    let n_texts = input.n_texts;
+    let candidates = candidate_pairs(input.bands);
     let edges = verify(input, &candidates);
     // The best (lowest) rank of any document of each text.
     let mut text_rank = vec![u32::MAX; n_texts];
@@ -186,7 +188,7 @@ pub fn deduplicate(input: &DedupInput<'_>, bands: BandParams) -> Outcome {
         .collect();
     let stats = DedupStats {
         texts: n_texts as u64,
-        signed_texts: input.band_keys.iter().filter(|k| k.is_some()).count() as u64,
+        signed_texts: input.bands.signed_texts(),
         candidate_pairs: candidates.len() as u64,
         verified_pairs: edges.len() as u64,
         clusters: size.iter().filter(|&&s| s >= 2).count() as u64,
@@ -261,32 +263,83 @@ fn largest_clusters(
     reports
 }
 
+/// The band keys of the signed texts, band by band.
+pub trait BandSource: Sync {
+    /// The number of bands.
+    fn bands(&self) -> usize;
+    /// The number of texts with band keys.
+    fn signed_texts(&self) -> u64;
+    /// Calls `bucket` with the texts, ascending, of every key of `band` that
+    /// two or more texts share, in ascending key order.
+    fn for_each_bucket(&self, band: usize, bucket: &mut dyn FnMut(&[u32]));
+    /// Whether bands may be bucketed at the same time (false when each band
+    /// must have the memory to itself).
+    fn parallel(&self) -> bool {
+        true
+    }
+}
+
+/// Band keys held in memory: one slice of keys per text, `None` for texts
+/// with no shingles.
+#[derive(Debug)]
+pub struct BandsInMemory<'a> {
+    /// Keys per text.
+    pub keys: &'a [Option<Box<[u64]>>],
+    /// Bands per signature.
+    pub params: BandParams,
+}
+
+impl BandSource for BandsInMemory<'_> {
+    fn bands(&self) -> usize {
+        self.params.bands
+    }
+
+    fn signed_texts(&self) -> u64 {
+        self.keys.iter().filter(|k| k.is_some()).count() as u64
+    }
+
+    fn for_each_bucket(&self, band: usize, bucket: &mut dyn FnMut(&[u32])) {
+        let mut keyed: Vec<(u64, u32)> = self
+            .keys
+            .iter()
+            .enumerate()
+            .filter_map(|(text, keys)| keys.as_ref().map(|k| (k[band], text as u32)))
+            .collect();
+        keyed.sort_unstable();
+        for_each_run(&keyed, bucket);
+    }
+}
+
+/// Calls `bucket` with the texts of every run of two or more equal keys of
+/// a sorted `(key, text)` list.
+pub fn for_each_run(sorted: &[(u64, u32)], bucket: &mut dyn FnMut(&[u32])) {
+    let mut members = Vec::new();
+    for run in sorted.chunk_by(|a, b| a.0 == b.0).filter(|run| run.len() > 1) {
+        members.clear();
+        members.extend(run.iter().map(|&(_, text)| text));
+        bucket(&members);
+    }
+}
+
 /// Distinct pairs `(a, b)`, `a < b`, of texts sharing a band key, sorted.
-fn candidate_pairs(band_keys: &[Option<Box<[u64]>>], bands: BandParams) -> Vec<(u32, u32)> {
-    let per_band: Vec<Vec<(u32, u32)>> = (0..bands.bands)
-        .into_par_iter()
-        .map(|band| {
-            let mut keyed: Vec<(u64, u32)> = band_keys
-                .iter()
-                .enumerate()
-                .filter_map(|(text, keys)| keys.as_ref().map(|k| (k[band], text as u32)))
-                .collect();
-            keyed.sort_unstable();
-            let mut pairs = Vec::new();
-            for bucket in keyed.chunk_by(|a, b| a.0 == b.0).filter(|b| b.len() > 1) {
-                bucket_pairs(bucket, &mut pairs);
-            }
-            pairs
-        })
-        .collect();
+fn candidate_pairs(bands: &dyn BandSource) -> Vec<(u32, u32)> {
+    let band_pairs = |band: usize| {
+        let mut pairs = Vec::new();
+        bands.for_each_bucket(band, &mut |members| bucket_pairs(members, &mut pairs));
+        pairs
+    };
+    let per_band: Vec<Vec<(u32, u32)>> = if bands.parallel() {
+        (0..bands.bands()).into_par_iter().map(band_pairs).collect()
+    } else {
+        (0..bands.bands()).map(band_pairs).collect()
+    };
     let mut pairs: Vec<(u32, u32)> = per_band.into_iter().flatten().collect();
     pairs.par_sort_unstable();
     pairs.dedup();
     pairs
 }
 
-fn bucket_pairs(bucket: &[(u64, u32)], pairs: &mut Vec<(u32, u32)>) {
-    let members: Vec<u32> = bucket.iter().map(|&(_, text)| text).collect();
+fn bucket_pairs(members: &[u32], pairs: &mut Vec<(u32, u32)>) {
     if members.len() <= ALL_PAIRS_BUCKET {
         for (i, &a) in members.iter().enumerate() {
             for &b in &members[i + 1..] {

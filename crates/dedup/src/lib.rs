@@ -25,7 +25,10 @@ mod shingle;
 mod unionfind;
 
 pub use allpairs::similar_pairs;
-pub use cluster::{ClusterMode, ClusterReport, Decision, DedupInput, DedupStats, Outcome, deduplicate};
+pub use cluster::{
+    BandSource, BandsInMemory, ClusterMode, ClusterReport, Decision, DedupInput, DedupStats, Outcome, deduplicate,
+    for_each_run,
+};
 pub use lsh::BandParams;
 pub use minhash::{Signature, Sketcher};
 pub use shingle::{Tokenizer, jaccard, jaccard_u32, shingles};

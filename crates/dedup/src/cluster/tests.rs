@@ -29,15 +29,20 @@ fn run_mode(docs: &[&str], rank: &[u32], threshold: f64, mode: ClusterMode) -> O
         .map(|s| sketcher.sign(s).map(|sig| bands.keys(&sig).into_boxed_slice()))
         .collect();
     let read = |t: u32| sets[t as usize].clone();
+    let source = BandsInMemory {
+        keys: &band_keys,
+        params: bands,
+    };
     let input = DedupInput {
         text_of: &text_of,
         rank,
-        band_keys: &band_keys,
+        n_texts: band_keys.len(),
+        bands: &source,
         shingles: &read,
         threshold,
         mode,
     };
-    deduplicate(&input, bands)
+    deduplicate(&input)
 }
 
 fn words(seed: usize, n: usize) -> String {
