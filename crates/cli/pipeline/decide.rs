@@ -13,9 +13,8 @@ pub fn decide(ingested: &Ingested, config: &Config, reporter: &dyn Reporter) -> 
     reporter.start("deduplicate", None, "docs");
     let rank = keep_ranks(&ingested.docs, &config.keep_policy);
     let text_of: Vec<u32> = ingested.docs.iter().map(|d| d.text).collect();
-    let band_keys: Vec<Option<Box<[u64]>>> = ingested.texts.iter().map(|t| t.band_keys.clone()).collect();
     let in_memory = BandsInMemory {
-        keys: &band_keys,
+        keys: &ingested.band_keys,
         params: ingested.bands,
     };
     let bands: &dyn BandSource = match &ingested.spilled_bands {

@@ -41,7 +41,13 @@ pub struct TextEntry {
     pub hash: u128,
     pub content: BlobRef,
     pub shingles: Option<BlobRef>,
-    pub band_keys: Option<Box<[u64]>>,
+}
+
+/// A text as signing leaves it: where it is, and its band keys (`None` for a
+/// text with no shingles, or when they went to the spill).
+struct Signed {
+    entry: TextEntry,
+    band_keys: Option<Box<[u64]>>,
 }
 
 /// What ingest hands on: documents in source order, texts in hash order, and
@@ -54,8 +60,9 @@ pub struct Ingested {
     pub contents: BlobStore,
     pub shingle_sets: BlobStore,
     pub bands: BandParams,
-    /// Band keys on disk, when a memory limit is set (else they are in
-    /// [`TextEntry::band_keys`]).
+    /// Band keys per text, parallel to `texts`, when they are kept in memory.
+    pub band_keys: Vec<Option<Box<[u64]>>>,
+    /// Band keys on disk instead, when a memory limit is set.
     pub spilled_bands: Option<SpilledBands>,
 }
 
@@ -94,7 +101,7 @@ struct Signer<'a> {
 #[derive(Default)]
 struct TextTable {
     by_hash: HashMap<u128, u32>,
-    texts: Vec<Option<TextEntry>>,
+    texts: Vec<Option<Signed>>,
 }
 
 enum Processed {
@@ -168,7 +175,8 @@ pub fn ingest_and_sign(
         }
     }
     let table = signer.table.into_inner().unwrap_or_else(|p| p.into_inner());
-    let (texts, new_index) = renumber_texts(table.texts, &mut docs)?;
+    let (signed, new_index) = renumber_texts(table.texts, &mut docs)?;
+    let (texts, band_keys) = signed.into_iter().map(|s| (s.entry, s.band_keys)).unzip();
     let mut spilled_bands = signer.spilled_bands;
     if let Some(spill) = spilled_bands.as_mut() {
         spill.finish(new_index)?;
@@ -182,27 +190,22 @@ pub fn ingest_and_sign(
         contents: signer.contents,
         shingle_sets: signer.shingle_sets,
         bands,
+        band_keys,
         spilled_bands,
     })
 }
 
-/// The shared copy of `value`.
-fn intern<T: Eq + std::hash::Hash>(set: &Mutex<HashSet<Arc<T>>>, value: T) -> Arc<T> {
-    let mut set = set.lock().unwrap_or_else(|p| p.into_inner());
-    if let Some(shared) = set.get(&value) {
-        return shared.clone();
-    }
-    let shared = Arc::new(value);
-    set.insert(shared.clone());
-    shared
-}
-
-fn intern_str(set: &Mutex<HashSet<Arc<str>>>, value: &str) -> Arc<str> {
+/// The shared copy of `value`, made with `share` the first time it is seen.
+fn intern<T: ?Sized + Eq + std::hash::Hash>(
+    set: &Mutex<HashSet<Arc<T>>>,
+    value: &T,
+    share: impl FnOnce(&T) -> Arc<T>,
+) -> Arc<T> {
     let mut set = set.lock().unwrap_or_else(|p| p.into_inner());
     if let Some(shared) = set.get(value) {
         return shared.clone();
     }
-    let shared: Arc<str> = Arc::from(value);
+    let shared = share(value);
     set.insert(shared.clone());
     shared
 }
@@ -210,8 +213,8 @@ fn intern_str(set: &Mutex<HashSet<Arc<str>>>, value: &str) -> Arc<str> {
 /// Orders texts by content hash, so text indices (and everything that
 /// iterates over them) do not depend on which thread saw a text first.
 /// Returns the texts and, for each old index, its new one.
-fn renumber_texts(table: Vec<Option<TextEntry>>, docs: &mut [DocRecord]) -> Result<(Vec<TextEntry>, Vec<u32>)> {
-    let mut texts: Vec<(u32, TextEntry)> = table
+fn renumber_texts(table: Vec<Option<Signed>>, docs: &mut [DocRecord]) -> Result<(Vec<Signed>, Vec<u32>)> {
+    let mut texts: Vec<(u32, Signed)> = table
         .into_iter()
         .enumerate()
         .map(|(i, t)| {
@@ -219,7 +222,7 @@ fn renumber_texts(table: Vec<Option<TextEntry>>, docs: &mut [DocRecord]) -> Resu
                 .ok_or_else(|| anyhow!("text {i} was never filled"))
         })
         .collect::<Result<_>>()?;
-    texts.sort_by_key(|(_, t)| t.hash);
+    texts.sort_by_key(|(_, t)| t.entry.hash);
     let mut new_index = vec![0u32; texts.len()];
     for (new, (old, _)) in texts.iter().enumerate() {
         new_index[*old as usize] = new as u32;
@@ -263,8 +266,8 @@ impl Signer<'_> {
             .language
             .as_deref()
             .or_else(|| language_of(doc.source.path.as_deref().or(Some(doc.source.key.as_str()))))
-            .map(|name| intern_str(&self.languages, name));
-        let license = intern(&self.licenses, license);
+            .map(|name| intern(&self.languages, name, |name: &str| Arc::from(name)));
+        let license = intern(&self.licenses, &license, |tag| Arc::new(tag.clone()));
         DocRecord {
             id: doc.source.doc_id(),
             source: doc.source.clone(),
@@ -310,9 +313,8 @@ impl Signer<'_> {
             hash,
             content,
             shingles: shingle_blob,
-            band_keys,
         };
-        self.table.lock().unwrap_or_else(|p| p.into_inner()).texts[idx as usize] = Some(entry);
+        self.table.lock().unwrap_or_else(|p| p.into_inner()).texts[idx as usize] = Some(Signed { entry, band_keys });
         Ok(idx)
     }
 }

@@ -12,13 +12,7 @@ use corpusledger_model::Reason;
 /// ```
 pub fn check_content(bytes: &[u8], max_bytes: u64) -> Option<(Reason, String)> {
     if bytes.len() as u64 > max_bytes {
-        return Some((
-            Reason::TooLarge,
-            format!(
-                "{} bytes is over max-file-bytes = {max_bytes}; raise it to keep such files",
-                bytes.len()
-            ),
-        ));
+        return Some((Reason::TooLarge, too_large(bytes.len() as u64, max_bytes)));
     }
     if bytes.iter().all(u8::is_ascii_whitespace) {
         let what = if bytes.is_empty() {
@@ -44,6 +38,11 @@ pub fn check_content(bytes: &[u8], max_bytes: u64) -> Option<(Reason, String)> {
         ));
     }
     None
+}
+
+/// The ledger detail of a document over the size limit.
+pub(crate) fn too_large(len: u64, max_bytes: u64) -> String {
+    format!("{len} bytes is over max-file-bytes = {max_bytes}; raise it to keep such files")
 }
 
 fn memchr_nul(bytes: &[u8]) -> Option<usize> {

@@ -8,6 +8,7 @@ use std::sync::Arc;
 
 use corpusledger_model::{DocMeta, Document, LocalFile, Reason, Rejection, SourceRef};
 
+use crate::check::too_large;
 use crate::{IngestConfig, Input, Item};
 
 /// A file of a tree, as listed by the plan.
@@ -224,14 +225,7 @@ fn read_file(input: &Input, entry: &TreeEntry, config: &IngestConfig) -> Item {
     let content = match open_content(&path, config) {
         Ok(content) => content,
         Err(Opened::TooLarge(len)) => {
-            return Item::Rejected(reject(
-                Reason::TooLarge,
-                format!(
-                    "{len} bytes is over max-file-bytes = {}; raise it to keep such files",
-                    config.max_file_bytes
-                ),
-                len,
-            ));
+            return Item::Rejected(reject(Reason::TooLarge, too_large(len, config.max_file_bytes), len));
         }
         Err(Opened::Io(err)) => {
             return Item::Rejected(reject(
