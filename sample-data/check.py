@@ -72,12 +72,12 @@ PLANTED_REJECTIONS = {
 }
 
 # License files and the SPDX id the `spdx` crate's text matcher
-# (spdx 0.13, askalono store) assigns to each. GPL-3.0's text is detected as
-# GPL-3.0-or-later (aliases GPL-3.0, GPL-3.0-only).
+# assigns to each. The bare GPL-3.0 text, with no "or (at your option) any
+# later version" notice, is GPL-3.0-only.
 LICENSE_FILES = {
     "repos/tinytok/LICENSE": "MIT",
     "repos/lrukit/LICENSE": "Apache-2.0",
-    "repos/ringbuf-c/COPYING": "GPL-3.0-or-later",
+    "repos/ringbuf-c/COPYING": "GPL-3.0-only",
     "repos/argo/LICENSE": "BSD-3-Clause",
     "repos/dotsync/LICENSE": "MIT",
     "repos/dotsync/src/vendor/LICENSE": "ISC",
@@ -385,7 +385,7 @@ EXPECTED_DOC = (
     "rejections = repository files the reader must reject (a PNG has NUL bytes and is expected as 'binary'). "
     "licenses = the license every accepted (non-rejected) repository file resolves to: an SPDX-License-Identifier "
     "tag in the file's first lines wins, else the nearest LICENSE*/COPYING* file up to the repo root, "
-    "else NOASSERTION; the GPL-3.0 text is named GPL-3.0-or-later, as the spdx crate's matcher reports it."
+    "else NOASSERTION; the bare GPL-3.0 text, with no 'or any later version' notice, is GPL-3.0-only."
 )
 
 if __name__ == "__main__":

@@ -202,7 +202,12 @@ fn kept_files_carry_their_expected_license_with_evidence() {
     let declared = outcome
         .kept
         .values()
-        .filter(|r| get(r, "license_evidence") == Some("input metadata"))
+        .filter(|r| {
+            let evidence: serde_json::Value = serde_json::from_str(get(r, "license_evidence").unwrap()).unwrap();
+            evidence["rule"] == "declared: the input's license metadata"
+                && evidence["evidence"][0]["file"] == "input metadata"
+                && get(r, "declared_license") == get(r, "license")
+        })
         .count();
     assert!(declared >= 10, "{declared}");
 }

@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use clap::{Args, Parser, Subcommand};
 use corpusledger_dedup::{ClusterMode, Tokenizer};
 
-use crate::config::{ConfigFile, KeepCriterion};
+use crate::config::{ConfigFile, KeepCriterion, NoAssertion};
 
 /// Deduplicate a code corpus, record where every file came from and under
 /// which license, and publish a manifest that anyone can check.
@@ -26,6 +26,33 @@ pub enum Command {
     Run(RunArgs),
     /// Print the effective configuration (file, then flags, over defaults) as TOML.
     Config(ConfigArgs),
+    /// Report the license of each repository of directory trees, with the
+    /// declared, detected and concluded expressions and every license file,
+    /// by the same rules `run` uses. Prints one line (or JSON object) per
+    /// repository to stdout.
+    ///
+    /// Exit codes: 0 done; 1 done, but some license information could not be
+    /// used (listed on stderr); 2 could not run.
+    Licenses(LicensesArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct LicensesArgs {
+    /// Directory trees of repositories.
+    #[arg(required = true, value_name = "PATH")]
+    pub paths: Vec<PathBuf>,
+    /// Folder depth of a repository in a tree without .git markers [default: 1].
+    #[arg(long, value_name = "N")]
+    pub repo_depth: Option<usize>,
+    /// Minimum text-match score of a detected license [default: 0.8].
+    #[arg(long, value_name = "S")]
+    pub license_min_score: Option<f64>,
+    /// Worker threads [default: all cores].
+    #[arg(long, short = 'j', value_name = "N")]
+    pub threads: Option<usize>,
+    /// One JSON object per repository.
+    #[arg(long)]
+    pub json: bool,
 }
 
 #[derive(Debug, Args)]
@@ -91,6 +118,21 @@ pub struct Settings {
     /// Documents larger than this are rejected as too-large [default: 1048576].
     #[arg(long, value_name = "BYTES")]
     pub max_file_bytes: Option<u64>,
+    /// Remove documents whose concluded license is not covered by these SPDX
+    /// ids or categories (permissive, copyleft, other) [default: all allowed].
+    #[arg(long, value_name = "LIST", value_delimiter = ',')]
+    pub license_allow: Option<Vec<String>>,
+    /// Remove documents whose concluded license needs one of these SPDX ids
+    /// or categories [default: none].
+    #[arg(long, value_name = "LIST", value_delimiter = ',')]
+    pub license_deny: Option<Vec<String>>,
+    /// Keep or remove documents whose license is unknown (NOASSERTION) [default: allow].
+    #[arg(long, value_name = "WHAT")]
+    pub license_noassertion: Option<NoAssertion>,
+    /// An opt-out list (lines `repo:<glob>`, `path:<glob>`, `sha256:<hex>`);
+    /// repeat for several. Matching documents are removed before deduplication.
+    #[arg(long, value_name = "FILE")]
+    pub opt_out: Vec<PathBuf>,
     /// No progress bars and no summary on stderr.
     #[arg(long, short)]
     pub quiet: bool,
@@ -152,6 +194,10 @@ impl Settings {
             cluster_mode: self.cluster_mode,
             repo_depth: self.repo_depth,
             max_file_bytes: self.max_file_bytes,
+            license_allow: self.license_allow.clone(),
+            license_deny: self.license_deny.clone(),
+            license_noassertion: self.license_noassertion,
+            opt_out: (!self.opt_out.is_empty()).then(|| self.opt_out.clone()),
             quiet: self.quiet.then_some(true),
             json: self.json.then_some(true),
             ..ConfigFile::default()

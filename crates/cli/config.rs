@@ -31,6 +31,10 @@ pub struct ConfigFile {
     pub jsonl_path_field: Option<String>,
     pub jsonl_license_field: Option<String>,
     pub license_min_score: Option<f64>,
+    pub license_allow: Option<Vec<String>>,
+    pub license_deny: Option<Vec<String>>,
+    pub license_noassertion: Option<NoAssertion>,
+    pub opt_out: Option<Vec<PathBuf>>,
     pub shard_max_rows: Option<u64>,
     pub shard_max_bytes: Option<u64>,
     pub row_group_rows: Option<usize>,
@@ -62,6 +66,16 @@ impl KeepCriterion {
     }
 }
 
+/// What the license policy does with documents whose license is unknown.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, clap::ValueEnum)]
+#[serde(rename_all = "kebab-case")]
+pub enum NoAssertion {
+    /// Keep them.
+    Allow,
+    /// Remove them as `license-denied`.
+    Deny,
+}
+
 /// The effective, validated configuration.
 #[derive(Clone, Debug, Serialize, PartialEq)]
 #[serde(rename_all = "kebab-case")]
@@ -86,6 +100,10 @@ pub struct Config {
     pub jsonl_path_field: String,
     pub jsonl_license_field: String,
     pub license_min_score: f64,
+    pub license_allow: Vec<String>,
+    pub license_deny: Vec<String>,
+    pub license_noassertion: NoAssertion,
+    pub opt_out: Vec<PathBuf>,
     pub shard_max_rows: u64,
     pub shard_max_bytes: u64,
     pub row_group_rows: usize,
@@ -126,6 +144,10 @@ impl ConfigFile {
             jsonl_path_field,
             jsonl_license_field,
             license_min_score,
+            license_allow,
+            license_deny,
+            license_noassertion,
+            opt_out,
             shard_max_rows,
             shard_max_bytes,
             row_group_rows,
@@ -169,6 +191,10 @@ impl ConfigFile {
             jsonl_path_field: self.jsonl_path_field.unwrap_or(ingest.jsonl.path),
             jsonl_license_field: self.jsonl_license_field.unwrap_or(ingest.jsonl.license),
             license_min_score: self.license_min_score.unwrap_or(0.8),
+            license_allow: self.license_allow.unwrap_or_default(),
+            license_deny: self.license_deny.unwrap_or_default(),
+            license_noassertion: self.license_noassertion.unwrap_or(NoAssertion::Allow),
+            opt_out: self.opt_out.unwrap_or_default(),
             shard_max_rows: self.shard_max_rows.unwrap_or(writer.shard_max_rows),
             shard_max_bytes: self.shard_max_bytes.unwrap_or(writer.shard_max_bytes),
             row_group_rows: self.row_group_rows.unwrap_or(writer.row_group_rows),
@@ -225,6 +251,8 @@ impl Config {
             "zstd-level",
             "must be between 1 and 22",
         )?;
+        self.license_policy()
+            .map_err(|err| anyhow::anyhow!("config key {err}"))?;
         let mut seen = std::collections::BTreeSet::new();
         check(
             self.keep_policy.iter().all(|c| seen.insert(c.as_str())),
@@ -250,6 +278,15 @@ impl Config {
         }
     }
 
+    /// The license policy; the error names the key and entry.
+    pub fn license_policy(&self) -> std::result::Result<corpusledger_provenance::LicensePolicy, String> {
+        corpusledger_provenance::LicensePolicy::new(
+            self.license_allow.clone(),
+            self.license_deny.clone(),
+            self.license_noassertion == NoAssertion::Allow,
+        )
+    }
+
     pub fn writer(&self) -> corpusledger_output::WriterConfig {
         corpusledger_output::WriterConfig {
             shard_max_rows: self.shard_max_rows,
@@ -268,9 +305,12 @@ impl Config {
             for key in ["threads", "memory-limit", "quiet", "json", "out"] {
                 map.remove(key);
             }
-            // Inputs are a set: their order on the command line changes nothing else.
-            if let Some(serde_json::Value::Array(inputs)) = map.get_mut("input") {
-                inputs.sort_by(|a, b| a.as_str().cmp(&b.as_str()));
+            // Inputs are a set: their order on the command line changes
+            // nothing else. Opt-out lists are recorded with their digests.
+            for key in ["input", "opt-out"] {
+                if let Some(serde_json::Value::Array(list)) = map.get_mut(key) {
+                    list.sort_by(|a, b| a.as_str().cmp(&b.as_str()));
+                }
             }
         }
         value
@@ -308,6 +348,17 @@ mod tests {
         .resolve()
         .unwrap_err();
         assert!(err.to_string().contains("`threshold`"), "{err}");
+    }
+
+    #[test]
+    fn license_policy_entries_are_checked() {
+        let err = ConfigFile {
+            license_deny: Some(vec!["copyleft".into(), "GPL-9".into()]),
+            ..ConfigFile::default()
+        }
+        .resolve()
+        .unwrap_err();
+        assert!(err.to_string().contains("`license-deny` entry `GPL-9`"), "{err}");
     }
 
     #[test]

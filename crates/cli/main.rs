@@ -27,6 +27,7 @@ fn main() -> ExitCode {
     let result = match cli.command {
         args::Command::Run(args) => commands::run::run(&args),
         args::Command::Config(args) => commands::config::run(&args),
+        args::Command::Licenses(args) => commands::licenses::run(&args),
     };
     match result {
         Ok(code) => ExitCode::from(code),

@@ -1,6 +1,7 @@
 //! One module per subcommand.
 
 pub mod config;
+pub mod licenses;
 pub mod run;
 
 use anyhow::Result;

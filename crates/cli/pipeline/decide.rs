@@ -57,7 +57,7 @@ fn compare(a: &DocRecord, b: &DocRecord, policy: &[KeepCriterion]) -> Ordering {
     policy
         .iter()
         .map(|criterion| match criterion {
-            KeepCriterion::PermissiveLicense => a.license.category.cmp(&b.license.category),
+            KeepCriterion::PermissiveLicense => a.license.concluded.category.cmp(&b.license.concluded.category),
             KeepCriterion::MostStars => Reverse(a.stars).cmp(&Reverse(b.stars)),
             KeepCriterion::SourceOrder => super::source_order(&a.source, &b.source),
         })

@@ -42,18 +42,34 @@ pub fn execute(config: &Config, out_dir: &Path, reporter: &dyn Reporter) -> Resu
         corpusledger_ingest::plan(&config.input, &config.ingest())
     })?;
     timer.lap("plan");
-    let ingested = sign::ingest_and_sign(&plan, config, &provenance, &work, reporter)?;
+    let gate = gate(config)?;
+    let ingested = sign::ingest_and_sign(&plan, config, &provenance, &gate, &work, reporter)?;
     // The file list is read; later stages need only the inputs.
     plan.units = Vec::new();
     timer.lap("ingest+sign");
     let decided = decide::decide(&ingested, config, reporter)?;
     timer.lap("deduplicate");
-    let mut written = write::write_outputs(&plan, &ingested, &decided, config, out_dir, reporter)?;
+    let extras = write::Extras {
+        gate: &gate,
+        problems: provenance.problems(),
+    };
+    let mut written = write::write_outputs(&plan, &ingested, &decided, config, &extras, out_dir, reporter)?;
     timer.lap("write");
     std::fs::remove_dir_all(&work).with_context(|| format!("cannot remove work directory {}", work.display()))?;
     written.summary.stage_seconds = timer.laps;
     written.summary.elapsed_seconds = started.elapsed().as_secs_f64();
     Ok(written)
+}
+
+/// The opt-out lists, read and checked before any work, and the policy.
+fn gate(config: &Config) -> Result<sign::Gate> {
+    let opt_out = config
+        .opt_out
+        .iter()
+        .map(|path| corpusledger_provenance::OptOutList::load(path).map_err(anyhow::Error::msg))
+        .collect::<Result<Vec<_>>>()?;
+    let policy = config.license_policy().map_err(anyhow::Error::msg)?;
+    Ok(sign::Gate { opt_out, policy })
 }
 
 /// Wall time of each stage, for the summary (never the manifest).

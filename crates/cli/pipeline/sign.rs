@@ -1,5 +1,6 @@
-//! Ingest and sign: read every document, check it, hash it, tag its license,
-//! and for each distinct text spill the content and shingle set to disk and
+//! Ingest and sign: read every document, apply the opt-out lists, check it,
+//! hash it, attribute its license and package, apply the license policy, and
+//! for each distinct text spill the content and shingle set to disk and
 //! keep only its LSH band keys in memory.
 
 use std::collections::{HashMap, HashSet};
@@ -10,8 +11,8 @@ use std::sync::Mutex;
 use anyhow::{Context, Result, anyhow};
 use corpusledger_dedup::{BandParams, Sketcher, shingles};
 use corpusledger_ingest::{BlobRef, BlobStore, Item, Plan, check_content, read_unit};
-use corpusledger_model::{DocId, Document, LicenseTag, Rejection, Reporter, SourceRef};
-use corpusledger_provenance::{Provenance, language_of};
+use corpusledger_model::{DocId, DocLicense, Document, Reason, Rejection, Reporter, SourceRef};
+use corpusledger_provenance::{Attribution, LicensePolicy, OptOutList, Provenance, language_of};
 use rayon::prelude::*;
 use sha2::{Digest, Sha256};
 use xxhash_rust::xxh3::xxh3_128;
@@ -28,11 +29,23 @@ pub struct DocRecord {
     pub text: u32,
     pub bytes: u64,
     pub sha256: [u8; 32],
-    /// Shared by every document with the same tag: thousands of files
-    /// carry one license and one evidence string.
-    pub license: Arc<LicenseTag>,
+    /// Shared by every document with the same answer: thousands of files
+    /// carry one license and one set of evidence.
+    pub license: Arc<DocLicense>,
     pub language: Option<Arc<str>>,
+    /// Package URL of the nearest package manifest.
+    pub package: Option<Arc<str>>,
+    /// The commit the document's repository was read at.
+    pub revision: Option<Arc<str>>,
     pub stars: Option<i64>,
+}
+
+/// What decides, before deduplication, that a document may not stay: the
+/// opt-out lists and the license policy.
+#[derive(Debug, Default)]
+pub struct Gate {
+    pub opt_out: Vec<OptOutList>,
+    pub policy: LicensePolicy,
 }
 
 /// A distinct content.
@@ -85,14 +98,16 @@ impl Ingested {
 struct Signer<'a> {
     config: &'a Config,
     provenance: &'a Provenance,
+    gate: &'a Gate,
     sketcher: Sketcher,
     bands: BandParams,
     contents: BlobStore,
     shingle_sets: BlobStore,
     spilled_bands: Option<SpilledBands>,
     table: Mutex<TextTable>,
-    licenses: Mutex<HashSet<Arc<LicenseTag>>>,
-    languages: Mutex<HashSet<Arc<str>>>,
+    licenses: Mutex<HashSet<Arc<DocLicense>>>,
+    /// Languages, packages and revisions: few values, many documents.
+    strings: Mutex<HashSet<Arc<str>>>,
 }
 
 /// Content hash -> text index, and the texts, in first-seen order (made
@@ -113,6 +128,7 @@ pub fn ingest_and_sign(
     plan: &Plan,
     config: &Config,
     provenance: &Provenance,
+    gate: &Gate,
     work: &Path,
     reporter: &dyn Reporter,
 ) -> Result<Ingested> {
@@ -122,6 +138,7 @@ pub fn ingest_and_sign(
         sketcher: Sketcher::new(config.num_perm, config.seed),
         bands,
         provenance,
+        gate,
         contents: BlobStore::create(&work.join("contents.bin"))?,
         shingle_sets: BlobStore::create(&work.join("shingles.bin"))?,
         spilled_bands: match config.memory_limit {
@@ -130,7 +147,7 @@ pub fn ingest_and_sign(
         },
         table: Mutex::new(TextTable::default()),
         licenses: Mutex::new(HashSet::new()),
-        languages: Mutex::new(HashSet::new()),
+        strings: Mutex::new(HashSet::new()),
     };
     let ingest_config = config.ingest();
     let failure: Mutex<Option<anyhow::Error>> = Mutex::new(None);
@@ -241,33 +258,52 @@ impl Signer<'_> {
         };
         let bytes = doc.bytes();
         let sha256: [u8; 32] = Sha256::digest(bytes).into();
-        if let Some((reason, detail)) = check_content(bytes, self.config.max_file_bytes) {
-            let rejection = Rejection {
+        let reject = |reason, detail| {
+            Ok(Processed::Rejected(Rejection {
                 source: doc.source.clone(),
                 reason,
                 detail,
                 content_sha256: Some(sha256),
                 bytes: bytes.len() as u64,
-            };
-            return Ok(Processed::Rejected(rejection));
+            }))
+        };
+        // An owner's opt-out comes first: it holds whatever the content is.
+        if let Some(entry) = self
+            .gate
+            .opt_out
+            .iter()
+            .find_map(|list| list.matches(&doc.source, &sha256))
+        {
+            return reject(Reason::OptedOut, format!("opted out by {entry}"));
+        }
+        if let Some((reason, detail)) = check_content(bytes, self.config.max_file_bytes) {
+            return reject(reason, detail);
         }
         let text = std::str::from_utf8(bytes).expect("checked as UTF-8");
-        let text_idx = self.intern(bytes, text)?;
-        let license = self
+        let attribution = self
             .provenance
-            .license_of(&doc, text)
+            .attribute(&doc, text)
             .with_context(|| format!("license detection failed for {}", doc.source.display()))?;
-        Ok(Processed::Doc(self.record(&doc, text_idx, sha256, license)))
+        if let Err(rule) = self.gate.policy.check_doc(&attribution.license) {
+            let concluded = &attribution.license.concluded;
+            return reject(
+                Reason::LicenseDenied,
+                format!("license {} ({}): {rule}", concluded.expression, concluded.evidence),
+            );
+        }
+        let text_idx = self.intern(bytes, text)?;
+        Ok(Processed::Doc(self.record(&doc, text_idx, sha256, attribution)))
     }
 
-    fn record(&self, doc: &Document, text: u32, sha256: [u8; 32], license: LicenseTag) -> DocRecord {
+    fn record(&self, doc: &Document, text: u32, sha256: [u8; 32], attribution: Attribution) -> DocRecord {
+        let share = |value: &str| intern(&self.strings, value, |v: &str| Arc::from(v));
         let language = doc
             .meta
             .language
             .as_deref()
             .or_else(|| language_of(doc.source.path.as_deref().or(Some(doc.source.key.as_str()))))
-            .map(|name| intern(&self.languages, name, |name: &str| Arc::from(name)));
-        let license = intern(&self.licenses, &license, |tag| Arc::new(tag.clone()));
+            .map(share);
+        let license = intern(&self.licenses, &attribution.license, |l| Arc::new(l.clone()));
         DocRecord {
             id: doc.source.doc_id(),
             source: doc.source.clone(),
@@ -276,6 +312,8 @@ impl Signer<'_> {
             sha256,
             license,
             language,
+            package: attribution.package.as_deref().map(share),
+            revision: attribution.revision.as_deref().map(share),
             stars: doc.meta.stars,
         }
     }

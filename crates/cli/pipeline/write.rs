@@ -8,14 +8,17 @@ use std::path::Path;
 use anyhow::{Context, Result};
 use corpusledger_dedup::{Decision, Outcome};
 use corpusledger_ingest::Plan;
-use corpusledger_manifest::{ClusterEntry, Counts, DedupParameters, InputEntry, Manifest, OutputEntry, Tool};
-use corpusledger_model::{Reason, Rejection, Reporter, SourceRef};
+use corpusledger_manifest::{
+    ClusterEntry, ConflictEntry, Conflicts, Counts, DedupParameters, InputEntry, Licensing, Manifest, OptOutEntry,
+    OutputEntry, Problems, Tool,
+};
+use corpusledger_model::{LicenseCategory, Reason, Rejection, Reporter, SourceRef};
 use corpusledger_output::{DataRow, LedgerRow, OutputFile, ShardWriter, write_ledger};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
 use super::hex;
-use super::sign::{DocRecord, Ingested};
+use super::sign::{DocRecord, Gate, Ingested};
 use crate::config::Config;
 
 pub const MANIFEST: &str = "manifest.json";
@@ -74,25 +77,36 @@ pub fn prepare_out_dir(out_dir: &Path) -> Result<()> {
     Ok(())
 }
 
+/// What the write stage needs besides the documents and decisions.
+pub struct Extras<'a> {
+    pub gate: &'a Gate,
+    /// License problems met during ingest, sorted.
+    pub problems: Vec<String>,
+}
+
 pub fn write_outputs(
     plan: &Plan,
     ingested: &Ingested,
     outcome: &Outcome,
     config: &Config,
+    extras: &Extras<'_>,
     out_dir: &Path,
     reporter: &dyn Reporter,
 ) -> Result<Written> {
     let docs = &ingested.docs;
     reporter.start("write", Some(docs.len() as u64), "docs");
+    let members = removed_members(outcome);
     let mut shards = ShardWriter::new(out_dir, config.writer());
     let mut buf = Vec::new();
-    for (doc, decision) in docs.iter().zip(&outcome.decisions) {
+    for (doc_idx, (doc, decision)) in docs.iter().zip(&outcome.decisions).enumerate() {
         if let Decision::Kept { cluster_size } = *decision {
             ingested
                 .contents
                 .read_into(ingested.texts[doc.text as usize].content, &mut buf)?;
             let content = String::from_utf8(std::mem::take(&mut buf)).context("spilled content is not UTF-8")?;
-            shards.push(data_row(doc, content, cluster_size))?;
+            let removed = members.get(&(doc_idx as u32)).map_or(&[][..], Vec::as_slice);
+            let cluster = cluster_of(docs, doc, removed);
+            shards.push(data_row(doc, content, cluster_size, cluster))?;
         }
         reporter.advance(1);
     }
@@ -102,7 +116,8 @@ pub fn write_outputs(
     files.sort_by(|a, b| a.path.cmp(&b.path));
     reporter.finish();
 
-    let manifest = manifest(plan, ingested, outcome, config, &files);
+    let licensing = licensing(ingested, outcome, &members, extras);
+    let manifest = manifest(plan, ingested, outcome, config, licensing, &files);
     manifest
         .write(&out_dir.join(MANIFEST))
         .context("cannot write the manifest")?;
@@ -111,22 +126,75 @@ pub fn write_outputs(
     })
 }
 
-fn data_row(doc: &DocRecord, content: String, cluster_size: u32) -> DataRow {
+/// For each kept document with duplicates, the documents removed in its
+/// favour, in source order.
+fn removed_members(outcome: &Outcome) -> BTreeMap<u32, Vec<u32>> {
+    let mut members: BTreeMap<u32, Vec<u32>> = BTreeMap::new();
+    for (doc_idx, decision) in outcome.decisions.iter().enumerate() {
+        if let Decision::Removed { kept, .. } = *decision {
+            members.entry(kept).or_default().push(doc_idx as u32);
+        }
+    }
+    members
+}
+
+/// A cluster's provenance, as its kept document carries it.
+struct ClusterView {
+    sources: Vec<String>,
+    licenses: Vec<String>,
+    categories: Vec<LicenseCategory>,
+}
+
+impl ClusterView {
+    fn conflict(&self) -> bool {
+        self.categories.len() > 1
+    }
+}
+
+fn cluster_of(docs: &[DocRecord], kept: &DocRecord, removed: &[u32]) -> ClusterView {
+    let removed = removed.iter().map(|&i| &docs[i as usize]);
+    let mut licenses = std::collections::BTreeSet::from([kept.license.concluded.expression.clone()]);
+    let mut categories = std::collections::BTreeSet::from([kept.license.concluded.category]);
+    let mut sources = Vec::new();
+    for doc in removed {
+        licenses.insert(doc.license.concluded.expression.clone());
+        categories.insert(doc.license.concluded.category);
+        sources.push(doc.source.display());
+    }
+    ClusterView {
+        sources,
+        licenses: licenses.into_iter().collect(),
+        categories: categories.into_iter().collect(),
+    }
+}
+
+fn data_row(doc: &DocRecord, content: String, cluster_size: u32, cluster: ClusterView) -> DataRow {
+    let license = &doc.license;
+    let owned = |s: &Option<std::sync::Arc<str>>| s.as_deref().map(str::to_owned);
     DataRow {
         doc_id: doc.id.to_string(),
         content,
         content_sha256: hex(&doc.sha256),
-        repo: doc.source.repo.as_deref().map(str::to_owned),
+        repo: owned(&doc.source.repo),
         path: doc.source.path.clone(),
         input: doc.source.input.to_string(),
         key: doc.source.key.clone(),
         row: doc.source.row,
-        language: doc.language.as_deref().map(str::to_owned),
+        language: owned(&doc.language),
         bytes: doc.bytes,
-        license: doc.license.expression.clone(),
-        license_evidence: doc.license.evidence.clone(),
+        declared_license: license.declared.clone(),
+        detected_license: license.detected.clone(),
+        header_license: license.header.clone(),
+        license: license.concluded.expression.clone(),
+        license_evidence: license.evidence_json(),
+        package: owned(&doc.package),
+        revision: owned(&doc.revision),
         cluster_id: (cluster_size > 1).then(|| doc.id.to_string()),
         n_duplicates: cluster_size - 1,
+        n_sources: cluster_size,
+        license_conflict: cluster.conflict(),
+        cluster_sources: cluster.sources,
+        cluster_licenses: cluster.licenses,
     }
 }
 
@@ -186,6 +254,7 @@ fn removed_row(doc: &DocRecord, kept_doc: &DocRecord, jaccard: Option<f64>) -> L
         kept_doc_id: Some(kept_doc.id.to_string()),
         cluster_id: Some(kept_doc.id.to_string()),
         jaccard,
+        license: Some(doc.license.concluded.expression.clone()),
         detail,
     }
 }
@@ -236,7 +305,12 @@ fn counts(ingested: &Ingested, outcome: &Outcome) -> Counts {
         map.entry(reason.as_str().to_owned()).or_default();
     }
     for rejection in &ingested.rejections {
-        *counts.rejected.entry(rejection.reason.as_str().to_owned()).or_default() += 1;
+        let map = if rejection.reason.is_removal() {
+            &mut counts.removed
+        } else {
+            &mut counts.rejected
+        };
+        *map.entry(rejection.reason.as_str().to_owned()).or_default() += 1;
     }
     counts
 }
@@ -291,17 +365,110 @@ fn input_entries(plan: &Plan, ingested: &Ingested) -> Vec<InputEntry> {
         .collect()
 }
 
-fn manifest(plan: &Plan, ingested: &Ingested, outcome: &Outcome, config: &Config, files: &[OutputFile]) -> Manifest {
+/// License problems listed in the manifest at most; all are counted.
+const MAX_LISTED_PROBLEMS: usize = 100;
+
+fn licensing(
+    ingested: &Ingested,
+    outcome: &Outcome,
+    members: &BTreeMap<u32, Vec<u32>>,
+    extras: &Extras<'_>,
+) -> Licensing {
+    let docs = &ingested.docs;
+    let mut signals: BTreeMap<String, u64> = ["declared", "detected", "header", "disagreement", "noassertion"]
+        .into_iter()
+        .map(|k| (k.to_owned(), 0))
+        .collect();
+    for (doc, decision) in docs.iter().zip(&outcome.decisions) {
+        if !matches!(decision, Decision::Kept { .. }) {
+            continue;
+        }
+        let l = &doc.license;
+        let counted = [
+            ("declared", l.declared.is_some()),
+            ("detected", l.detected.is_some()),
+            ("header", l.header.is_some()),
+            ("disagreement", l.disagreement),
+            ("noassertion", l.concluded.expression == corpusledger_model::NOASSERTION),
+        ];
+        for (key, yes) in counted {
+            *signals.get_mut(key).expect("listed") += u64::from(yes);
+        }
+    }
+    let mut conflicts = Conflicts::default();
+    for (&kept, removed) in members {
+        let kept_doc = &docs[kept as usize];
+        let cluster = cluster_of(docs, kept_doc, removed);
+        if cluster.conflict() {
+            conflicts.clusters += 1;
+            conflicts.documents += removed.len() as u64 + 1;
+            conflicts.list.push(ConflictEntry {
+                kept_doc_id: kept_doc.id.to_string(),
+                kept_license: kept_doc.license.concluded.expression.clone(),
+                licenses: cluster.licenses,
+                categories: cluster.categories.iter().map(|c| category_name(*c)).collect(),
+                documents: removed.len() as u64 + 1,
+            });
+        }
+    }
+    conflicts.list.sort_by(|a, b| a.kept_doc_id.cmp(&b.kept_doc_id));
+    let opt_out = extras
+        .gate
+        .opt_out
+        .iter()
+        .map(|list| {
+            let prefix = format!("opted out by {}:", list.path.display());
+            let matched = ingested
+                .rejections
+                .iter()
+                .filter(|r| r.detail.starts_with(&prefix))
+                .count();
+            OptOutEntry {
+                path: list.path.display().to_string(),
+                sha256: list.sha256.clone(),
+                bytes: list.bytes,
+                entries: list.len() as u64,
+                matched: matched as u64,
+            }
+        })
+        .collect();
+    Licensing {
+        detector: corpusledger_provenance::detector_description(),
+        rule: corpusledger_provenance::CONCLUSION_RULE.to_owned(),
+        signals,
+        conflicts,
+        opt_out,
+        problems: Problems {
+            count: extras.problems.len() as u64,
+            first: extras.problems.iter().take(MAX_LISTED_PROBLEMS).cloned().collect(),
+        },
+    }
+}
+
+fn category_name(category: LicenseCategory) -> String {
+    serde_json::to_value(category)
+        .ok()
+        .and_then(|v| v.as_str().map(str::to_owned))
+        .unwrap_or_default()
+}
+
+fn manifest(
+    plan: &Plan,
+    ingested: &Ingested,
+    outcome: &Outcome,
+    config: &Config,
+    licensing: Licensing,
+    files: &[OutputFile],
+) -> Manifest {
     let mut licenses = BTreeMap::new();
     let mut categories = BTreeMap::new();
     let mut languages = BTreeMap::new();
     for (doc, decision) in ingested.docs.iter().zip(&outcome.decisions) {
         if matches!(decision, Decision::Kept { .. }) {
-            *licenses.entry(doc.license.expression.clone()).or_insert(0u64) += 1;
-            let category = serde_json::to_value(doc.license.category)
-                .ok()
-                .and_then(|v| v.as_str().map(str::to_owned));
-            *categories.entry(category.unwrap_or_default()).or_insert(0u64) += 1;
+            *licenses.entry(doc.license.concluded.expression.clone()).or_insert(0u64) += 1;
+            *categories
+                .entry(category_name(doc.license.concluded.category))
+                .or_insert(0u64) += 1;
             let language = doc.language.as_deref().unwrap_or("unknown").to_owned();
             *languages.entry(language).or_insert(0u64) += 1;
         }
@@ -361,6 +528,7 @@ fn manifest(plan: &Plan, ingested: &Ingested, outcome: &Outcome, config: &Config
         licenses,
         license_categories: categories,
         languages,
+        licensing,
         outputs: files
             .iter()
             .map(|f| OutputEntry {

@@ -94,8 +94,87 @@ pub struct Manifest {
     pub license_categories: BTreeMap<String, u64>,
     /// Kept documents by language (`unknown` when not known).
     pub languages: BTreeMap<String, u64>,
+    /// How licenses were decided, and what that found.
+    pub licensing: Licensing,
     /// Every output file with its rows and hash, sorted by path.
     pub outputs: Vec<OutputEntry>,
+}
+
+/// How licenses were decided: detector, rule, signal counts, license
+/// conflicts inside clusters, opt-out lists and problems met.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case", deny_unknown_fields)]
+pub struct Licensing {
+    /// The text detector, its SPDX license list version and threshold.
+    pub detector: String,
+    /// The rule that concludes one expression from the signals.
+    pub rule: String,
+    /// Kept documents with each signal (`declared`, `detected`, `header`),
+    /// with declared and detected disagreeing (`disagreement`), and with
+    /// nothing known (`noassertion`).
+    pub signals: BTreeMap<String, u64>,
+    /// Clusters whose documents mix license categories.
+    pub conflicts: Conflicts,
+    /// Each opt-out list, with its digest and what it removed.
+    pub opt_out: Vec<OptOutEntry>,
+    /// Files whose license information could not be used, e.g. a malformed
+    /// expression or a package manifest that does not parse.
+    pub problems: Problems,
+}
+
+/// Clusters mixing license categories (e.g. a GPL file vendored into an MIT
+/// repository).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case", deny_unknown_fields)]
+pub struct Conflicts {
+    /// How many clusters.
+    pub clusters: u64,
+    /// Documents in them.
+    pub documents: u64,
+    /// Every one, by kept document id.
+    pub list: Vec<ConflictEntry>,
+}
+
+/// One cluster mixing license categories.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case", deny_unknown_fields)]
+pub struct ConflictEntry {
+    /// The kept document (= the cluster id).
+    pub kept_doc_id: String,
+    /// The kept document's concluded license.
+    pub kept_license: String,
+    /// Distinct concluded licenses in the cluster.
+    pub licenses: Vec<String>,
+    /// Distinct categories in the cluster.
+    pub categories: Vec<String>,
+    /// Documents in the cluster.
+    pub documents: u64,
+}
+
+/// One opt-out list.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case", deny_unknown_fields)]
+pub struct OptOutEntry {
+    /// The file as given.
+    pub path: String,
+    /// SHA-256 of its bytes.
+    pub sha256: String,
+    /// Its size in bytes.
+    pub bytes: u64,
+    /// Entries in it.
+    pub entries: u64,
+    /// Documents it removed.
+    pub matched: u64,
+}
+
+/// Problems met while deciding licenses.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case", deny_unknown_fields)]
+pub struct Problems {
+    /// How many.
+    pub count: u64,
+    /// The first ones, sorted, each naming its file.
+    pub first: Vec<String>,
 }
 
 /// The tool that wrote a manifest.
@@ -298,6 +377,7 @@ mod tests {
             licenses: BTreeMap::from([("MIT".into(), 2)]),
             license_categories: BTreeMap::new(),
             languages: BTreeMap::new(),
+            licensing: Licensing::default(),
             outputs: vec![OutputEntry {
                 path: "removed.parquet".into(),
                 rows: 1,

@@ -21,6 +21,6 @@ mod reporter;
 
 pub use document::{DocMeta, Document, LocalFile, Rejection, SourceRef};
 pub use id::DocId;
-pub use license::{LicenseCategory, LicenseTag, NOASSERTION, any_of};
+pub use license::{DocLicense, Evidence, LicenseCategory, LicenseTag, NOASSERTION, any_of};
 pub use reason::Reason;
 pub use reporter::{NullReporter, Reporter};

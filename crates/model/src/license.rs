@@ -25,6 +25,86 @@ impl LicenseTag {
     }
 }
 
+/// One fact behind a license signal: which file (or metadata field) said
+/// what, where, how sure, and by which detector.
+#[derive(Clone, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub struct Evidence {
+    /// `declared`, `detected` or `header`.
+    pub signal: String,
+    /// The expression this piece of evidence gives, as written when it does
+    /// not parse.
+    pub expression: String,
+    /// The file, relative to the repository's parent folder, or `input
+    /// metadata`.
+    pub file: String,
+    /// Where in the file: a metadata field, or a 1-based line span.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub field: Option<String>,
+    /// 1-based inclusive line span.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub lines: Option<[u32; 2]>,
+    /// Text-match score, three decimals, for detected licenses.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub score: Option<String>,
+    /// The detector and SPDX license list version, for detected licenses.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub detector: Option<String>,
+    /// Anything else worth knowing (a parse error, a bundled third-party text).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+}
+
+/// Everything known about one document's license: the three signals, kept
+/// apart, the concluded expression, and the evidence for each.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct DocLicense {
+    /// From package metadata (`Cargo.toml`, `PKG-INFO`, `pyproject.toml`,
+    /// `package.json`) or the input's license column.
+    pub declared: Option<String>,
+    /// From the nearest license files (`LICENSE*`, `COPYING*`, ...).
+    pub detected: Option<String>,
+    /// From the file itself: `SPDX-License-Identifier:` or a license notice.
+    pub header: Option<String>,
+    /// The concluded expression (or `NOASSERTION`), the rule that chose it,
+    /// and its category.
+    pub concluded: LicenseTag,
+    /// Declared and detected name different licenses.
+    pub disagreement: bool,
+    /// The evidence of every signal.
+    pub evidence: Vec<Evidence>,
+}
+
+impl DocLicense {
+    /// A document with nothing known.
+    pub fn unknown() -> DocLicense {
+        DocLicense {
+            declared: None,
+            detected: None,
+            header: None,
+            concluded: LicenseTag::unknown(),
+            disagreement: false,
+            evidence: Vec::new(),
+        }
+    }
+
+    /// The `license_evidence` column: the rule and every piece of evidence,
+    /// as one JSON object.
+    pub fn evidence_json(&self) -> String {
+        #[derive(Serialize)]
+        struct Column<'a> {
+            rule: &'a str,
+            disagreement: bool,
+            evidence: &'a [Evidence],
+        }
+        serde_json::to_string(&Column {
+            rule: &self.concluded.evidence,
+            disagreement: self.disagreement,
+            evidence: &self.evidence,
+        })
+        .expect("evidence serialises")
+    }
+}
+
 /// Broad license families, ordered from most to least preferred to keep.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]

@@ -25,13 +25,19 @@ pub enum Reason {
     ParseError,
     /// A symbolic link, a device, a FIFO or another thing that is not a file.
     NotAFile,
+    /// Matched an entry of an opt-out list (repository, path glob or content hash).
+    OptedOut,
+    /// Its concluded license is outside the license policy.
+    LicenseDenied,
 }
 
 impl Reason {
     /// All reasons, in ledger order.
-    pub const ALL: [Reason; 9] = [
+    pub const ALL: [Reason; 11] = [
         Reason::ExactDuplicate,
         Reason::NearDuplicate,
+        Reason::OptedOut,
+        Reason::LicenseDenied,
         Reason::Binary,
         Reason::NotUtf8,
         Reason::TooLarge,
@@ -53,12 +59,18 @@ impl Reason {
             Reason::Unreadable => "unreadable",
             Reason::ParseError => "parse-error",
             Reason::NotAFile => "not-a-file",
+            Reason::OptedOut => "opted-out",
+            Reason::LicenseDenied => "license-denied",
         }
     }
 
-    /// True for duplicates (removed), false for rejections.
+    /// True for documents removed on purpose (duplicates, opt-outs, license
+    /// policy), false for rejections (content or input that could not be used).
     pub fn is_removal(self) -> bool {
-        matches!(self, Reason::ExactDuplicate | Reason::NearDuplicate)
+        matches!(
+            self,
+            Reason::ExactDuplicate | Reason::NearDuplicate | Reason::OptedOut | Reason::LicenseDenied
+        )
     }
 
     /// True when the reason means the input itself is damaged or unreadable,

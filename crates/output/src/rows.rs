@@ -1,6 +1,8 @@
 use std::sync::Arc;
 
-use arrow::array::{ArrayRef, Float64Builder, RecordBatch, StringBuilder, UInt32Builder, UInt64Builder};
+use arrow::array::{
+    ArrayRef, BooleanBuilder, Float64Builder, ListBuilder, RecordBatch, StringBuilder, UInt32Builder, UInt64Builder,
+};
 use arrow::datatypes::{DataType, Field, Schema, SchemaRef};
 
 /// One kept document, a row of a data shard.
@@ -26,14 +28,32 @@ pub struct DataRow {
     pub language: Option<String>,
     /// Content size in bytes.
     pub bytes: u64,
-    /// SPDX expression or `NOASSERTION`.
+    /// Declared license: package metadata or the input's license column.
+    pub declared_license: Option<String>,
+    /// Detected license: the nearest license files.
+    pub detected_license: Option<String>,
+    /// The file's own `SPDX-License-Identifier:` or license notice.
+    pub header_license: Option<String>,
+    /// Concluded SPDX expression, or `NOASSERTION`.
     pub license: String,
-    /// Where the license came from.
+    /// The rule and every piece of evidence, as a JSON object.
     pub license_evidence: String,
+    /// Package URL of the nearest package manifest.
+    pub package: Option<String>,
+    /// The commit the repository was read at.
+    pub revision: Option<String>,
     /// Id of the cluster (the kept document's id) when it has duplicates.
     pub cluster_id: Option<String>,
     /// Documents removed in favour of this one.
     pub n_duplicates: u32,
+    /// Documents of the cluster, this one included.
+    pub n_sources: u32,
+    /// The sources of the copies removed in favour of this one, in source order.
+    pub cluster_sources: Vec<String>,
+    /// Distinct concluded licenses of the cluster, this one's included, sorted.
+    pub cluster_licenses: Vec<String>,
+    /// The cluster mixes license categories (permissive, copyleft, other, unknown).
+    pub license_conflict: bool,
 }
 
 /// One removed or rejected document, a row of the ledger.
@@ -63,12 +83,33 @@ pub struct LedgerRow {
     pub cluster_id: Option<String>,
     /// For near duplicates: exact Jaccard to the kept document.
     pub jaccard: Option<f64>,
+    /// For duplicates: the removed copy's concluded license.
+    pub license: Option<String>,
     /// What happened, and what to do.
     pub detail: String,
 }
 
 fn field(name: &str, data_type: DataType, nullable: bool) -> Field {
     Field::new(name, data_type, nullable)
+}
+
+fn string_list() -> DataType {
+    DataType::List(Arc::new(Field::new("item", DataType::Utf8, true)))
+}
+
+fn lists<'a>(values: impl Iterator<Item = &'a Vec<String>>) -> ArrayRef {
+    let mut b = ListBuilder::new(StringBuilder::new());
+    for list in values {
+        list.iter().for_each(|v| b.values().append_value(v));
+        b.append(true);
+    }
+    Arc::new(b.finish())
+}
+
+fn u32s(values: impl Iterator<Item = u32>) -> ArrayRef {
+    let mut b = UInt32Builder::new();
+    values.for_each(|v| b.append_value(v));
+    Arc::new(b.finish())
 }
 
 /// The schema of data shards.
@@ -85,10 +126,19 @@ pub fn data_schema() -> SchemaRef {
         field("row", UInt64, false),
         field("language", Utf8, true),
         field("bytes", UInt64, false),
+        field("declared_license", Utf8, true),
+        field("detected_license", Utf8, true),
+        field("header_license", Utf8, true),
         field("license", Utf8, false),
         field("license_evidence", Utf8, false),
+        field("package", Utf8, true),
+        field("revision", Utf8, true),
         field("cluster_id", Utf8, true),
         field("n_duplicates", UInt32, false),
+        field("n_sources", UInt32, false),
+        field("cluster_sources", string_list(), false),
+        field("cluster_licenses", string_list(), false),
+        field("license_conflict", DataType::Boolean, false),
     ]))
 }
 
@@ -108,6 +158,7 @@ pub fn ledger_schema() -> SchemaRef {
         field("kept_doc_id", Utf8, true),
         field("cluster_id", Utf8, true),
         field("jaccard", Float64, true),
+        field("license", Utf8, true),
         field("detail", Utf8, false),
     ]))
 }
@@ -126,8 +177,8 @@ fn u64s(values: impl Iterator<Item = u64>) -> ArrayRef {
 
 pub(crate) fn data_batch(rows: &[DataRow]) -> arrow::error::Result<RecordBatch> {
     let s = |f: fn(&DataRow) -> Option<&str>| strings(rows.iter().map(f));
-    let mut n_duplicates = UInt32Builder::new();
-    rows.iter().for_each(|r| n_duplicates.append_value(r.n_duplicates));
+    let mut conflict = BooleanBuilder::new();
+    rows.iter().for_each(|r| conflict.append_value(r.license_conflict));
     RecordBatch::try_new(
         data_schema(),
         vec![
@@ -141,10 +192,19 @@ pub(crate) fn data_batch(rows: &[DataRow]) -> arrow::error::Result<RecordBatch> 
             u64s(rows.iter().map(|r| r.row)),
             s(|r| r.language.as_deref()),
             u64s(rows.iter().map(|r| r.bytes)),
+            s(|r| r.declared_license.as_deref()),
+            s(|r| r.detected_license.as_deref()),
+            s(|r| r.header_license.as_deref()),
             s(|r| Some(&r.license)),
             s(|r| Some(&r.license_evidence)),
+            s(|r| r.package.as_deref()),
+            s(|r| r.revision.as_deref()),
             s(|r| r.cluster_id.as_deref()),
-            Arc::new(n_duplicates.finish()),
+            u32s(rows.iter().map(|r| r.n_duplicates)),
+            u32s(rows.iter().map(|r| r.n_sources)),
+            lists(rows.iter().map(|r| &r.cluster_sources)),
+            lists(rows.iter().map(|r| &r.cluster_licenses)),
+            Arc::new(conflict.finish()),
         ],
     )
 }
@@ -168,6 +228,7 @@ pub(crate) fn ledger_batch(rows: &[LedgerRow]) -> arrow::error::Result<RecordBat
             s(|r| r.kept_doc_id.as_deref()),
             s(|r| r.cluster_id.as_deref()),
             Arc::new(jaccard.finish()),
+            s(|r| r.license.as_deref()),
             s(|r| Some(&r.detail)),
         ],
     )

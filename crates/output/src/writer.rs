@@ -307,6 +307,9 @@ mod tests {
             input: "in".into(),
             license: "MIT".into(),
             cluster_id: (i % 3 == 0).then(|| "c".into()),
+            cluster_licenses: (0..i % 3).map(|k| format!("L{k}")).collect(),
+            cluster_sources: (0..i % 4).map(|k| format!("in/{k}")).collect(),
+            license_conflict: i % 3 == 2,
             ..DataRow::default()
         }
     }

@@ -1,3 +1,5 @@
+use std::collections::BTreeSet;
+
 use corpusledger_model::LicenseCategory;
 use spdx::{Expression, ParseMode};
 
@@ -29,12 +31,28 @@ pub fn category_of(expression: &str) -> LicenseCategory {
     }
 }
 
-/// The expression in canonical form when it parses (lax: `GPL-2.0+` and
-/// `/` separators are accepted), or the parse error.
+/// The expression in canonical form when it parses (lax: `GPL-2.0+` becomes
+/// `GPL-2.0-or-later`, `/` becomes `OR`), or the parse error with its column.
 pub(crate) fn canonical(expression: &str) -> Result<String, String> {
-    Expression::parse_mode(expression, ParseMode::LAX)
-        .map(|e| e.to_string())
-        .map_err(|err| err.to_string().replace('\n', " "))
+    crate::canonical::canonical_expression(expression)
+}
+
+/// The license and exception ids an expression names, e.g. `{Apache-2.0,
+/// LLVM-exception, MIT}`: two expressions name the same licenses when these
+/// sets are equal, however they are written. Empty when it does not parse.
+pub fn license_ids(expression: &str) -> BTreeSet<String> {
+    let Ok(parsed) = Expression::parse_mode(expression, ParseMode::LAX) else {
+        return BTreeSet::new();
+    };
+    let mut ids = BTreeSet::new();
+    for req in parsed.requirements() {
+        let license = req.req.license.to_string();
+        ids.insert(license.trim_end_matches('+').to_owned());
+        if let Some(addition) = &req.req.addition {
+            ids.insert(addition.to_string());
+        }
+    }
+    ids
 }
 
 #[cfg(test)]
@@ -47,6 +65,14 @@ mod tests {
         assert_eq!(category_of("LGPL-2.1-or-later"), LicenseCategory::Copyleft);
         assert_eq!(category_of("NOASSERTION"), LicenseCategory::Unknown);
         assert_eq!(category_of("MIT AND GPL-2.0-only"), LicenseCategory::Copyleft);
+    }
+
+    #[test]
+    fn ids_ignore_how_an_expression_is_written() {
+        assert_eq!(license_ids("MIT/Apache-2.0"), license_ids("Apache-2.0 OR MIT"));
+        let llvm = license_ids("Apache-2.0 WITH LLVM-exception");
+        assert!(llvm.contains("LLVM-exception") && llvm.contains("Apache-2.0"));
+        assert!(license_ids("MIT OR").is_empty());
     }
 
     #[test]

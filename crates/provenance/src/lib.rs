@@ -1,13 +1,24 @@
 //! Where each document came from and under which license, with the evidence.
 //!
-//! [`Provenance::license_of`] decides a document's license from, in order:
-//! the input's metadata (a JSONL field, The Stack's licenses column), an
-//! `SPDX-License-Identifier:` line in the file's first lines, the nearest
-//! license file (`LICENSE*`, `LICENCE*`, `COPYING*`, `UNLICENSE`) going up
-//! from the file's folder to its repository root, detected by text with the
-//! `spdx` crate's license store; else `NOASSERTION`. Each answer carries its
-//! evidence. Detection is deterministic (ties broken by identifier) and each
-//! distinct license text is detected once.
+//! [`Provenance::attribute`] gives each document three license signals, kept
+//! apart, each with its evidence (file, line span, score, detector and SPDX
+//! list version):
+//!
+//! - **declared**: the nearest package manifest's license (`Cargo.toml`,
+//!   `PKG-INFO`, `pyproject.toml`, `package.json`), or the input's license
+//!   column;
+//! - **detected**: the nearest folder's license files (`LICENSE*`,
+//!   `LICENCE*`, `COPYING*`, `UNLICENSE`; `NOTICE*` and `COPYRIGHT*` only
+//!   when there is no other), matched by text against the `spdx` crate's
+//!   store, each distinct text once, ties broken by identifier;
+//! - **header**: the file's `SPDX-License-Identifier:` line or the license
+//!   notice in its first comment block;
+//!
+//! and concludes one expression from them by a documented rule (the file's
+//! own header, else the nearer of declared and detected, declared first in
+//! the same folder; `NOASSERTION` when nothing is known), flagging declared
+//! and detected that name different licenses. It also gives the package
+//! (as a package URL) and the revision (git commit) of the document.
 //!
 //! ```
 //! use corpusledger_provenance::{category_of, language_of};
@@ -18,17 +29,35 @@
 //! ```
 #![deny(missing_docs)]
 
+mod canonical;
 mod detect;
 mod expression;
 mod header;
 mod language;
 mod license;
+mod optout;
+mod package;
+mod policy;
 
-pub use detect::{Detected, Detector};
-pub use expression::category_of;
-pub use header::spdx_header;
+pub use detect::{Detected, Detector, pointer_path, spdx_list_version};
+pub use expression::{category_of, license_ids};
+pub use header::{CommentBlock, Header, first_comment_block, spdx_header};
 pub use language::language_of;
-pub use license::Provenance;
+pub use license::{Attribution, FileReport, Provenance, RepoReport, is_license_file_name};
+pub use optout::OptOutList;
+pub use package::{Declared, PACKAGE_FILES, PackageError, PackageMeta, parse_package};
+pub use policy::LicensePolicy;
+
+/// The rule that concludes a document's license, as the manifest states it.
+pub const CONCLUSION_RULE: &str = "the file's own SPDX-License-Identifier or license notice; else the nearer of the declared license (nearest package manifest, or the input's license column) and the detected one (nearest folder with license files), declared first when both are in the same folder; else NOASSERTION. Declared and detected naming different license ids is flagged as a disagreement; an expression that does not parse is never concluded";
+
+/// The text detector, its SPDX license list version, for the manifest.
+pub fn detector_description() -> String {
+    format!(
+        "spdx crate text detection (license texts, standard headers), SPDX license list {}; candidates ranked by score, then id",
+        spdx_list_version()
+    )
+}
 
 /// Errors of this crate.
 #[derive(Debug, thiserror::Error)]
@@ -36,6 +65,9 @@ pub enum Error {
     /// The bundled license store could not be loaded.
     #[error("cannot load the SPDX license store: {0}")]
     Store(String),
+    /// A package manifest could not be read.
+    #[error(transparent)]
+    Package(#[from] PackageError),
 }
 
 /// The result type of this crate.

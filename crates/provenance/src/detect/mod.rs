@@ -1,0 +1,343 @@
+//! License detection in license files and in notices at the top of source
+//! files.
+//!
+//! A text is tried, in order, as an SPDX expression on its own, as a short
+//! pointer sentence naming licenses ("Licensed under either of ..."), then
+//! against the `spdx` crate's license store. A store match is corrected by
+//! [`refine`] (Pixar against Apache-2.0, GNU `-only` against `-or-later`,
+//! exceptions), and a text holding several licenses is split into them, the
+//! first being the answer and the others noted.
+
+mod pointer;
+mod prepare;
+mod rank;
+mod refine;
+
+use std::collections::HashMap;
+use std::sync::{Mutex, OnceLock};
+
+use spdx::detection::{Store, TextData};
+
+use crate::canonical::canonical_expression;
+use crate::{Error, Result};
+use prepare::{cache_key, content_lines, content_span, prepare};
+use rank::{Candidate, Segment, rank, segments};
+
+pub use pointer::pointer_path;
+
+/// A license found in a text.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Detected {
+    /// The canonical SPDX expression, e.g. `MIT`, `Apache-2.0 OR MIT`,
+    /// `Apache-2.0 WITH LLVM-exception`.
+    pub expression: String,
+    /// How well the text matched, 0 to 1; 1 for expressions and pointer
+    /// sentences, which are read rather than compared.
+    pub score: f32,
+    /// How it was found:
+    /// - `expression`: the text is an SPDX expression, optionally after
+    ///   `SPDX-License-Identifier:`;
+    /// - `pointer`: a sentence naming licenses ("Licensed under the MIT
+    ///   license");
+    /// - `text`: the license's full text;
+    /// - `alternate`: an alternate form of the full text in the store;
+    /// - `header`: the license's standard notice ("Licensed under the Apache
+    ///   License, Version 2.0 ...").
+    pub form: &'static str,
+    /// The 1-based inclusive lines of the given text that matched.
+    pub lines: (u32, u32),
+    /// What a reader should know about the answer: other licenses in the
+    /// text, or why a variant was chosen.
+    pub note: Option<String>,
+}
+
+/// The version of the SPDX license list that the `spdx` crate's identifiers
+/// come from, for the run's manifest.
+///
+/// ```
+/// assert!(corpusledger_provenance::spdx_list_version().starts_with("3."));
+/// ```
+pub fn spdx_list_version() -> &'static str {
+    spdx::license_version()
+}
+
+/// Whole-text scores from here on are one license with nothing else of
+/// substance around it: the text is not split.
+const WHOLE_TEXT_SCORE: f32 = 0.95;
+
+/// A full-text match this good is not re-read as a pointer sentence.
+const STRONG_TEXT_SCORE: f32 = 0.9;
+
+/// Texts longer than this are not pointer sentences.
+const POINTER_MAX_BYTES: usize = 4000;
+
+/// A license file whose licenses cover less than this share of its lines is
+/// mostly something else (a README): it is not detected.
+const MIN_COVERAGE: f32 = 0.5;
+
+/// What a text is, which changes what is looked for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+enum Kind {
+    /// A license file.
+    File,
+    /// The first comment block of a source file.
+    Notice,
+}
+
+type Cache = HashMap<(Kind, u64), Option<Detected>>;
+
+/// License detection over the `spdx` crate's bundled store, loaded on first
+/// use. Deterministic: candidates are ranked by score, then identifier. Each
+/// distinct text (after copyright lines, whitespace and case are folded
+/// away) is analysed once; the cache is shared by all threads.
+///
+/// ```
+/// use corpusledger_provenance::Detector;
+/// let detector = Detector::new(0.8);
+/// let found = detector.detect("SPDX-License-Identifier: MIT OR Apache-2.0\n").unwrap().unwrap();
+/// assert_eq!(found.expression, "MIT OR Apache-2.0");
+/// assert_eq!(found.form, "expression");
+/// let found = detector.detect("This crate is dual-licensed under MIT and Apache 2.0.").unwrap().unwrap();
+/// assert_eq!(found.expression, "Apache-2.0 OR MIT");
+/// ```
+pub struct Detector {
+    store: OnceLock<std::result::Result<Store, String>>,
+    cache: Mutex<Cache>,
+    min_score: f32,
+}
+
+impl std::fmt::Debug for Detector {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Detector").field("min_score", &self.min_score).finish()
+    }
+}
+
+impl Detector {
+    /// A detector that accepts matches scoring at least `min_score`.
+    pub fn new(min_score: f32) -> Detector {
+        Detector {
+            store: OnceLock::new(),
+            cache: Mutex::new(HashMap::new()),
+            min_score,
+        }
+    }
+
+    /// Loads the license store now (it takes about a second), so that a
+    /// caller can do it on another thread while it does other work.
+    pub fn preload(&self) -> Result<()> {
+        self.store().map(|_| ())
+    }
+
+    fn store(&self) -> Result<&Store> {
+        self.store
+            .get_or_init(|| Store::load_inline().map_err(|e| e.to_string()))
+            .as_ref()
+            .map_err(|e| Error::Store(e.clone()))
+    }
+
+    /// The license of a license file's text, or `None` when nothing scores
+    /// at least the threshold.
+    ///
+    /// Copyright lines are left out before matching: they name the holder,
+    /// not the license, and without them the many copies of one license
+    /// text that differ only in holder are analysed once.
+    pub fn detect(&self, text: &str) -> Result<Option<Detected>> {
+        self.cached(Kind::File, text)
+    }
+
+    /// The license named by a notice: the first comment block of a source
+    /// file, comment markers already stripped (see
+    /// [`first_comment_block`](crate::first_comment_block)). Blocks that do
+    /// not mention a license, a copyright or free software cost nothing.
+    ///
+    /// ```
+    /// use corpusledger_provenance::Detector;
+    /// let detector = Detector::new(0.8);
+    /// let found = detector.detect_notice("Licensed under the MIT license.").unwrap().unwrap();
+    /// assert_eq!(found.expression, "MIT");
+    /// assert_eq!(detector.detect_notice("Parses the config file.").unwrap(), None);
+    /// ```
+    pub fn detect_notice(&self, block: &str) -> Result<Option<Detected>> {
+        if !mentions_license(block) {
+            return Ok(None);
+        }
+        self.cached(Kind::Notice, block)
+    }
+
+    fn cached(&self, kind: Kind, text: &str) -> Result<Option<Detected>> {
+        let prepared = prepare(text);
+        let key = (kind, cache_key(&prepared));
+        if let Some(hit) = self.lock().get(&key) {
+            return Ok(hit.clone());
+        }
+        let found = self.analyze(kind, &prepared)?;
+        self.lock().insert(key, found.clone());
+        Ok(found)
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, Cache> {
+        self.cache.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    fn analyze(&self, kind: Kind, text: &str) -> Result<Option<Detected>> {
+        if let Some(found) = expression_only(text) {
+            return Ok(Some(found));
+        }
+        let store = self.store()?;
+        let data = TextData::new(text);
+        let ranked = rank(store, &data);
+        let Some(&best) = ranked.first() else {
+            return Ok(None);
+        };
+        let strong = best.form != "header" && best.score >= STRONG_TEXT_SCORE;
+        if !strong && text.len() <= POINTER_MAX_BYTES {
+            if let Some(found) = pointer::pointer(text) {
+                return Ok(Some(from_pointer(found)));
+            }
+        }
+        let found = if best.score >= WHOLE_TEXT_SCORE {
+            let whole = Segment {
+                candidate: best,
+                view: (0, text.lines().count()),
+            };
+            vec![whole]
+        } else {
+            segments(store, &data, self.min_score)
+        };
+        if kind == Kind::File && !covers_most(text, &found) {
+            return Ok(None);
+        }
+        Ok(self.decide(text, &ranked, &found))
+    }
+
+    /// The answer from the licenses found in `text`: the first one, refined,
+    /// with the others in the note.
+    fn decide(&self, text: &str, ranked: &[Candidate<'_>], found: &[Segment<'_>]) -> Option<Detected> {
+        let (main, others) = found.split_first()?;
+        let (license, score, mut notes) = refined(main, text, ranked);
+        let (expression, exception) = refine::with_exception(&license, text);
+        if let Some(exception) = exception {
+            notes.push(format!("{exception} recognised by its wording"));
+        }
+        for other in others {
+            let (id, _) = refine::identifier(other.candidate.id, &lines_of(text, other.view));
+            if id != license {
+                if let Some((from, to)) = content_span(text, other.view) {
+                    notes.push(format!("also holds the {id} license at lines {from}-{to}"));
+                }
+            }
+        }
+        let lines = content_span(text, main.view)?;
+        let detected = Detected {
+            expression,
+            score,
+            form: main.candidate.form,
+            lines,
+            note: (!notes.is_empty()).then(|| notes.join("; ")),
+        };
+        (detected.score >= self.min_score).then_some(detected)
+    }
+}
+
+/// The identifier and score to report for a segment, with notes.
+fn refined(segment: &Segment<'_>, text: &str, ranked: &[Candidate<'_>]) -> (String, f32, Vec<String>) {
+    let id = segment.candidate.id;
+    let (refined, note) = refine::identifier(id, text);
+    let mut score = segment.candidate.score;
+    if refine::variant_base(id) == Some(refined.as_str()) {
+        // The variant's score was for the variant's text: report how well
+        // the base license's own text matched.
+        score = ranked.iter().find(|c| c.id == refined).map_or(score, |c| c.score);
+    }
+    (refined, score, note.into_iter().collect())
+}
+
+/// Whether the licenses found cover most of a license file's lines.
+fn covers_most(text: &str, found: &[Segment<'_>]) -> bool {
+    let total = content_lines(text);
+    if total == 0 {
+        return false;
+    }
+    let covered: usize = found.iter().map(|s| content_lines(&lines_of(text, s.view))).sum();
+    covered as f32 >= MIN_COVERAGE * total as f32
+}
+
+fn lines_of(text: &str, view: (usize, usize)) -> String {
+    let n_lines = view.1.saturating_sub(view.0);
+    text.lines().skip(view.0).take(n_lines).collect::<Vec<_>>().join("\n")
+}
+
+/// A text that is only an SPDX expression, bare or after
+/// `SPDX-License-Identifier:`.
+fn expression_only(text: &str) -> Option<Detected> {
+    const TAG: &str = "spdx-license-identifier:";
+    let trimmed = text.trim();
+    if trimmed.is_empty() || trimmed.len() > 200 || content_lines(trimmed) > 1 {
+        return None;
+    }
+    let expression = match trimmed.get(..TAG.len()) {
+        Some(tag) if tag.eq_ignore_ascii_case(TAG) => &trimmed[TAG.len()..],
+        _ => trimmed,
+    };
+    let canonical = canonical_expression(expression).ok()?;
+    let line = text.lines().position(|l| !l.trim().is_empty())?;
+    let line = prepare::line_number(line);
+    Some(Detected {
+        expression: canonical,
+        score: 1.0,
+        form: "expression",
+        lines: (line, line),
+        note: None,
+    })
+}
+
+fn from_pointer(found: pointer::Pointer) -> Detected {
+    Detected {
+        expression: found.expression,
+        score: 1.0,
+        form: "pointer",
+        lines: found.lines,
+        note: None,
+    }
+}
+
+/// The cheap test that keeps most comment blocks away from the store.
+fn mentions_license(block: &str) -> bool {
+    let lower = block.to_lowercase();
+    ["licen", "copyright", "free software"]
+        .iter()
+        .any(|w| lower.contains(w))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const MIT_BODY: &str = "Permission is hereby granted, free of charge, to any person obtaining a copy of this software and associated documentation files (the \"Software\"), to deal in the Software without restriction, including without limitation the rights to use, copy, modify, merge, publish, distribute, sublicense, and/or sell copies of the Software, and to permit persons to whom the Software is furnished to do so, subject to the following conditions:\n\nThe above copyright notice and this permission notice shall be included in all copies or substantial portions of the Software.\n\nTHE SOFTWARE IS PROVIDED \"AS IS\", WITHOUT WARRANTY OF ANY KIND, EXPRESS OR IMPLIED, INCLUDING BUT NOT LIMITED TO THE WARRANTIES OF MERCHANTABILITY, FITNESS FOR A PARTICULAR PURPOSE AND NONINFRINGEMENT. IN NO EVENT SHALL THE AUTHORS OR COPYRIGHT HOLDERS BE LIABLE FOR ANY CLAIM, DAMAGES OR OTHER LIABILITY, WHETHER IN AN ACTION OF CONTRACT, TORT OR OTHERWISE, ARISING FROM, OUT OF OR IN CONNECTION WITH THE SOFTWARE OR THE USE OR OTHER DEALINGS IN THE SOFTWARE.\n";
+
+    #[test]
+    fn copies_differing_only_in_holder_are_analysed_once() {
+        let detector = Detector::new(0.8);
+        let a = format!("MIT License\n\nCopyright (c) 2020 Alice\n\n{MIT_BODY}");
+        let b = format!("MIT License\n\n  Copyright 2024 Bob and contributors\n\n{MIT_BODY}");
+        let found = detector.detect(&a).unwrap().unwrap();
+        assert_eq!(found.expression, "MIT");
+        assert_eq!(found.lines, (1, 9));
+        assert_eq!(detector.detect(&b).unwrap().unwrap().expression, "MIT");
+        assert_eq!(detector.lock().len(), 1);
+    }
+
+    #[test]
+    fn expressions_alone() {
+        for (text, expression) in [
+            ("MIT OR Apache-2.0\n", "MIT OR Apache-2.0"),
+            ("\nSPDX-License-Identifier: GPL-2.0+\n", "GPL-2.0-or-later"),
+            ("MIT/Apache-2.0", "MIT OR Apache-2.0"),
+        ] {
+            let found = expression_only(text).unwrap();
+            assert_eq!(found.expression, expression);
+        }
+        assert!(expression_only("BSD").is_none());
+        assert!(expression_only("Licensed under MIT").is_none());
+    }
+}

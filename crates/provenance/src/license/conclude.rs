@@ -1,0 +1,78 @@
+//! The rule that concludes one expression from the three signals.
+
+use corpusledger_model::{DocLicense, LicenseTag};
+
+use super::Signal;
+use crate::{category_of, license_ids};
+
+/// Concludes a document's license. `declared` and `detected` carry how many
+/// folders above the file they were found (0: its own folder; `usize::MAX`:
+/// input metadata, which speaks for the whole repository).
+///
+/// 1. A valid header in the file itself (`SPDX-License-Identifier:` or a
+///    license notice) wins: it is the most specific statement.
+/// 2. Else the nearer of the declared license (package metadata) and the
+///    detected one (license files), so a vendored folder's own LICENSE wins
+///    over the repository root's; in the same folder the declared license
+///    wins, as the author's own statement.
+/// 3. Else `NOASSERTION`.
+///
+/// Declared and detected naming different license ids is flagged as a
+/// disagreement whatever was concluded; an expression that does not parse is
+/// kept in its column and evidence but never concluded.
+pub(crate) fn conclude(
+    header: Option<Signal>,
+    declared: Option<(Signal, usize)>,
+    detected: Option<(Signal, usize)>,
+) -> DocLicense {
+    let valid = |s: &Option<(Signal, usize)>| s.as_ref().filter(|(s, _)| s.valid).cloned();
+    let disagreement = match (valid(&declared), &detected) {
+        (Some((d, _)), Some((t, _))) => license_ids(&d.expression) != license_ids(&t.expression),
+        _ => false,
+    };
+    let concluded = if let Some(h) = header.as_ref().filter(|h| h.valid) {
+        tag(&h.expression, "header: the file's own license statement")
+    } else {
+        match (valid(&declared), valid(&detected)) {
+            (Some((d, dd)), Some((_, td))) if dd <= td => tag(&d.expression, declared_rule(dd)),
+            (_, Some((t, _))) => tag(&t.expression, "detected: the nearest license files"),
+            (Some((d, dd)), None) => tag(&d.expression, declared_rule(dd)),
+            (None, None) => LicenseTag::unknown(),
+        }
+    };
+    let mut evidence = Vec::new();
+    for signal in [
+        header.as_ref(),
+        declared.as_ref().map(|d| &d.0),
+        detected.as_ref().map(|d| &d.0),
+    ]
+    .into_iter()
+    .flatten()
+    {
+        evidence.extend(signal.evidence.iter().cloned());
+    }
+    DocLicense {
+        declared: declared.map(|(s, _)| s.expression),
+        detected: detected.map(|(s, _)| s.expression),
+        header: header.map(|s| s.expression),
+        concluded,
+        disagreement,
+        evidence,
+    }
+}
+
+fn declared_rule(depth: usize) -> &'static str {
+    if depth == usize::MAX {
+        "declared: the input's license metadata"
+    } else {
+        "declared: the nearest package metadata"
+    }
+}
+
+fn tag(expression: &str, rule: &str) -> LicenseTag {
+    LicenseTag {
+        expression: expression.to_owned(),
+        evidence: rule.to_owned(),
+        category: category_of(expression),
+    }
+}

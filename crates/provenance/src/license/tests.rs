@@ -1,0 +1,162 @@
+use std::path::Path;
+
+use corpusledger_model::{DocMeta, Document, LicenseCategory, LocalFile, SourceRef};
+
+use super::*;
+
+pub(crate) const MIT: &str = "MIT License\n\nCopyright (c) 2024 Someone\n\nPermission is hereby granted, free of charge, to any person obtaining a copy\nof this software and associated documentation files (the \"Software\"), to deal\nin the Software without restriction, including without limitation the rights\nto use, copy, modify, merge, publish, distribute, sublicense, and/or sell\ncopies of the Software, and to permit persons to whom the Software is\nfurnished to do so, subject to the following conditions:\n\nThe above copyright notice and this permission notice shall be included in all\ncopies or substantial portions of the Software.\n\nTHE SOFTWARE IS PROVIDED \"AS IS\", WITHOUT WARRANTY OF ANY KIND, EXPRESS OR\nIMPLIED, INCLUDING BUT NOT LIMITED TO THE WARRANTIES OF MERCHANTABILITY,\nFITNESS FOR A PARTICULAR PURPOSE AND NONINFRINGEMENT. IN NO EVENT SHALL THE\nAUTHORS OR COPYRIGHT HOLDERS BE LIABLE FOR ANY CLAIM, DAMAGES OR OTHER\nLIABILITY, WHETHER IN AN ACTION OF CONTRACT, TORT OR OTHERWISE, ARISING FROM,\nOUT OF OR IN CONNECTION WITH THE SOFTWARE OR THE USE OR OTHER DEALINGS IN THE\nSOFTWARE.\n";
+
+fn doc(repo: Option<&Path>, file: &str, license: Option<&str>) -> Document {
+    Document {
+        source: SourceRef {
+            input: "in".into(),
+            key: file.into(),
+            row: 0,
+            repo: None,
+            path: None,
+        },
+        content: Box::new(Vec::<u8>::new()),
+        meta: DocMeta {
+            license: license.map(str::to_owned),
+            ..DocMeta::default()
+        },
+        local: repo.map(|repo| LocalFile {
+            repo_root: repo.to_owned(),
+            file: repo.join(file),
+        }),
+    }
+}
+
+fn write(root: &Path, file: &str, text: &str) {
+    let path = root.join(file);
+    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+    std::fs::write(path, text).unwrap();
+}
+
+#[test]
+fn nearest_license_file_then_header_then_metadata() {
+    let dir = tempfile::tempdir().unwrap();
+    let repo = dir.path().join("repo");
+    write(&repo, "LICENSE", MIT);
+    write(&repo, "src/deep/COPYING", "Apache-2.0\n");
+    let prov = Provenance::new(0.8);
+    let of = |file: &str, text: &str| prov.attribute(&doc(Some(&repo), file, None), text).unwrap().license;
+
+    let top = of("src/a.rs", "fn a() {}");
+    assert_eq!(top.concluded.expression, "MIT");
+    assert_eq!(top.concluded.category, LicenseCategory::Permissive);
+    assert_eq!(top.detected.as_deref(), Some("MIT"));
+    assert_eq!(top.evidence[0].file, "repo/LICENSE");
+    assert!(top.evidence[0].detector.as_deref().unwrap().contains("SPDX list"));
+
+    assert_eq!(of("src/deep/b.rs", "fn b() {}").concluded.expression, "Apache-2.0");
+
+    let header = of("src/a.rs", "// SPDX-License-Identifier: GPL-3.0-only\n");
+    assert_eq!(header.concluded.expression, "GPL-3.0-only");
+    assert_eq!(header.header.as_deref(), Some("GPL-3.0-only"));
+    assert_eq!(header.detected.as_deref(), Some("MIT"), "the other signals stay");
+    assert_eq!(header.evidence[0].lines, Some([1, 1]));
+
+    let meta = prov
+        .attribute(&doc(None, "x", Some("BSD-3-Clause")), "")
+        .unwrap()
+        .license;
+    assert_eq!(meta.declared.as_deref(), Some("BSD-3-Clause"));
+    assert_eq!(meta.concluded.evidence, "declared: the input's license metadata");
+
+    let none = prov.attribute(&doc(None, "x", None), "x").unwrap().license;
+    assert_eq!(none.concluded.expression, "NOASSERTION");
+}
+
+#[test]
+fn declared_wins_in_its_folder_and_disagreement_is_flagged() {
+    let dir = tempfile::tempdir().unwrap();
+    let repo = dir.path().join("crate");
+    write(&repo, "LICENSE", MIT);
+    write(
+        &repo,
+        "Cargo.toml",
+        "[package]\nname = \"x\"\nversion = \"1.2.3\"\nlicense = \"Apache-2.0\"\n",
+    );
+    let prov = Provenance::new(0.8);
+    let got = prov
+        .attribute(&doc(Some(&repo), "src/lib.rs", None), "fn x() {}")
+        .unwrap();
+    assert_eq!(got.package.as_deref(), Some("pkg:cargo/x@1.2.3"));
+    assert_eq!(got.license.concluded.expression, "Apache-2.0");
+    assert_eq!(got.license.concluded.evidence, "declared: the nearest package metadata");
+    assert!(got.license.disagreement);
+    let json = got.license.evidence_json();
+    assert!(
+        json.contains("\"disagreement\":true") && json.contains("crate/Cargo.toml"),
+        "{json}"
+    );
+
+    // A vendored folder's own license file is nearer than the root's package.
+    write(&repo, "vendor/v/COPYING", "BSD-2-Clause\n");
+    let vendored = prov
+        .attribute(&doc(Some(&repo), "vendor/v/v.c", None), "int v;")
+        .unwrap();
+    assert_eq!(vendored.license.concluded.expression, "BSD-2-Clause");
+    assert_eq!(vendored.license.declared.as_deref(), Some("Apache-2.0"));
+}
+
+#[test]
+fn bad_input_is_reported_and_the_document_still_gets_a_license() {
+    let dir = tempfile::tempdir().unwrap();
+    let repo = dir.path().join("r");
+    write(&repo, "LICENSE", "\0\x01binary");
+    write(&repo, "COPYING", &"x".repeat(300 << 10));
+    write(&repo, "Cargo.toml", "[package\nname = 1");
+    let prov = Provenance::new(0.8);
+    let text = "/* SPDX-License-Identifier: MIT OR */\nint x;";
+    let got = prov.attribute(&doc(Some(&repo), "a.c", None), text).unwrap();
+    assert_eq!(got.license.concluded.expression, "NOASSERTION");
+    assert_eq!(got.license.header.as_deref(), Some("MIT OR"));
+    let problems = prov.problems().join("\n");
+    assert!(
+        problems.contains("in/a.c:1:") && problems.contains("not a valid SPDX expression"),
+        "{problems}"
+    );
+    assert!(problems.contains("r/LICENSE: is binary"), "{problems}");
+    assert!(problems.contains("r/COPYING: is 307200 bytes"), "{problems}");
+    assert!(problems.contains("r/Cargo.toml:"), "{problems}");
+}
+
+#[test]
+fn pointer_files_are_followed_inside_the_repository_only() {
+    let dir = tempfile::tempdir().unwrap();
+    let repo = dir.path().join("r");
+    write(&repo, "LICENSE", MIT);
+    write(&repo, "sub/LICENSE", "../LICENSE\n");
+    write(&repo, "sub/deeper/LICENSE", "../../../outside/LICENSE");
+    write(dir.path(), "outside/LICENSE", MIT);
+    let prov = Provenance::new(0.8);
+    let sub = prov.attribute(&doc(Some(&repo), "sub/a.rs", None), "").unwrap().license;
+    assert_eq!(sub.detected.as_deref(), Some("MIT"));
+    assert_eq!(sub.evidence[0].file, "r/sub/LICENSE");
+    assert!(
+        sub.evidence[0]
+            .note
+            .as_deref()
+            .unwrap()
+            .contains("points to ../LICENSE")
+    );
+    let escaped = prov.attribute(&doc(Some(&repo), "sub/deeper/a.rs", None), "").unwrap();
+    assert_eq!(
+        escaped.license.evidence[0].file, "r/sub/LICENSE",
+        "the escape is not followed"
+    );
+    assert!(prov.problems().join("\n").contains("outside the repository"));
+}
+
+#[test]
+fn lgpl_with_its_gpl_companion_is_the_lgpl() {
+    let ids = |v: &[&str]| folder_ids(v.iter().map(|s| s.to_string()).collect());
+    assert_eq!(ids(&["GPL-3.0-only", "LGPL-3.0-only"]), vec!["LGPL-3.0-only"]);
+    assert_eq!(ids(&["GPL-3.0-only", "MIT"]), vec!["GPL-3.0-only", "MIT"]);
+}
+
+fn folder_ids(ids: Vec<String>) -> Vec<String> {
+    folder::drop_lgpl_companions_for_tests(ids)
+}
