@@ -6,5 +6,6 @@ mod bad_input;
 mod cli;
 mod determinism;
 mod external_readers;
+mod licenses;
 mod pathological;
 mod sample;

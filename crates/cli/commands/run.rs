@@ -77,6 +77,12 @@ fn human_summary(written: &Written) -> String {
         top.join(", "),
         if licenses.len() > 6 { ", ..." } else { "" }
     ));
+    if !s.license_problems.is_empty() {
+        line("  license problems (documents still got a license or NOASSERTION; all are in manifest.json licensing.problems):".to_owned());
+        for problem in &s.license_problems {
+            line(format!("    {problem}"));
+        }
+    }
     line(format!("  wrote     {} in {}", s.files.join(", "), s.out_dir));
     let stages: Vec<String> = s
         .stage_seconds

@@ -46,6 +46,9 @@ pub struct Summary {
     /// Inputs that could not be used, and documents whose input was damaged:
     /// the reason for exit code 1.
     pub problems: Vec<String>,
+    /// License information that could not be used (the run goes on; the
+    /// manifest lists them).
+    pub license_problems: Vec<String>,
     pub files: Vec<String>,
     /// Wall seconds of each stage, in order.
     pub stage_seconds: Vec<(String, f64)>,
@@ -574,6 +577,14 @@ fn summary(
         clusters: outcome.stats.clusters,
         licenses: manifest.licenses.clone(),
         problems,
+        license_problems: manifest
+            .licensing
+            .problems
+            .first
+            .iter()
+            .take(MAX_PROBLEMS)
+            .cloned()
+            .collect(),
         files: files
             .iter()
             .map(|f| f.path.clone())
