@@ -21,7 +21,7 @@ use spdx::detection::{Store, TextData};
 use crate::canonical::canonical_expression;
 use crate::{Error, Result};
 use prepare::{cache_key, content_lines, content_span, prepare};
-use rank::{Candidate, Segment, rank, segments};
+use rank::{Candidate, Limits, Segment, Sized, rank, segments};
 
 pub use pointer::pointer_path;
 
@@ -101,7 +101,7 @@ type Cache = HashMap<(Kind, u64), Option<Detected>>;
 /// assert_eq!(found.expression, "Apache-2.0 OR MIT");
 /// ```
 pub struct Detector {
-    store: OnceLock<std::result::Result<Store, String>>,
+    store: OnceLock<std::result::Result<Sized, String>>,
     cache: Mutex<Cache>,
     min_score: f32,
 }
@@ -128,9 +128,9 @@ impl Detector {
         self.store().map(|_| ())
     }
 
-    fn store(&self) -> Result<&Store> {
+    fn store(&self) -> Result<&Sized> {
         self.store
-            .get_or_init(|| Store::load_inline().map_err(|e| e.to_string()))
+            .get_or_init(|| Store::load_inline().map(Sized::new).map_err(|e| e.to_string()))
             .as_ref()
             .map_err(|e| Error::Store(e.clone()))
     }
@@ -183,9 +183,25 @@ impl Detector {
         if let Some(found) = expression_only(text) {
             return Ok(Some(found));
         }
-        let store = self.store()?;
+        let sized = self.store()?;
         let data = TextData::new(text);
-        let ranked = rank(store, &data);
+        let limits = match kind {
+            // A license file may hold a few licenses, each a fair share of
+            // its lines (it must be mostly licenses, see `covers_most`).
+            Kind::File => Limits {
+                min_score: self.min_score,
+                max_segments: 3,
+                floor: 0.25,
+            },
+            // A notice is one license's notice or short text, with a few
+            // lines around it: only forms of about its size can match.
+            Kind::Notice => Limits {
+                min_score: self.min_score,
+                max_segments: 1,
+                floor: 0.5,
+            },
+        };
+        let ranked = rank(sized, &data, limits.floor);
         let Some(&best) = ranked.first() else {
             return Ok(None);
         };
@@ -202,7 +218,7 @@ impl Detector {
             };
             vec![whole]
         } else {
-            segments(store, &data, self.min_score)
+            segments(sized, &data, ranked.clone(), limits)
         };
         if kind == Kind::File && !covers_most(text, &found) {
             return Ok(None);
@@ -301,13 +317,23 @@ fn from_pointer(found: pointer::Pointer) -> Detected {
     }
 }
 
-/// The cheap test that keeps most comment blocks away from the store.
+/// The cheap test that keeps most comment blocks away from the store: a
+/// notice names a license, free software, or grants permission; a block
+/// with only a copyright line does not.
 fn mentions_license(block: &str) -> bool {
     let lower = block.to_lowercase();
-    ["licen", "copyright", "free software"]
-        .iter()
-        .any(|w| lower.contains(w))
+    NOTICE_CUES.iter().any(|w| lower.contains(w))
 }
+
+/// Words that start the license part of a notice.
+pub(crate) const NOTICE_CUES: [&str; 6] = [
+    "licen",
+    "free software",
+    "permission",
+    "redistribution",
+    "distributed under",
+    "gnu gpl",
+];
 
 #[cfg(test)]
 mod tests {

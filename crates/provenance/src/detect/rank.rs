@@ -36,21 +36,61 @@ pub(crate) struct Segment<'s> {
 /// and a longer BSD text ranks BSD variants first).
 const LOCATE_TOP: usize = 3;
 
-/// At most this many licenses are looked for in one text.
-const MAX_SEGMENTS: usize = 3;
+/// The store with the size of each form, in words, in the store's own
+/// iteration order (fixed for the life of the store), measured once.
+pub(crate) struct Sized {
+    pub store: Store,
+    words: Vec<u32>,
+}
 
-/// Every form of every license in `store`, best first: by score, then
+impl Sized {
+    pub(crate) fn new(store: Store) -> Sized {
+        let words = store
+            .iter()
+            .flat_map(|(_, entry)| forms(entry).map(|(_, data)| words(data)))
+            .collect();
+        Sized { store, words }
+    }
+}
+
+fn forms(entry: &spdx::detection::LicenseEntry) -> impl Iterator<Item = (&'static str, &TextData)> {
+    std::iter::once(("text", &entry.original))
+        .chain(entry.alternates.iter().map(|d| ("alternate", d)))
+        .chain(entry.headers.iter().map(|d| ("header", d)))
+}
+
+fn words(data: &TextData) -> u32 {
+    data.lines().iter().map(|l| l.split_whitespace().count() as u32).sum()
+}
+
+/// Every form of every license in the store, best first: by score, then
 /// identifier, then form.
-pub(crate) fn rank<'s>(store: &'s Store, text: &TextData) -> Vec<Candidate<'s>> {
-    let mut all = Vec::with_capacity(store.len() * 2);
-    for (id, entry) in store.iter() {
-        if is_superseded(id) {
-            continue;
-        }
-        let forms = std::iter::once(("text", &entry.original))
-            .chain(entry.alternates.iter().map(|d| ("alternate", d)))
-            .chain(entry.headers.iter().map(|d| ("header", d)));
-        for (form, data) in forms {
+///
+/// Forms that cannot reach `floor` are not scored: the Sørensen–Dice score
+/// of two bigram multisets of sizes a and b is at most 2·min(a, b)/(a + b),
+/// so a 100-word notice is never compared with the 5,000 words of the GPL.
+/// Sizes are counted in normalised words, close to but not exactly the
+/// bigrams the crate counts, so the bound is loosened by `SLACK`.
+pub(crate) fn rank<'s>(sized: &'s Sized, text: &TextData, floor: f32) -> Vec<Candidate<'s>> {
+    const SLACK: f32 = 0.05;
+    let own = words(text) as f32;
+    let mut sizes = sized.words.iter();
+    let mut all = Vec::with_capacity(sized.words.len());
+    for (id, entry) in sized.store.iter() {
+        for (form, data) in forms(entry) {
+            let theirs = *sizes.next().expect("one size per form") as f32;
+            if is_superseded(id) {
+                continue;
+            }
+            let bound = if own + theirs > 0.0 {
+                2.0 * own.min(theirs) / (own + theirs)
+            } else {
+                1.0
+            };
+            // A form whose lines were not kept (size 0) is always scored.
+            if theirs > 0.0 && bound + SLACK < floor {
+                continue;
+            }
             all.push(Candidate {
                 id: id.as_str(),
                 form,
@@ -89,14 +129,22 @@ fn form_rank(form: &str) -> u8 {
 /// The licenses held in `text`, in line order, each scoring at least
 /// `min_score` over its own lines. Each round locates the best few ranked
 /// licenses, keeps the best located one and blanks its lines for the next.
-pub(crate) fn segments<'s>(store: &'s Store, text: &TextData, min_score: f32) -> Vec<Segment<'s>> {
+pub(crate) fn segments<'s>(
+    sized: &'s Sized,
+    text: &TextData,
+    ranked: Vec<Candidate<'s>>,
+    limits: Limits,
+) -> Vec<Segment<'s>> {
     let mut found: Vec<Segment<'s>> = Vec::new();
     let mut rest = text.clone();
-    while found.len() < MAX_SEGMENTS {
-        let Some((located, segment)) = locate_best(store, &rest) else {
+    // The first round reuses the ranking the caller already made.
+    let mut ranked = Some(ranked);
+    while found.len() < limits.max_segments {
+        let ranking = ranked.take().unwrap_or_else(|| rank(sized, &rest, limits.floor));
+        let Some((located, segment)) = locate_best(&rest, ranking) else {
             break;
         };
-        if segment.candidate.score < min_score {
+        if segment.candidate.score < limits.min_score {
             break;
         }
         rest = located.white_out();
@@ -106,9 +154,19 @@ pub(crate) fn segments<'s>(store: &'s Store, text: &TextData, min_score: f32) ->
     found
 }
 
+/// How hard [`segments`] looks.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Limits {
+    /// A located license must score this much over its own lines.
+    pub min_score: f32,
+    /// At most this many licenses.
+    pub max_segments: usize,
+    /// Forms that cannot reach this whole-text score are not ranked.
+    pub floor: f32,
+}
+
 /// The best located license among the top-ranked ones of `text`.
-fn locate_best<'s>(store: &'s Store, text: &TextData) -> Option<(TextData, Segment<'s>)> {
-    let ranked = rank(store, text);
+fn locate_best<'s>(text: &TextData, ranked: Vec<Candidate<'s>>) -> Option<(TextData, Segment<'s>)> {
     let mut best: Option<(TextData, Segment<'s>)> = None;
     let mut seen: Vec<&str> = Vec::new();
     for candidate in ranked {
@@ -119,7 +177,12 @@ fn locate_best<'s>(store: &'s Store, text: &TextData) -> Option<(TextData, Segme
             continue;
         }
         seen.push(candidate.id);
-        let (located, score) = text.optimize_bounds(candidate.data);
+        // The whole text is a window too: the crate's search for the best
+        // one can end below it (seen: a GPL notice scoring 0.86 whole).
+        let (located, score) = match text.optimize_bounds(candidate.data) {
+            (located, score) if score >= candidate.score => (located, score),
+            _ => (text.clone(), candidate.score),
+        };
         let segment = Segment {
             candidate: Candidate { score, ..candidate },
             view: trimmed_view(&located),

@@ -216,10 +216,16 @@ impl Provenance {
         let Some(block) = first_comment_block(text) else {
             return Ok(None);
         };
-        let Some(found) = self.detector.detect_notice(&block.text)? else {
+        // The notice starts at the first line that names a license: what
+        // comes before (the file's title, authors) differs from file to file
+        // and would only lower the score and defeat the cache.
+        let Some((skipped, notice)) = license_part(&block.text) else {
             return Ok(None);
         };
-        let first = block.lines.0;
+        let Some(found) = self.detector.detect_notice(notice)? else {
+            return Ok(None);
+        };
+        let first = block.lines.0 + skipped;
         Ok(Some(Signal {
             expression: found.expression.clone(),
             valid: true,
@@ -239,6 +245,27 @@ impl Provenance {
             }],
         }))
     }
+}
+
+/// The paragraph of a comment block holding the first notice cue, with the
+/// rest of the block after it, and how many lines came before it. A
+/// paragraph, not a line: a notice wrapped as "subject to the terms of the
+/// Mozilla Public / License, v. 2.0" starts a line before its cue word.
+fn license_part(block: &str) -> Option<(u32, &str)> {
+    let mut paragraph = (0u32, 0usize);
+    let mut offset = 0;
+    for (i, line) in block.split_inclusive('\n').enumerate() {
+        if line.trim().is_empty() {
+            paragraph = (i as u32 + 1, offset + line.len());
+        } else {
+            let lower = line.to_lowercase();
+            if crate::detect::NOTICE_CUES.iter().any(|cue| lower.contains(cue)) {
+                return Some((paragraph.0, &block[paragraph.1..]));
+            }
+        }
+        offset += line.len();
+    }
+    None
 }
 
 #[derive(Default)]

@@ -160,3 +160,24 @@ fn lgpl_with_its_gpl_companion_is_the_lgpl() {
 fn folder_ids(ids: Vec<String>) -> Vec<String> {
     folder::drop_lgpl_companions_for_tests(ids)
 }
+
+#[test]
+fn a_notice_is_read_from_its_first_license_paragraph() {
+    let text = "# -*- coding: utf-8 -*-\n# (c) 2018, Someone <someone@example.org>\n#\n# This file is part of Widget\n#\n# Widget is free software: you can redistribute it and/or modify\n# it under the terms of the GNU General Public License as published by\n# the Free Software Foundation, either version 3 of the License, or\n# (at your option) any later version.\n#\n# Widget is distributed in the hope that it will be useful,\n# but WITHOUT ANY WARRANTY; without even the implied warranty of\n# MERCHANTABILITY or FITNESS FOR A PARTICULAR PURPOSE.  See the\n# GNU General Public License for more details.\n#\n# You should have received a copy of the GNU General Public License\n# along with Widget.  If not, see <http://www.gnu.org/licenses/>.\nimport os\n";
+    let prov = Provenance::new(0.8);
+    let got = prov.attribute(&doc(None, "w.py", None), text).unwrap().license;
+    assert_eq!(got.header.as_deref(), Some("GPL-3.0-or-later"));
+    assert_eq!(got.concluded.evidence, "header: the file's own license statement");
+    let lines = got.evidence[0].lines.unwrap();
+    assert_eq!(lines[0], 6, "the notice starts at its paragraph, not the file's title");
+
+    assert_eq!(
+        license_part("Title\n\nAuthor: A\nSubject to the terms of the Mozilla Public\nLicense, v. 2.0.\n"),
+        Some((
+            2,
+            "Author: A\nSubject to the terms of the Mozilla Public\nLicense, v. 2.0.\n"
+        ))
+    );
+    assert_eq!(license_part("Copyright 2020 A. All rights reserved.\n"), None);
+    assert!(license_part("This file is part of libgit2, distributed under the GNU GPL v2\n").is_some());
+}
