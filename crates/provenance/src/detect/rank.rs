@@ -8,6 +8,7 @@
 use std::cmp::Ordering;
 
 use spdx::detection::{Store, TextData};
+use xxhash_rust::xxh3::xxh3_64;
 
 /// One form of one store license, scored against a text.
 #[derive(Clone, Copy, Debug)]
@@ -36,20 +37,21 @@ pub(crate) struct Segment<'s> {
 /// and a longer BSD text ranks BSD variants first).
 const LOCATE_TOP: usize = 3;
 
-/// The store with the size of each form, in words, in the store's own
-/// iteration order (fixed for the life of the store), measured once.
+/// The store with a compact copy of each form's word bigrams (64-bit
+/// hashes, sorted), in the store's own iteration order (fixed for the life
+/// of the store), made once when the store is loaded.
 pub(crate) struct Sized {
     pub store: Store,
-    words: Vec<u32>,
+    bigrams: Vec<Box<[u64]>>,
 }
 
 impl Sized {
     pub(crate) fn new(store: Store) -> Sized {
-        let words = store
+        let bigrams = store
             .iter()
-            .flat_map(|(_, entry)| forms(entry).map(|(_, data)| words(data)))
+            .flat_map(|(_, entry)| forms(entry).map(|(_, data)| bigrams(data)))
             .collect();
-        Sized { store, words }
+        Sized { store, bigrams }
     }
 }
 
@@ -59,48 +61,112 @@ fn forms(entry: &spdx::detection::LicenseEntry) -> impl Iterator<Item = (&'stati
         .chain(entry.headers.iter().map(|d| ("header", d)))
 }
 
-fn words(data: &TextData) -> u32 {
-    data.lines().iter().map(|l| l.split_whitespace().count() as u32).sum()
+/// The sorted multiset of word-bigram hashes of a text's normalised lines.
+fn bigrams(data: &TextData) -> Box<[u64]> {
+    let words: Vec<u64> = data
+        .lines()
+        .iter()
+        .flat_map(|line| line.split_whitespace())
+        .map(|word| xxh3_64(word.as_bytes()))
+        .collect();
+    let mut pairs: Vec<u64> = words.windows(2).map(|w| w[0].rotate_left(23) ^ w[1]).collect();
+    pairs.sort_unstable();
+    pairs.into_boxed_slice()
 }
 
-/// Every form of every license in the store, best first: by score, then
-/// identifier, then form.
-///
-/// Forms that cannot reach `floor` are not scored: the Sørensen–Dice score
-/// of two bigram multisets of sizes a and b is at most 2·min(a, b)/(a + b),
-/// so a 100-word notice is never compared with the 5,000 words of the GPL.
-/// Sizes are counted in normalised words, close to but not exactly the
-/// bigrams the crate counts, so the bound is loosened by `SLACK`.
-pub(crate) fn rank<'s>(sized: &'s Sized, text: &TextData, floor: f32) -> Vec<Candidate<'s>> {
-    const SLACK: f32 = 0.05;
-    let own = words(text) as f32;
-    let mut sizes = sized.words.iter();
-    let mut all = Vec::with_capacity(sized.words.len());
-    for (id, entry) in sized.store.iter() {
-        for (form, data) in forms(entry) {
-            let theirs = *sizes.next().expect("one size per form") as f32;
-            if is_superseded(id) {
-                continue;
+/// Sørensen–Dice of two sorted multisets, by one merge.
+fn dice(a: &[u64], b: &[u64]) -> f32 {
+    if a.is_empty() || b.is_empty() {
+        return 0.0;
+    }
+    let (mut i, mut j, mut common) = (0, 0, 0usize);
+    while i < a.len() && j < b.len() {
+        match a[i].cmp(&b[j]) {
+            Ordering::Less => i += 1,
+            Ordering::Greater => j += 1,
+            Ordering::Equal => {
+                common += 1;
+                i += 1;
+                j += 1;
             }
-            let bound = if own + theirs > 0.0 {
-                2.0 * own.min(theirs) / (own + theirs)
-            } else {
-                1.0
-            };
-            // A form whose lines were not kept (size 0) is always scored.
-            if theirs > 0.0 && bound + SLACK < floor {
-                continue;
-            }
-            all.push(Candidate {
-                id: id.as_str(),
-                form,
-                score: data.match_score(text),
-                data,
-            });
         }
     }
+    2.0 * common as f32 / (a.len() + b.len()) as f32
+}
+
+/// How many forms, best by the quick score, get the crate's own score.
+const SHORTLIST: usize = 24;
+
+/// The forms of the store's licenses most like `text`, best first: by the
+/// `spdx` crate's score, then identifier, then form.
+///
+/// The crate scores a pair by looking up every bigram of one text in the
+/// other's string-keyed hash map, which over some 660 forms is most of the
+/// cost of detection. So every form is first scored quickly on our own
+/// sorted bigram hashes (the same Sørensen–Dice measure over the crate's
+/// normalised lines, before its last normalisation step, so close to but not
+/// equal to its score); the best `SHORTLIST` are then scored by the crate,
+/// and only those are returned. Forms whose quick score is below `floor` are
+/// left out (but never the best one).
+pub(crate) fn rank<'s>(sized: &'s Sized, text: &TextData, floor: f32) -> Vec<Candidate<'s>> {
+    let own = bigrams(text);
+    // Every form with the best quick score it could reach (2·min/(a+b)),
+    // most promising first: once that bound falls below the last shortlisted
+    // quick score, no later form can get in.
+    let mut forms_by_bound: Vec<(f32, usize, &'s str, &'static str, &'s TextData)> = Vec::new();
+    let mut index = 0;
+    for (id, entry) in sized.store.iter() {
+        for (form, data) in forms(entry) {
+            let theirs = sized.bigrams[index].len();
+            if !is_superseded(id) {
+                let bound = if own.is_empty() || theirs == 0 {
+                    0.0
+                } else {
+                    2.0 * own.len().min(theirs) as f32 / (own.len() + theirs) as f32
+                };
+                forms_by_bound.push((bound, index, id.as_str(), form, data));
+            }
+            index += 1;
+        }
+    }
+    forms_by_bound.sort_by(|a, b| b.0.total_cmp(&a.0).then_with(|| a.1.cmp(&b.1)));
+    let mut quick: Vec<(f32, &'s str, &'static str, &'s TextData)> = Vec::new();
+    for (bound, index, id, form, data) in forms_by_bound {
+        let cut = shortlist_cut(&mut quick);
+        if quick.len() >= SHORTLIST && bound < cut {
+            break;
+        }
+        quick.push((dice(&own, &sized.bigrams[index]), id, form, data));
+    }
+    shortlist_cut(&mut quick);
+    quick.truncate(SHORTLIST);
+    let best_quick = quick.first().map_or(0.0, |q| q.0);
+    let mut all: Vec<Candidate<'s>> = quick
+        .into_iter()
+        .filter(|q| q.0 >= floor || q.0 == best_quick)
+        .map(|(_, id, form, data)| Candidate {
+            id,
+            form,
+            score: data.match_score(text),
+            data,
+        })
+        .collect();
     all.sort_by(better_first);
     all
+}
+
+/// Sorts the quick scores best first and returns the lowest one that is
+/// still on the shortlist (0 while it is not full).
+fn shortlist_cut(quick: &mut [(f32, &str, &'static str, &TextData)]) -> f32 {
+    if quick.len() < SHORTLIST {
+        return 0.0;
+    }
+    quick.sort_by(|a, b| {
+        b.0.total_cmp(&a.0)
+            .then_with(|| a.1.cmp(b.1))
+            .then_with(|| form_rank(a.2).cmp(&form_rank(b.2)))
+    });
+    quick[SHORTLIST - 1].0
 }
 
 /// Store entries kept under deprecated names next to their replacements:
