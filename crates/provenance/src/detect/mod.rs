@@ -183,6 +183,11 @@ impl Detector {
         if let Some(found) = expression_only(text) {
             return Ok(Some(found));
         }
+        if kind == Kind::File {
+            if let Some(found) = lesser_gpl_3(text) {
+                return Ok(Some(found));
+            }
+        }
         let sized = self.store()?;
         let data = TextData::new(text);
         let limits = match kind {
@@ -281,6 +286,34 @@ fn covers_most(text: &str, found: &[Segment<'_>]) -> bool {
 fn lines_of(text: &str, view: (usize, usize)) -> String {
     let n_lines = view.1.saturating_sub(view.0);
     text.lines().skip(view.0).take(n_lines).collect::<Vec<_>>().join("\n")
+}
+
+/// The LGPL-3.0 is written as additional permissions on top of the GPL-3.0,
+/// and its file (`COPYING.LESSER`) usually holds only those: the store's
+/// LGPL-3.0 text has the GPL-3.0 appended, so it scores too low to match.
+/// Its own opening sentence names it exactly.
+fn lesser_gpl_3(text: &str) -> Option<Detected> {
+    const OPENING: &str = "this version of the gnu lesser general public license incorporates the terms and conditions of version 3 of the gnu general public license";
+    let words = refine::words(text);
+    if !refine::contains_phrase(&words, OPENING) {
+        return None;
+    }
+    let (expression, note) = refine::identifier("LGPL-3.0-or-later", text);
+    let (from, to) = content_span(text, (0, text.lines().count()))?;
+    Some(Detected {
+        expression,
+        score: 1.0,
+        form: "text",
+        lines: (from, to),
+        note: Some(
+            ["LGPL-3.0 recognised by its opening sentence (its additional permissions, without the GPL-3.0 text)"]
+                .into_iter()
+                .map(str::to_owned)
+                .chain(note)
+                .collect::<Vec<_>>()
+                .join("; "),
+        ),
+    })
 }
 
 /// A text that is only an SPDX expression, bare or after
