@@ -265,9 +265,14 @@ fn refined(segment: &Segment<'_>, text: &str, ranked: &[Candidate<'_>]) -> (Stri
     let id = segment.candidate.id;
     let (refined, note) = refine::identifier(id, text);
     let mut score = segment.candidate.score;
-    if refine::variant_base(id) == Some(refined.as_str()) {
+    let whole_text = segment.view == (0, text.lines().count());
+    if whole_text
+        && refine::variant_base(id).is_some_and(|base| refined.starts_with(base.trim_end_matches("-or-later")))
+    {
         // The variant's score was for the variant's text: report how well
-        // the base license's own text matched.
+        // the base license's own text matched the whole text. (For a license
+        // located in part of a file, only the variant's located score is
+        // known, and it is kept.)
         score = ranked.iter().find(|c| c.id == refined).map_or(score, |c| c.score);
     }
     (refined, score, note.into_iter().collect())

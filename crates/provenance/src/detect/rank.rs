@@ -21,6 +21,8 @@ pub(crate) struct Candidate<'s> {
     pub score: f32,
     /// The form's match data, to locate it in a longer text.
     pub data: &'s TextData,
+    /// The form's sorted bigram hashes, to find where it sits in a text.
+    pub bigrams: &'s [u64],
 }
 
 /// A license found in part of a text.
@@ -130,13 +132,14 @@ pub(crate) fn rank<'s>(sized: &'s Sized, text: &TextData, floor: f32) -> Vec<Can
         }
     }
     forms_by_bound.sort_by(|a, b| b.0.total_cmp(&a.0).then_with(|| a.1.cmp(&b.1)));
-    let mut quick: Vec<(f32, &'s str, &'static str, &'s TextData)> = Vec::new();
+    let mut quick: Vec<(f32, &'s str, &'static str, &'s TextData, &'s [u64])> = Vec::new();
     for (bound, index, id, form, data) in forms_by_bound {
         let cut = shortlist_cut(&mut quick);
         if quick.len() >= SHORTLIST && bound < cut {
             break;
         }
-        quick.push((dice(&own, &sized.bigrams[index]), id, form, data));
+        let theirs = &sized.bigrams[index];
+        quick.push((dice(&own, theirs), id, form, data, theirs));
     }
     shortlist_cut(&mut quick);
     quick.truncate(SHORTLIST);
@@ -144,11 +147,12 @@ pub(crate) fn rank<'s>(sized: &'s Sized, text: &TextData, floor: f32) -> Vec<Can
     let mut all: Vec<Candidate<'s>> = quick
         .into_iter()
         .filter(|q| q.0 >= floor || q.0 == best_quick)
-        .map(|(_, id, form, data)| Candidate {
+        .map(|(_, id, form, data, bigrams)| Candidate {
             id,
             form,
             score: data.match_score(text),
             data,
+            bigrams,
         })
         .collect();
     all.sort_by(better_first);
@@ -157,7 +161,7 @@ pub(crate) fn rank<'s>(sized: &'s Sized, text: &TextData, floor: f32) -> Vec<Can
 
 /// Sorts the quick scores best first and returns the lowest one that is
 /// still on the shortlist (0 while it is not full).
-fn shortlist_cut(quick: &mut [(f32, &str, &'static str, &TextData)]) -> f32 {
+fn shortlist_cut(quick: &mut [(f32, &str, &'static str, &TextData, &[u64])]) -> f32 {
     if quick.len() < SHORTLIST {
         return 0.0;
     }
@@ -243,11 +247,24 @@ fn locate_best<'s>(text: &TextData, ranked: Vec<Candidate<'s>>) -> Option<(TextD
             continue;
         }
         seen.push(candidate.id);
-        // The whole text is a window too: the crate's search for the best
-        // one can end below it (seen: a GPL notice scoring 0.86 whole).
-        let (located, score) = match text.optimize_bounds(candidate.data) {
-            (located, score) if score >= candidate.score => (located, score),
-            _ => (text.clone(), candidate.score),
+        // On a text much longer than the form, the crate's bound search
+        // re-reads a long view at each of its dozens of steps; the same
+        // search is done on our bigram hashes instead (see `window`) and
+        // the crate scores the chosen lines once.
+        let (located, score) = match window(text, candidate.bigrams) {
+            Some((start, end)) => {
+                let located = text.with_view(start, end);
+                let score = located.match_score(candidate.data);
+                (located, score)
+            }
+            None => text.optimize_bounds(candidate.data),
+        };
+        // The whole view is a window too: a search can end below it (seen:
+        // a GPL notice scoring 0.86 whole).
+        let (located, score) = if score >= candidate.score {
+            (located, score)
+        } else {
+            (text.clone(), candidate.score)
         };
         let segment = Segment {
             candidate: Candidate { score, ..candidate },
@@ -261,6 +278,90 @@ fn locate_best<'s>(text: &TextData, ranked: Vec<Candidate<'s>>) -> Option<(TextD
         }
     }
     best
+}
+
+/// Where in `text`'s view (absolute line numbers) a form with these
+/// bigrams fits best: the lines that maximise the Sørensen–Dice estimate
+/// 2·hits / (words + form words), hits being the text's bigrams found in the
+/// form. This is the crate's `optimize_bounds` done on our hashes: it starts
+/// from the run of lines with the most hits within a quarter more words than
+/// the form, then tries every start and end near it. `None` when the text
+/// is not half as long again as the form: the crate's own search is cheap.
+fn window(text: &TextData, form_bigrams: &[u64]) -> Option<(usize, usize)> {
+    let form_words = form_bigrams.len() + 1;
+    let lines = text.lines();
+    let mut words_per_line = Vec::with_capacity(lines.len());
+    let mut hits_per_line = Vec::with_capacity(lines.len());
+    let mut previous: Option<u64> = None;
+    for line in lines {
+        let (mut words, mut hits) = (0usize, 0usize);
+        for word in line.split_whitespace() {
+            let hash = xxh3_64(word.as_bytes());
+            if let Some(before) = previous {
+                hits += usize::from(form_bigrams.binary_search(&(before.rotate_left(23) ^ hash)).is_ok());
+            }
+            previous = Some(hash);
+            words += 1;
+        }
+        words_per_line.push(words);
+        hits_per_line.push(hits);
+    }
+    let total: usize = words_per_line.iter().sum();
+    if total * 2 <= form_words * 3 {
+        return None;
+    }
+    let budget = form_words + form_words / 4 + 8;
+    let (mut rough, mut best_hits) = ((0, 0), 0);
+    let (mut start, mut words, mut hits) = (0, 0, 0);
+    for end in 0..lines.len() {
+        words += words_per_line[end];
+        hits += hits_per_line[end];
+        while words > budget && start < end {
+            words -= words_per_line[start];
+            hits -= hits_per_line[start];
+            start += 1;
+        }
+        if hits > best_hits {
+            (rough, best_hits) = ((start, end + 1), hits);
+        }
+    }
+    if best_hits == 0 {
+        return None;
+    }
+    let (from, to) = best_bounds(rough, &words_per_line, &hits_per_line, form_words);
+    let view_start = text.lines_view().0;
+    Some((view_start + from, view_start + to))
+}
+
+/// The bounds near `rough` (every start and end within `BAND` lines of it)
+/// with the best Dice estimate; the shortest on ties.
+fn best_bounds(rough: (usize, usize), words: &[usize], hits: &[usize], form_words: usize) -> (usize, usize) {
+    const BAND: usize = 60;
+    let prefix = |values: &[usize]| {
+        let mut sums = vec![0usize; values.len() + 1];
+        for (i, v) in values.iter().enumerate() {
+            sums[i + 1] = sums[i] + v;
+        }
+        sums
+    };
+    let (w, h) = (prefix(words), prefix(hits));
+    let n = words.len();
+    let mut best = (rough, -1.0f64);
+    for start in rough.0.saturating_sub(BAND)..=(rough.0 + BAND).min(n - 1) {
+        for end in (rough.1.saturating_sub(BAND)).max(start + 1)..=(rough.1 + BAND).min(n) {
+            let score = 2.0 * (h[end] - h[start]) as f64 / ((w[end] - w[start]) + form_words) as f64;
+            if score > best.1 {
+                best = ((start, end), score);
+            }
+        }
+    }
+    // A form's first word only counts in the bigram ending on the next
+    // line: keep the line before the first hit when it holds none.
+    let (start, end) = best.0;
+    (
+        start.saturating_sub(usize::from(start > 0 && hits[start - 1] == 0)),
+        end,
+    )
 }
 
 /// The view of `located` without its leading and trailing blank lines,
