@@ -6,6 +6,7 @@
 //! candidate is scored and sorted by score, then identifier, then form.
 
 use std::cmp::Ordering;
+use std::collections::HashMap;
 
 use spdx::detection::{Store, TextData};
 use xxhash_rust::xxh3::xxh3_64;
@@ -45,16 +46,33 @@ const LOCATE_TOP: usize = 3;
 pub(crate) struct Sized {
     pub store: Store,
     bigrams: Vec<Box<[u64]>>,
+    /// Bigram -> the forms holding it, with how many times each does.
+    postings: HashMap<u64, Vec<(u32, u32)>>,
 }
 
 impl Sized {
     pub(crate) fn new(store: Store) -> Sized {
-        let bigrams = store
+        let bigrams: Vec<Box<[u64]>> = store
             .iter()
             .flat_map(|(_, entry)| forms(entry).map(|(_, data)| bigrams(data)))
             .collect();
-        Sized { store, bigrams }
+        let mut postings: HashMap<u64, Vec<(u32, u32)>> = HashMap::new();
+        for (form_idx, set) in bigrams.iter().enumerate() {
+            for (value, count) in runs(set) {
+                postings.entry(value).or_default().push((form_idx as u32, count));
+            }
+        }
+        Sized {
+            store,
+            bigrams,
+            postings,
+        }
     }
+}
+
+/// Each distinct value of a sorted slice with its count.
+fn runs(sorted: &[u64]) -> impl Iterator<Item = (u64, u32)> + '_ {
+    sorted.chunk_by(|a, b| a == b).map(|run| (run[0], run.len() as u32))
 }
 
 fn forms(entry: &spdx::detection::LicenseEntry) -> impl Iterator<Item = (&'static str, &TextData)> {
@@ -76,26 +94,6 @@ fn bigrams(data: &TextData) -> Box<[u64]> {
     pairs.into_boxed_slice()
 }
 
-/// Sørensen–Dice of two sorted multisets, by one merge.
-fn dice(a: &[u64], b: &[u64]) -> f32 {
-    if a.is_empty() || b.is_empty() {
-        return 0.0;
-    }
-    let (mut i, mut j, mut common) = (0, 0, 0usize);
-    while i < a.len() && j < b.len() {
-        match a[i].cmp(&b[j]) {
-            Ordering::Less => i += 1,
-            Ordering::Greater => j += 1,
-            Ordering::Equal => {
-                common += 1;
-                i += 1;
-                j += 1;
-            }
-        }
-    }
-    2.0 * common as f32 / (a.len() + b.len()) as f32
-}
-
 /// How many forms, best by the quick score, get the crate's own score.
 const SHORTLIST: usize = 24;
 
@@ -105,43 +103,46 @@ const SHORTLIST: usize = 24;
 /// The crate scores a pair by looking up every bigram of one text in the
 /// other's string-keyed hash map, which over some 660 forms is most of the
 /// cost of detection. So every form is first scored quickly on our own
-/// sorted bigram hashes (the same Sørensen–Dice measure over the crate's
+/// bigram hashes, all at once through an index of which forms hold each
+/// bigram (the same Sørensen–Dice measure over the crate's
 /// normalised lines, before its last normalisation step, so close to but not
 /// equal to its score); the best `SHORTLIST` are then scored by the crate,
 /// and only those are returned. Forms whose quick score is below `floor` are
 /// left out (but never the best one).
 pub(crate) fn rank<'s>(sized: &'s Sized, text: &TextData, floor: f32) -> Vec<Candidate<'s>> {
     let own = bigrams(text);
-    // Every form with the best quick score it could reach (2·min/(a+b)),
-    // most promising first: once that bound falls below the last shortlisted
-    // quick score, no later form can get in.
-    let mut forms_by_bound: Vec<(f32, usize, &'s str, &'static str, &'s TextData)> = Vec::new();
-    let mut index = 0;
+    // Shared bigrams (multiset intersection) with every form at once,
+    // through the postings: each of the text's bigrams is looked up once.
+    let mut common = vec![0u32; sized.bigrams.len()];
+    for (value, count) in runs(&own) {
+        if let Some(forms) = sized.postings.get(&value) {
+            for &(form_idx, form_count) in forms {
+                common[form_idx as usize] += count.min(form_count);
+            }
+        }
+    }
+    let mut quick: Vec<(f32, &'s str, &'static str, &'s TextData, &'s [u64])> = Vec::new();
+    let mut form_idx = 0;
     for (id, entry) in sized.store.iter() {
         for (form, data) in forms(entry) {
-            let theirs = sized.bigrams[index].len();
+            let theirs = &sized.bigrams[form_idx];
+            let size = own.len() + theirs.len();
+            let score = if size == 0 {
+                0.0
+            } else {
+                2.0 * common[form_idx] as f32 / size as f32
+            };
             if !is_superseded(id) {
-                let bound = if own.is_empty() || theirs == 0 {
-                    0.0
-                } else {
-                    2.0 * own.len().min(theirs) as f32 / (own.len() + theirs) as f32
-                };
-                forms_by_bound.push((bound, index, id.as_str(), form, data));
+                quick.push((score, id.as_str(), form, data, theirs));
             }
-            index += 1;
+            form_idx += 1;
         }
     }
-    forms_by_bound.sort_by(|a, b| b.0.total_cmp(&a.0).then_with(|| a.1.cmp(&b.1)));
-    let mut quick: Vec<(f32, &'s str, &'static str, &'s TextData, &'s [u64])> = Vec::new();
-    for (bound, index, id, form, data) in forms_by_bound {
-        let cut = shortlist_cut(&mut quick);
-        if quick.len() >= SHORTLIST && bound < cut {
-            break;
-        }
-        let theirs = &sized.bigrams[index];
-        quick.push((dice(&own, theirs), id, form, data, theirs));
-    }
-    shortlist_cut(&mut quick);
+    quick.sort_by(|a, b| {
+        b.0.total_cmp(&a.0)
+            .then_with(|| a.1.cmp(b.1))
+            .then_with(|| form_rank(a.2).cmp(&form_rank(b.2)))
+    });
     quick.truncate(SHORTLIST);
     let best_quick = quick.first().map_or(0.0, |q| q.0);
     let mut all: Vec<Candidate<'s>> = quick
@@ -157,20 +158,6 @@ pub(crate) fn rank<'s>(sized: &'s Sized, text: &TextData, floor: f32) -> Vec<Can
         .collect();
     all.sort_by(better_first);
     all
-}
-
-/// Sorts the quick scores best first and returns the lowest one that is
-/// still on the shortlist (0 while it is not full).
-fn shortlist_cut(quick: &mut [(f32, &str, &'static str, &TextData, &[u64])]) -> f32 {
-    if quick.len() < SHORTLIST {
-        return 0.0;
-    }
-    quick.sort_by(|a, b| {
-        b.0.total_cmp(&a.0)
-            .then_with(|| a.1.cmp(b.1))
-            .then_with(|| form_rank(a.2).cmp(&form_rank(b.2)))
-    });
-    quick[SHORTLIST - 1].0
 }
 
 /// Store entries kept under deprecated names next to their replacements:
