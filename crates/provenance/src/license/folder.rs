@@ -248,7 +248,7 @@ fn read_package(
             },
         };
         match parse_package(wanted, &text) {
-            Ok(Some(meta)) => return Some(folder_package(meta, &shown(path))),
+            Ok(Some(meta)) => return Some(folder_package(meta, &shown(path), problems)),
             Ok(None) => {}
             Err(err) => problems.push(format!(
                 "{}:{}:{}: {}; its package metadata is ignored, fix the file to use it",
@@ -262,15 +262,22 @@ fn read_package(
     None
 }
 
-fn folder_package(meta: PackageMeta, shown: &str) -> FolderPackage {
+fn folder_package(meta: PackageMeta, shown: &str, problems: &mut Vec<String>) -> FolderPackage {
     let declared = meta.declared.map(|d| {
         let (expression, valid, note) = match d.expression {
             Ok(canonical) => (canonical, true, None),
-            Err(err) => (
-                d.raw.clone(),
-                false,
-                Some(format!("not a valid SPDX expression: {err}")),
-            ),
+            Err(err) => {
+                let at = d.line.map_or_else(String::new, |line| format!(":{line}"));
+                problems.push(format!(
+                    "{shown}{at}: {} `{}` is not a valid SPDX expression: {err}; the declared license is not used",
+                    d.field, d.raw
+                ));
+                (
+                    d.raw.clone(),
+                    false,
+                    Some(format!("not a valid SPDX expression: {err}")),
+                )
+            }
         };
         Signal {
             expression: expression.clone(),

@@ -121,6 +121,22 @@ fn bad_input_is_reported_and_the_document_still_gets_a_license() {
     assert!(problems.contains("r/LICENSE: is binary"), "{problems}");
     assert!(problems.contains("r/COPYING: is 307200 bytes"), "{problems}");
     assert!(problems.contains("r/Cargo.toml:"), "{problems}");
+
+    // A manifest that parses but declares a malformed expression.
+    let other = dir.path().join("q");
+    write(
+        &other,
+        "Cargo.toml",
+        "[package]\nname = \"q\"\nversion = \"1.0.0\"\nlicense = \"MIT OR\"\n",
+    );
+    let got = prov.attribute(&doc(Some(&other), "src/lib.rs", None), "").unwrap();
+    assert_eq!(got.license.declared.as_deref(), Some("MIT OR"));
+    assert_eq!(got.license.concluded.expression, "NOASSERTION");
+    let problems = prov.problems().join("\n");
+    assert!(
+        problems.contains("q/Cargo.toml:4: package.license `MIT OR` is not a valid SPDX expression"),
+        "{problems}"
+    );
 }
 
 #[test]
