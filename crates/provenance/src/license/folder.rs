@@ -264,34 +264,14 @@ fn read_package(
 
 fn folder_package(meta: PackageMeta, shown: &str, problems: &mut Vec<String>) -> FolderPackage {
     let declared = meta.declared.map(|d| {
-        let (expression, valid, note) = match d.expression {
-            Ok(canonical) => (canonical, true, None),
-            Err(err) => {
-                let at = d.line.map_or_else(String::new, |line| format!(":{line}"));
-                problems.push(format!(
-                    "{shown}{at}: {} `{}` is not a valid SPDX expression: {err}; the declared license is not used",
-                    d.field, d.raw
-                ));
-                (
-                    d.raw.clone(),
-                    false,
-                    Some(format!("not a valid SPDX expression: {err}")),
-                )
-            }
-        };
-        Signal {
-            expression: expression.clone(),
-            valid,
-            evidence: vec![Evidence {
-                signal: "declared".to_owned(),
-                expression,
-                file: shown.to_owned(),
-                field: Some(d.field),
-                lines: d.line.map(|l| [l, l]),
-                note,
-                ..Evidence::default()
-            }],
+        if let Err(err) = &d.expression {
+            let at = d.line.map_or_else(String::new, |line| format!(":{line}"));
+            problems.push(format!(
+                "{shown}{at}: {} `{}` is not a valid SPDX expression: {err}; the declared license is not used",
+                d.field, d.raw
+            ));
         }
+        super::declared_signal(&d.raw, d.expression, shown, Some(d.field), d.line)
     });
     FolderPackage {
         purl: meta.purl,

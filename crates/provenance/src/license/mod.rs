@@ -275,7 +275,19 @@ struct Found {
 }
 
 fn input_metadata(raw: &str) -> Signal {
-    let (expression, valid, note) = match crate::expression::canonical(raw) {
+    declared_signal(raw, crate::expression::canonical(raw), "input metadata", None, None)
+}
+
+/// A declared signal: the canonical expression when `parsed` holds one,
+/// else the raw text, marked invalid, with the parse error in its note.
+pub(crate) fn declared_signal(
+    raw: &str,
+    parsed: std::result::Result<String, String>,
+    file: &str,
+    field: Option<String>,
+    line: Option<u32>,
+) -> Signal {
+    let (expression, valid, note) = match parsed {
         Ok(canonical) => (canonical, true, None),
         Err(err) => (
             raw.to_owned(),
@@ -289,7 +301,9 @@ fn input_metadata(raw: &str) -> Signal {
         evidence: vec![Evidence {
             signal: "declared".to_owned(),
             expression,
-            file: "input metadata".to_owned(),
+            file: file.to_owned(),
+            field,
+            lines: line.map(|l| [l, l]),
             note,
             ..Evidence::default()
         }],
