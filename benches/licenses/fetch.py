@@ -398,13 +398,6 @@ def select(jobs: int) -> tuple[list[tuple[str, str, str]], list[str]]:
         except Exception as e:
             return None, f"cargo {n} - selection failed: {e}"
 
-    with cf.ThreadPoolExecutor(jobs) as ex:
-        for pin, skip in ex.map(one_crate, list(dict.fromkeys(CRATES))):
-            if pin and pin not in seen:
-                seen.add(pin)
-                pins.append(pin)
-            if skip:
-                skipped.append(skip)
 
     def one_pypi(n):
         try:
@@ -416,13 +409,14 @@ def select(jobs: int) -> tuple[list[tuple[str, str, str]], list[str]]:
             return None, f"pypi {n} {info['version']} - no sdist for the latest release"
         return ("pypi", info["name"], info["version"]), None
 
-    with cf.ThreadPoolExecutor(jobs) as ex:
-        for pin, skip in ex.map(one_pypi, list(dict.fromkeys(PYPI))):
-            if pin and pin not in seen:
-                seen.add(pin)
-                pins.append(pin)
-            if skip:
-                skipped.append(skip)
+    for pick, names in ((one_crate, CRATES), (one_pypi, PYPI)):
+        with cf.ThreadPoolExecutor(jobs) as ex:
+            for pin, skip in ex.map(pick, list(dict.fromkeys(names))):
+                if pin and pin not in seen:
+                    seen.add(pin)
+                    pins.append(pin)
+                if skip:
+                    skipped.append(skip)
     return pins, skipped
 
 

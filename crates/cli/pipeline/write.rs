@@ -100,6 +100,7 @@ pub fn write_outputs(
     reporter.start("write", Some(docs.len() as u64), "docs");
     let members = removed_members(outcome);
     let mut shards = ShardWriter::new(out_dir, config.writer());
+    let mut conflicts = Conflicts::default();
     let mut buf = Vec::new();
     for (doc_idx, (doc, decision)) in docs.iter().zip(&outcome.decisions).enumerate() {
         if let Decision::Kept { cluster_size } = *decision {
@@ -109,6 +110,17 @@ pub fn write_outputs(
             let content = String::from_utf8(std::mem::take(&mut buf)).context("spilled content is not UTF-8")?;
             let removed = members.get(&(doc_idx as u32)).map_or(&[][..], Vec::as_slice);
             let cluster = cluster_of(docs, doc, removed);
+            if cluster.conflict() {
+                conflicts.clusters += 1;
+                conflicts.documents += u64::from(cluster_size);
+                conflicts.list.push(ConflictEntry {
+                    kept_doc_id: doc.id.to_string(),
+                    kept_license: doc.license.concluded.expression.clone(),
+                    licenses: cluster.licenses.clone(),
+                    categories: cluster.categories.iter().map(|c| category_name(*c)).collect(),
+                    documents: u64::from(cluster_size),
+                });
+            }
             shards.push(data_row(doc, content, cluster_size, cluster))?;
         }
         reporter.advance(1);
@@ -119,7 +131,8 @@ pub fn write_outputs(
     files.sort_by(|a, b| a.path.cmp(&b.path));
     reporter.finish();
 
-    let licensing = licensing(ingested, outcome, &members, extras);
+    conflicts.list.sort_by(|a, b| a.kept_doc_id.cmp(&b.kept_doc_id));
+    let licensing = licensing(ingested, outcome, conflicts, extras);
     let manifest = manifest(plan, ingested, outcome, config, licensing, &files);
     manifest
         .write(&out_dir.join(MANIFEST))
@@ -371,12 +384,7 @@ fn input_entries(plan: &Plan, ingested: &Ingested) -> Vec<InputEntry> {
 /// License problems listed in the manifest at most; all are counted.
 const MAX_LISTED_PROBLEMS: usize = 100;
 
-fn licensing(
-    ingested: &Ingested,
-    outcome: &Outcome,
-    members: &BTreeMap<u32, Vec<u32>>,
-    extras: &Extras<'_>,
-) -> Licensing {
+fn licensing(ingested: &Ingested, outcome: &Outcome, conflicts: Conflicts, extras: &Extras<'_>) -> Licensing {
     let docs = &ingested.docs;
     let mut signals: BTreeMap<String, u64> = ["declared", "detected", "header", "disagreement", "noassertion"]
         .into_iter()
@@ -398,23 +406,6 @@ fn licensing(
             *signals.get_mut(key).expect("listed") += u64::from(yes);
         }
     }
-    let mut conflicts = Conflicts::default();
-    for (&kept, removed) in members {
-        let kept_doc = &docs[kept as usize];
-        let cluster = cluster_of(docs, kept_doc, removed);
-        if cluster.conflict() {
-            conflicts.clusters += 1;
-            conflicts.documents += removed.len() as u64 + 1;
-            conflicts.list.push(ConflictEntry {
-                kept_doc_id: kept_doc.id.to_string(),
-                kept_license: kept_doc.license.concluded.expression.clone(),
-                licenses: cluster.licenses,
-                categories: cluster.categories.iter().map(|c| category_name(*c)).collect(),
-                documents: removed.len() as u64 + 1,
-            });
-        }
-    }
-    conflicts.list.sort_by(|a, b| a.kept_doc_id.cmp(&b.kept_doc_id));
     let opt_out = extras
         .gate
         .opt_out
