@@ -8,9 +8,10 @@ use std::path::Path;
 use anyhow::{Context, Result};
 use corpusledger_dedup::{Decision, Outcome};
 use corpusledger_ingest::Plan;
+use corpusledger_manifest::canonical::ratio;
 use corpusledger_manifest::{
-    ClusterEntry, ConflictEntry, Conflicts, Counts, DedupParameters, InputEntry, Licensing, Manifest, OptOutEntry,
-    OutputEntry, Problems, Tool,
+    ClusterEntry, ConflictEntry, Conflicts, Counts, DedupParameters, InputEntry, LicenseHistograms, Licensing,
+    Manifest, Merkle, OptOutEntry, OutputEntry, Problems, SignalHistograms, SizeBucket, Tool,
 };
 use corpusledger_model::{LicenseCategory, Reason, Rejection, Reporter, SourceRef};
 use corpusledger_output::{DataRow, LedgerRow, OutputFile, ShardWriter, write_ledger};
@@ -457,8 +458,13 @@ fn manifest(
     let mut licenses = BTreeMap::new();
     let mut categories = BTreeMap::new();
     let mut languages = BTreeMap::new();
+    let mut histograms = LicenseHistograms::default();
+    let mut cluster_sizes = Vec::new();
     for (doc, decision) in ingested.docs.iter().zip(&outcome.decisions) {
-        if matches!(decision, Decision::Kept { .. }) {
+        add_signals(&mut histograms.before, doc);
+        if let Decision::Kept { cluster_size } = *decision {
+            add_signals(&mut histograms.after, doc);
+            cluster_sizes.push(u64::from(cluster_size));
             *licenses.entry(doc.license.concluded.expression.clone()).or_insert(0u64) += 1;
             *categories
                 .entry(category_name(doc.license.concluded.category))
@@ -479,12 +485,30 @@ fn manifest(
     let bands = ingested.bands;
     let mut keep_policy: Vec<String> = config.keep_policy.iter().map(|c| c.as_str().to_owned()).collect();
     keep_policy.push("doc-id".to_owned());
+    let outputs: Vec<OutputEntry> = files
+        .iter()
+        .map(|f| OutputEntry {
+            path: f.path.clone(),
+            kind: if f.path == LEDGER { "ledger" } else { "data" }.to_owned(),
+            rows: f.rows,
+            bytes: f.bytes,
+            sha256: f.sha256.clone(),
+            provenance: f.provenance.clone(),
+        })
+        .collect();
+    let merkle = Merkle::over(&outputs).expect("outputs are sorted by path, with SHA-256 hashes");
     Manifest {
         format: corpusledger_manifest::FORMAT.to_owned(),
         version: corpusledger_manifest::VERSION,
         tool: Tool {
             name: "corpusledger".to_owned(),
             version: env!("CARGO_PKG_VERSION").to_owned(),
+            build: format!(
+                "{}-{} {}",
+                std::env::consts::ARCH,
+                std::env::consts::OS,
+                if cfg!(debug_assertions) { "debug" } else { "release" }
+            ),
         },
         config: config.for_manifest(),
         dedup: DedupParameters {
@@ -496,15 +520,11 @@ fn manifest(
             bands: bands.bands,
             rows: bands.rows,
             seed: config.seed,
-            threshold: config.threshold,
+            threshold: config.threshold.to_string(),
             verification: "exact jaccard of shingle sets for every candidate pair".to_owned(),
             cluster_mode: config.cluster_mode.as_str().to_owned(),
             keep_policy,
-            s_curve: bands
-                .curve()
-                .into_iter()
-                .map(|(s, p)| [s, (p * 1e6).round() / 1e6])
-                .collect(),
+            s_curve: bands.curve().into_iter().map(|(s, p)| [ratio(s), ratio(p)]).collect(),
             found,
             largest_clusters: stats
                 .largest
@@ -513,26 +533,38 @@ fn manifest(
                     kept_doc_id: ingested.docs[c.kept as usize].id.to_string(),
                     documents: c.documents,
                     texts: c.texts,
-                    min_jaccard: c.min_jaccard.map(|j| (j * 1e6).round() / 1e6),
+                    min_jaccard: c.min_jaccard.map(ratio),
                 })
                 .collect(),
+            cluster_sizes: SizeBucket::histogram(cluster_sizes),
         },
         inputs: input_entries(plan, ingested),
         counts: counts(ingested, outcome),
         licenses,
         license_categories: categories,
         languages,
+        license_histograms: histograms,
         licensing,
-        outputs: files
-            .iter()
-            .map(|f| OutputEntry {
-                path: f.path.clone(),
-                rows: f.rows,
-                bytes: f.bytes,
-                sha256: f.sha256.clone(),
-            })
-            .collect(),
+        outputs,
+        merkle,
     }
+}
+
+fn add_signals(histograms: &mut SignalHistograms, doc: &DocRecord) {
+    let l = &doc.license;
+    let signals = [
+        (&mut histograms.declared, l.declared.as_deref()),
+        (&mut histograms.detected, l.detected.as_deref()),
+        (&mut histograms.header, l.header.as_deref()),
+        (&mut histograms.concluded, Some(l.concluded.expression.as_str())),
+    ];
+    for (map, value) in signals {
+        *map.entry(value.unwrap_or("absent").to_owned()).or_default() += 1;
+    }
+    *histograms
+        .category
+        .entry(category_name(l.concluded.category))
+        .or_default() += 1;
 }
 
 /// Problems shown before the summary at most; the ledger has all of them.

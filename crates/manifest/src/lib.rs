@@ -19,6 +19,10 @@
 //! ```
 #![deny(missing_docs)]
 
+pub mod canonical;
+pub mod merkle;
+pub mod paths;
+
 use std::collections::BTreeMap;
 use std::path::Path;
 
@@ -56,13 +60,40 @@ pub enum Error {
         /// The cause.
         source: std::io::Error,
     },
-    /// The manifest is not valid JSON of this layout.
-    #[error("{}: not a corpusledger manifest: {source}", path.display())]
+    /// The file is not JSON at all.
+    #[error("{}: not JSON ({source}); a manifest is the manifest.json a `corpusledger run` wrote", path.display())]
+    NotJson {
+        /// The file.
+        path: std::path::PathBuf,
+        /// The cause.
+        source: serde_json::Error,
+    },
+    /// JSON, but not a corpusledger manifest, or of a version this build
+    /// does not read.
+    #[error("{}: {message}", path.display())]
+    Format {
+        /// The file.
+        path: std::path::PathBuf,
+        /// What is wrong.
+        message: String,
+    },
+    /// A manifest of this version, but a field is missing or malformed.
+    #[error("{}: not a valid version-{VERSION} manifest: {source}", path.display())]
     Parse {
         /// The file.
         path: std::path::PathBuf,
         /// The cause.
         source: serde_json::Error,
+    },
+    /// The manifest names a file outside the dataset directory.
+    #[error("{}: output path {name:?} is refused ({why}): a manifest may only name files inside its dataset directory", path.display())]
+    UnsafePath {
+        /// The manifest.
+        path: std::path::PathBuf,
+        /// The path it names.
+        name: String,
+        /// Why it is refused.
+        why: String,
     },
 }
 
@@ -94,12 +125,154 @@ pub struct Manifest {
     pub license_categories: BTreeMap<String, u64>,
     /// Kept documents by language (`unknown` when not known).
     pub languages: BTreeMap<String, u64>,
+    /// Each license signal's histogram, before and after deduplication.
+    pub license_histograms: LicenseHistograms,
     /// How licenses were decided, and what that found.
     pub licensing: Licensing,
     /// Every output file with its rows and hash, sorted by path.
     pub outputs: Vec<OutputEntry>,
+    /// The Merkle root over `outputs`.
+    pub merkle: Merkle,
 }
 
+/// The Merkle tree over the output files (see [`merkle`]).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case", deny_unknown_fields)]
+pub struct Merkle {
+    /// How leaves and nodes are hashed: [`merkle::CONSTRUCTION`].
+    pub construction: String,
+    /// Leaves: one per entry of `outputs`, in that order.
+    pub leaves: u64,
+    /// The root, hex.
+    pub root: String,
+}
+
+impl Merkle {
+    /// The tree over `outputs`, which must be sorted by path with 64-hex-digit
+    /// hashes; `None` when they are not.
+    pub fn over(outputs: &[OutputEntry]) -> Option<Merkle> {
+        let leaves = leaf_hashes(outputs)?;
+        Some(Merkle {
+            construction: merkle::CONSTRUCTION.to_owned(),
+            leaves: leaves.len() as u64,
+            root: merkle::to_hex(&merkle::root(&leaves)),
+        })
+    }
+}
+
+/// The leaf hashes of `outputs`, in order; `None` when they are not sorted
+/// by path or a hash is not 64 hex digits.
+pub fn leaf_hashes(outputs: &[OutputEntry]) -> Option<Vec<merkle::Hash>> {
+    if !outputs.windows(2).all(|w| w[0].path.as_bytes() < w[1].path.as_bytes()) {
+        return None;
+    }
+    outputs
+        .iter()
+        .map(|o| merkle::from_hex(&o.sha256).map(|h| merkle::leaf_hash(&o.path, &h)))
+        .collect()
+}
+
+/// Each license signal's histogram, over the documents that entered
+/// deduplication (`before`) and over the kept ones (`after`).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case", deny_unknown_fields)]
+pub struct LicenseHistograms {
+    /// Documents that entered deduplication (not rejected, not opted out).
+    pub before: SignalHistograms,
+    /// Kept documents.
+    pub after: SignalHistograms,
+}
+
+/// Documents by each signal's expression; `absent` counts documents
+/// without that signal.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case", deny_unknown_fields)]
+pub struct SignalHistograms {
+    /// By declared expression (package metadata or input column).
+    pub declared: BTreeMap<String, u64>,
+    /// By detected expression (license files).
+    pub detected: BTreeMap<String, u64>,
+    /// By header expression (SPDX-License-Identifier or notice).
+    pub header: BTreeMap<String, u64>,
+    /// By concluded expression.
+    pub concluded: BTreeMap<String, u64>,
+    /// By the concluded expression's category.
+    pub category: BTreeMap<String, u64>,
+}
+
+/// What one data shard draws from, as its manifest entry and its own
+/// Parquet footer (key [`SHARD_PROVENANCE_KEY`]) both state it.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case", deny_unknown_fields)]
+pub struct ShardProvenance {
+    /// The dataset's manifest format, so a lone shard says what it belongs to.
+    pub format: String,
+    /// Rows in the shard.
+    pub documents: u64,
+    /// Rows by input label.
+    pub inputs: BTreeMap<String, u64>,
+    /// Distinct repositories of its rows.
+    pub repositories: u64,
+    /// Rows without a repository.
+    pub without_repository: u64,
+    /// Rows by repository, most rows first (then by name), at most
+    /// [`MAX_SHARD_REPOSITORIES`].
+    pub top_repositories: Vec<RepositoryCount>,
+    /// Rows by concluded license expression.
+    pub licenses: BTreeMap<String, u64>,
+}
+
+/// The Parquet key-value metadata key of a shard's [`ShardProvenance`].
+pub const SHARD_PROVENANCE_KEY: &str = "corpusledger.provenance";
+
+/// Repositories listed per shard at most.
+pub const MAX_SHARD_REPOSITORIES: usize = 1000;
+
+/// Rows of one repository in a shard.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case", deny_unknown_fields)]
+pub struct RepositoryCount {
+    /// The repository.
+    pub repo: String,
+    /// Its rows in the shard.
+    pub documents: u64,
+}
+
+impl ShardProvenance {
+    /// Adds one row.
+    pub fn add(&mut self, input: &str, repo: Option<&str>, license: &str) {
+        self.documents += 1;
+        *self.inputs.entry(input.to_owned()).or_default() += 1;
+        *self.licenses.entry(license.to_owned()).or_default() += 1;
+        match repo {
+            None => self.without_repository += 1,
+            Some(repo) => match self.top_repositories.iter_mut().rev().find(|r| r.repo == repo) {
+                Some(entry) => entry.documents += 1,
+                None => self.top_repositories.push(RepositoryCount {
+                    repo: repo.to_owned(),
+                    documents: 1,
+                }),
+            },
+        }
+    }
+
+    /// Sorts and trims the repository list; call once, when the shard is full.
+    pub fn finish(&mut self) {
+        self.format = FORMAT.to_owned();
+        let mut repos: BTreeMap<String, u64> = BTreeMap::new();
+        for r in self.top_repositories.drain(..) {
+            *repos.entry(r.repo).or_default() += r.documents;
+        }
+        self.repositories = repos.len() as u64;
+        let mut list: Vec<RepositoryCount> = repos
+            .into_iter()
+            .map(|(repo, documents)| RepositoryCount { repo, documents })
+            .collect();
+        list.sort_by(|a, b| b.documents.cmp(&a.documents).then_with(|| a.repo.cmp(&b.repo)));
+        list.truncate(MAX_SHARD_REPOSITORIES);
+        self.top_repositories = list;
+    }
+}
 /// How licenses were decided: detector, rule, signal counts, license
 /// conflicts inside clusters, opt-out lists and problems met.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -185,6 +358,8 @@ pub struct Tool {
     pub name: String,
     /// Its version.
     pub version: String,
+    /// The build: target architecture and OS, and `release` or `debug`.
+    pub build: String,
 }
 
 /// How near duplicates were found.
@@ -207,21 +382,61 @@ pub struct DedupParameters {
     pub rows: usize,
     /// Hash seed of shingles and sketches.
     pub seed: u64,
-    /// Jaccard threshold.
-    pub threshold: f64,
+    /// Jaccard threshold, as a decimal string.
+    pub threshold: String,
     /// How candidate pairs were verified.
     pub verification: String,
     /// How verified pairs became clusters (`connected` or `star`).
     pub cluster_mode: String,
     /// The keep policy, in order of precedence.
     pub keep_policy: Vec<String>,
-    /// The predicted probability of becoming a candidate, by similarity.
-    pub s_curve: Vec<[f64; 2]>,
+    /// The predicted probability of becoming a candidate, by similarity,
+    /// as decimal strings.
+    pub s_curve: Vec<[String; 2]>,
     /// What deduplication found.
     pub found: BTreeMap<String, u64>,
     /// The largest clusters, largest first, with how far apart their members
     /// are: the over-merge report.
     pub largest_clusters: Vec<ClusterEntry>,
+    /// Clusters (of two or more documents) by size, in power-of-two buckets.
+    pub cluster_sizes: Vec<SizeBucket>,
+}
+
+/// Clusters whose size lies in `min..=max`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case", deny_unknown_fields)]
+pub struct SizeBucket {
+    /// Smallest size in the bucket.
+    pub min: u64,
+    /// Largest size in the bucket.
+    pub max: u64,
+    /// Clusters.
+    pub clusters: u64,
+    /// Documents in them.
+    pub documents: u64,
+}
+
+impl SizeBucket {
+    /// Buckets 2, 3–4, 5–8, ... up to the largest size in `sizes`; empty
+    /// buckets below the largest are kept, so the histogram has no gaps.
+    pub fn histogram(sizes: impl IntoIterator<Item = u64>) -> Vec<SizeBucket> {
+        let mut buckets: Vec<SizeBucket> = Vec::new();
+        for size in sizes.into_iter().filter(|&s| s >= 2) {
+            let index = (u64::BITS - (size - 1).leading_zeros() - 1) as usize;
+            while buckets.len() <= index {
+                let i = buckets.len() as u32;
+                buckets.push(SizeBucket {
+                    min: (1u64 << i) + 1,
+                    max: 1u64 << (i + 1),
+                    clusters: 0,
+                    documents: 0,
+                });
+            }
+            buckets[index].clusters += 1;
+            buckets[index].documents += size;
+        }
+        buckets
+    }
 }
 
 /// One cluster of the over-merge report.
@@ -234,9 +449,9 @@ pub struct ClusterEntry {
     pub documents: u64,
     /// Distinct texts in the cluster.
     pub texts: u64,
-    /// Lowest Jaccard of a removed text to the kept one; absent when all are
-    /// exact copies.
-    pub min_jaccard: Option<f64>,
+    /// Lowest Jaccard of a removed text to the kept one, as a decimal
+    /// string; absent when all are exact copies.
+    pub min_jaccard: Option<String>,
 }
 
 /// One input.
@@ -299,12 +514,17 @@ impl Counts {
 pub struct OutputEntry {
     /// Path relative to the dataset directory.
     pub path: String,
+    /// `data` (a shard of kept documents), `ledger` or `index`.
+    pub kind: String,
     /// Rows.
     pub rows: u64,
     /// Size in bytes.
     pub bytes: u64,
     /// SHA-256, hex.
     pub sha256: String,
+    /// For a data shard: what it draws from (also in its Parquet footer).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub provenance: Option<ShardProvenance>,
 }
 
 impl Manifest {
@@ -317,27 +537,73 @@ impl Manifest {
             path: path.to_owned(),
             source,
         };
-        let mut json = serde_json::to_vec_pretty(self).map_err(|e| Error::Io {
+        let json = self.to_bytes().map_err(|e| Error::Io {
             path: path.to_owned(),
             source: e.into(),
         })?;
-        json.push(b'\n');
         let tmp = path.with_extension("json.tmp");
         std::fs::write(&tmp, &json).map_err(io)?;
         std::fs::File::open(&tmp).and_then(|f| f.sync_all()).map_err(io)?;
         std::fs::rename(&tmp, path).map_err(io)
     }
 
-    /// Reads a manifest.
+    /// The canonical bytes of this manifest (see [`canonical`]).
+    pub fn to_bytes(&self) -> serde_json::Result<Vec<u8>> {
+        canonical::to_vec(self)
+    }
+
+    /// Reads a manifest, refusing with a clear error one that is not JSON,
+    /// not of this format and version, incomplete, or naming a file outside
+    /// its directory.
     pub fn read(path: &Path) -> Result<Manifest> {
         let bytes = std::fs::read(path).map_err(|source| Error::Io {
             path: path.to_owned(),
             source,
         })?;
-        serde_json::from_slice(&bytes).map_err(|source| Error::Parse {
+        Manifest::from_slice(path, &bytes)
+    }
+
+    /// Parses manifest bytes read from `path` (named in errors).
+    pub fn from_slice(path: &Path, bytes: &[u8]) -> Result<Manifest> {
+        let value: serde_json::Value = serde_json::from_slice(bytes).map_err(|source| Error::NotJson {
             path: path.to_owned(),
             source,
-        })
+        })?;
+        let format_error = |message: String| Error::Format {
+            path: path.to_owned(),
+            message,
+        };
+        match value.get("format").and_then(|f| f.as_str()) {
+            Some(FORMAT) => {}
+            Some(other) => return Err(format_error(format!("format is {other:?}, not {FORMAT:?}"))),
+            None => {
+                return Err(format_error(format!(
+                    "no \"format\": {FORMAT:?} field: not a corpusledger manifest"
+                )));
+            }
+        }
+        match value.get("version").and_then(|v| v.as_u64()) {
+            Some(v) if v == u64::from(VERSION) => {}
+            Some(v) => {
+                return Err(format_error(format!(
+                    "manifest version {v} is not one this corpusledger ({}) reads (version {VERSION}); use a corpusledger that writes version {v}",
+                    env!("CARGO_PKG_VERSION")
+                )));
+            }
+            None => return Err(format_error("no numeric \"version\" field".to_owned())),
+        }
+        let manifest: Manifest = serde_json::from_value(value).map_err(|source| Error::Parse {
+            path: path.to_owned(),
+            source,
+        })?;
+        for output in &manifest.outputs {
+            paths::check_relative(&output.path).map_err(|why| Error::UnsafePath {
+                path: path.to_owned(),
+                name: output.path.clone(),
+                why,
+            })?;
+        }
+        Ok(manifest)
     }
 }
 
@@ -353,6 +619,7 @@ mod tests {
             tool: Tool {
                 name: "corpusledger".into(),
                 version: "0.1.0".into(),
+                build: "x86_64-linux release".into(),
             },
             config: serde_json::json!({"threshold": 0.7}),
             dedup: DedupParameters {
@@ -364,26 +631,35 @@ mod tests {
                 bands: 36,
                 rows: 7,
                 seed: 1,
-                threshold: 0.7,
+                threshold: "0.7".into(),
                 verification: "exact-jaccard".into(),
                 cluster_mode: "connected".into(),
                 keep_policy: vec!["doc-id".into()],
-                s_curve: vec![[0.5, 0.1]],
+                s_curve: vec![["0.5".into(), "0.1".into()]],
                 found: BTreeMap::new(),
                 largest_clusters: vec![],
+                cluster_sizes: SizeBucket::histogram([2, 3, 9]),
             },
             inputs: vec![],
             counts,
             licenses: BTreeMap::from([("MIT".into(), 2)]),
             license_categories: BTreeMap::new(),
             languages: BTreeMap::new(),
+            license_histograms: LicenseHistograms::default(),
             licensing: Licensing::default(),
             outputs: vec![OutputEntry {
                 path: "removed.parquet".into(),
+                kind: "ledger".into(),
                 rows: 1,
                 bytes: 10,
-                sha256: "00".into(),
+                sha256: "00".repeat(32),
+                provenance: None,
             }],
+            merkle: Merkle {
+                construction: merkle::CONSTRUCTION.into(),
+                leaves: 1,
+                root: "11".repeat(32),
+            },
         }
     }
 
@@ -405,11 +681,70 @@ mod tests {
             let written = manifest.write(&path);
             if off == 0 {
                 prop_assert!(written.is_ok());
-                prop_assert_eq!(Manifest::read(&path).unwrap(), manifest);
+                prop_assert_eq!(Manifest::read(&path).unwrap(), manifest.clone());
+                // Canonical: written bytes are the bytes of the value read back.
+                prop_assert_eq!(std::fs::read(&path).unwrap(), Manifest::read(&path).unwrap().to_bytes().unwrap());
             } else {
                 prop_assert!(written.is_err());
                 prop_assert!(!path.exists());
             }
         }
+    }
+
+    #[test]
+    fn bad_manifests_get_clear_errors() {
+        let path = Path::new("m.json");
+        let good = sample(Counts::default());
+        let read = |value: &serde_json::Value| Manifest::from_slice(path, &serde_json::to_vec(value).unwrap());
+        let err = Manifest::from_slice(path, b"{not json").unwrap_err().to_string();
+        assert!(err.contains("not JSON"), "{err}");
+        let mut value = serde_json::to_value(&good).unwrap();
+        value["version"] = 2.into();
+        let err = read(&value).unwrap_err().to_string();
+        assert!(err.contains("manifest version 2"), "{err}");
+        let mut value = serde_json::to_value(&good).unwrap();
+        value.as_object_mut().unwrap().remove("counts");
+        let err = read(&value).unwrap_err().to_string();
+        assert!(err.contains("missing field `counts`"), "{err}");
+        for bad in ["../escape.parquet", "/etc/passwd"] {
+            let mut value = serde_json::to_value(&good).unwrap();
+            value["outputs"][0]["path"] = bad.into();
+            let err = read(&value).unwrap_err().to_string();
+            assert!(err.contains("refused"), "{err}");
+        }
+        assert_eq!(read(&serde_json::to_value(&good).unwrap()).unwrap(), good);
+    }
+
+    #[test]
+    fn size_buckets_have_no_gaps() {
+        let buckets = SizeBucket::histogram([2, 2, 3, 4, 5, 17, 1]);
+        let spans: Vec<(u64, u64, u64)> = buckets.iter().map(|b| (b.min, b.max, b.clusters)).collect();
+        assert_eq!(spans, vec![(2, 2, 2), (3, 4, 2), (5, 8, 1), (9, 16, 0), (17, 32, 1)]);
+        assert_eq!(buckets.iter().map(|b| b.documents).sum::<u64>(), 2 + 2 + 3 + 4 + 5 + 17);
+    }
+
+    #[test]
+    fn shard_provenance_counts_and_ranks() {
+        let mut p = ShardProvenance::default();
+        for (repo, license) in [
+            (Some("b"), "MIT"),
+            (Some("a"), "MIT"),
+            (Some("b"), "GPL-2.0-only"),
+            (None, "MIT"),
+        ] {
+            p.add("in", repo, license);
+        }
+        p.finish();
+        assert_eq!(p.documents, 4);
+        assert_eq!(p.repositories, 2);
+        assert_eq!(p.without_repository, 1);
+        assert_eq!(
+            p.top_repositories[0],
+            RepositoryCount {
+                repo: "b".into(),
+                documents: 2
+            }
+        );
+        assert_eq!(p.licenses["MIT"], 3);
     }
 }

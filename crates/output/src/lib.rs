@@ -22,7 +22,9 @@ mod rows;
 mod writer;
 
 pub use rows::{DataRow, LedgerRow, data_schema, ledger_schema};
-pub use writer::{OutputFile, ShardWriter, WriterConfig, read_batches, sha256_file, write_ledger};
+pub use writer::{
+    OutputFile, ShardWriter, WriterConfig, read_batches, read_shard_provenance, sha256_file, write_ledger,
+};
 
 use std::path::PathBuf;
 

@@ -3,6 +3,7 @@ use std::io::Read;
 use std::path::{Path, PathBuf};
 
 use arrow::array::RecordBatch;
+use corpusledger_manifest::{SHARD_PROVENANCE_KEY, ShardProvenance, canonical};
 use parquet::arrow::ArrowWriter;
 use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
 use parquet::basic::{Compression, ZstdLevel};
@@ -47,6 +48,9 @@ pub struct OutputFile {
     pub bytes: u64,
     /// SHA-256 of the file, hex.
     pub sha256: String,
+    /// For a data shard: what its rows draw from, as also written in its
+    /// Parquet footer under [`SHARD_PROVENANCE_KEY`].
+    pub provenance: Option<ShardProvenance>,
 }
 
 /// Rows kept in memory before they are encoded, and content bytes likewise;
@@ -61,6 +65,7 @@ struct OpenFile {
     rel: String,
     rows: u64,
     content_bytes: u64,
+    provenance: Option<ShardProvenance>,
 }
 
 impl OpenFile {
@@ -94,6 +99,7 @@ impl OpenFile {
             rel,
             rows: 0,
             content_bytes: 0,
+            provenance: None,
         })
     }
 
@@ -109,8 +115,17 @@ impl OpenFile {
     }
 
     /// Closes, syncs and renames the file into place.
-    fn finish(self, out_dir: &Path) -> Result<OutputFile> {
+    fn finish(mut self, out_dir: &Path) -> Result<OutputFile> {
         let path = out_dir.join(&self.rel);
+        if let Some(provenance) = &mut self.provenance {
+            provenance.finish();
+            let json = canonical::to_compact(provenance).map_err(|e| encode(&path, e))?;
+            self.writer
+                .append_key_value_metadata(parquet::file::metadata::KeyValue::new(
+                    SHARD_PROVENANCE_KEY.to_owned(),
+                    json,
+                ));
+        }
         let file = self.writer.into_inner().map_err(|e| encode(&path, e))?;
         file.sync_all().map_err(|source| Error::Io {
             path: self.tmp.clone(),
@@ -127,6 +142,7 @@ impl OpenFile {
             rows: self.rows,
             bytes,
             sha256,
+            provenance: self.provenance,
         })
     }
 }
@@ -195,15 +211,16 @@ impl ShardWriter {
     fn write_pending(&mut self) -> Result<()> {
         if self.current.is_none() {
             let rel = format!("data/part-{:05}.parquet", self.done.len());
-            self.current = Some(OpenFile::create(
-                &self.out_dir,
-                rel,
-                crate::data_schema(),
-                &self.config,
-            )?);
+            let mut file = OpenFile::create(&self.out_dir, rel, crate::data_schema(), &self.config)?;
+            file.provenance = Some(ShardProvenance::default());
+            self.current = Some(file);
         }
         let file = self.current.as_mut().expect("opened above");
         if !self.pending.is_empty() {
+            let provenance = file.provenance.as_mut().expect("a data shard");
+            for row in &self.pending {
+                provenance.add(&row.input, row.repo.as_deref(), &row.license);
+            }
             let batch = data_batch(&self.pending).map_err(|e| encode(&self.out_dir.join(&file.rel), e))?;
             file.write(&batch, &self.out_dir)?;
             file.content_bytes += self.pending_bytes as u64;
@@ -277,6 +294,30 @@ fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
+/// The provenance a data shard states in its Parquet footer; `None` when
+/// the footer has none.
+pub fn read_shard_provenance(path: &Path) -> Result<Option<ShardProvenance>> {
+    let file = File::open(path).map_err(|source| Error::Io {
+        path: path.to_owned(),
+        source,
+    })?;
+    let reader = parquet::file::serialized_reader::SerializedFileReader::new(file).map_err(|e| encode(path, e))?;
+    use parquet::file::reader::FileReader;
+    let Some(pairs) = reader.metadata().file_metadata().key_value_metadata() else {
+        return Ok(None);
+    };
+    let Some(value) = pairs
+        .iter()
+        .find(|kv| kv.key == SHARD_PROVENANCE_KEY)
+        .and_then(|kv| kv.value.as_deref())
+    else {
+        return Ok(None);
+    };
+    serde_json::from_str(value)
+        .map(Some)
+        .map_err(|e| encode(path, format!("footer {SHARD_PROVENANCE_KEY} is not valid: {e}")))
+}
+
 /// Reads every record batch of a Parquet file (for tests and verification).
 pub fn read_batches(path: &Path) -> Result<Vec<RecordBatch>> {
     let file = File::open(path).map_err(|source| Error::Io {
@@ -334,6 +375,10 @@ mod tests {
             let mut batches = Vec::new();
             for f in &files {
                 prop_assert!(f.rows <= max_rows);
+                // The footer states what the writer reported, and counts every row.
+                let footer = read_shard_provenance(&a.path().join(&f.path)).unwrap();
+                prop_assert_eq!(&footer, &f.provenance);
+                prop_assert_eq!(footer.unwrap().documents, f.rows);
                 batches.extend(read_batches(&a.path().join(&f.path)).unwrap());
             }
             let read = concat_batches(&crate::data_schema(), &batches).unwrap();
