@@ -9,3 +9,4 @@ mod external_readers;
 mod licenses;
 mod pathological;
 mod sample;
+mod verify;

@@ -28,6 +28,7 @@ fn main() -> ExitCode {
         args::Command::Run(args) => commands::run::run(&args),
         args::Command::Config(args) => commands::config::run(&args),
         args::Command::Licenses(args) => commands::licenses::run(&args),
+        args::Command::Verify(args) => commands::verify::run(&args),
     };
     match result {
         Ok(code) => ExitCode::from(code),

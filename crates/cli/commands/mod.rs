@@ -3,6 +3,7 @@
 pub mod config;
 pub mod licenses;
 pub mod run;
+pub mod verify;
 
 use anyhow::Result;
 

@@ -1,0 +1,129 @@
+//! Checks a published dataset against its manifest.
+//!
+//! [`verify_dir`] reads `DIR/manifest.json` (refusing one that is not a
+//! version-1 manifest or that names a path outside `DIR`), then checks, and
+//! reports every difference as a [`Finding`] with a stable kebab-case code:
+//!
+//! - each listed file: present, a regular file (never followed through a
+//!   symlink), of the listed size and SHA-256 (`file-missing`,
+//!   `file-not-regular`, `file-size-mismatch`, `file-hash-mismatch`);
+//!   nothing else in the directory but the manifest's derived files
+//!   (`file-unexpected`);
+//! - the Merkle root recomputed over the listed files (`merkle-root-mismatch`,
+//!   `merkle-leaves-mismatch`, `merkle-construction-unknown`,
+//!   `outputs-unsorted`);
+//! - each Parquet file: readable, with the listed row count
+//!   (`file-unreadable`, `rows-mismatch`); each data shard's footer
+//!   provenance equal to the manifest's (`shard-provenance-missing`,
+//!   `shard-provenance-mismatch`) and each row's content matching its
+//!   `content_sha256` (`content-hash-mismatch`);
+//! - the counts: `documents = kept + removed + rejected` (`counts-identity`),
+//!   the inputs' documents sum to `documents` (`counts-inputs-mismatch`), the
+//!   shards hold `kept` rows (`counts-kept-mismatch`), the ledger holds every
+//!   removed and rejected document by reason (`counts-ledger-mismatch`), the
+//!   kept rows' licenses give the manifest's histogram (`licenses-mismatch`);
+//! - the ledger: no document both kept and in the ledger
+//!   (`doc-kept-and-removed`), no document twice (`doc-id-duplicate`), every
+//!   removed duplicate points to a kept document (`ledger-kept-missing`).
+//!
+//! Nothing is read or written outside `DIR`.
+#![deny(missing_docs)]
+
+mod checks;
+mod tables;
+
+use std::path::{Path, PathBuf};
+
+use corpusledger_manifest::Manifest;
+use serde::Serialize;
+
+/// The manifest's file name in a dataset directory.
+pub const MANIFEST: &str = "manifest.json";
+
+/// Files derived from the manifest that may sit beside the outputs without
+/// being listed in it (they cannot be: each is written after it).
+pub const DERIVED_FILES: &[&str] = &[
+    MANIFEST,
+    "manifest.json.minisig",
+    "DATASHEET.md",
+    "datasheet.html",
+    "croissant.json",
+    "sbom.spdx.json",
+    "sbom.cdx.json",
+];
+
+/// Why verification could not run at all.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// The dataset directory is not a directory.
+    #[error("{}: not a directory; give the dataset directory that holds manifest.json", .0.display())]
+    NotADirectory(PathBuf),
+    /// The manifest is missing or not a valid manifest.
+    #[error(transparent)]
+    Manifest(#[from] corpusledger_manifest::Error),
+}
+
+/// One difference between the dataset and its manifest.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Finding {
+    /// Stable kebab-case code (see the crate documentation).
+    pub code: &'static str,
+    /// The file concerned, relative to the dataset directory.
+    pub file: Option<String>,
+    /// What differs.
+    pub message: String,
+}
+
+/// What was checked, and what was found.
+#[derive(Clone, Debug, Default, Serialize)]
+pub struct Report {
+    /// Every difference found, in the order checked.
+    pub findings: Vec<Finding>,
+    /// Output files checked.
+    pub files: u64,
+    /// Bytes hashed.
+    pub bytes: u64,
+    /// Rows read.
+    pub rows: u64,
+    /// The manifest's Merkle root.
+    pub merkle_root: String,
+}
+
+impl Report {
+    /// Whether the dataset matches its manifest.
+    pub fn is_valid(&self) -> bool {
+        self.findings.is_empty()
+    }
+
+    fn add(&mut self, code: &'static str, file: Option<&str>, message: impl Into<String>) {
+        self.findings.push(Finding {
+            code,
+            file: file.map(str::to_owned),
+            message: message.into(),
+        });
+    }
+}
+
+/// Checks the dataset in `dir` against its `manifest.json`.
+pub fn verify_dir(dir: &Path) -> Result<(Manifest, Report), Error> {
+    if !dir.is_dir() {
+        return Err(Error::NotADirectory(dir.to_owned()));
+    }
+    let manifest = Manifest::read(&dir.join(MANIFEST))?;
+    let report = verify(dir, &manifest);
+    Ok((manifest, report))
+}
+
+/// Checks the dataset in `dir` against `manifest`.
+pub fn verify(dir: &Path, manifest: &Manifest) -> Report {
+    let mut report = Report {
+        merkle_root: manifest.merkle.root.clone(),
+        ..Report::default()
+    };
+    let present = checks::files(dir, manifest, &mut report);
+    checks::merkle(manifest, &mut report);
+    let tables = tables::read(dir, manifest, &present, &mut report);
+    checks::counts(manifest, &tables, &mut report);
+    checks::ledger(&tables, &mut report);
+    report
+}

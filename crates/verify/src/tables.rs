@@ -1,0 +1,180 @@
+//! What the Parquet files hold: row counts, footers, ids, reasons, licenses.
+
+use std::collections::{BTreeMap, BTreeSet, HashSet};
+use std::fs::File;
+use std::path::Path;
+
+use arrow::array::{Array, AsArray, RecordBatch};
+use corpusledger_manifest::{Manifest, OutputEntry};
+use parquet::arrow::ProjectionMask;
+use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
+use sha2::{Digest, Sha256};
+
+use crate::Report;
+
+/// One ledger row, as far as verification needs it.
+pub struct LedgerEntry {
+    pub doc_id: String,
+    pub reason: String,
+    pub kept_doc_id: Option<String>,
+}
+
+/// The tables' contents that the count and ledger checks use.
+#[derive(Default)]
+pub struct Tables {
+    /// Every listed Parquet file was read whole.
+    pub complete: bool,
+    pub kept_rows: u64,
+    pub kept_ids: HashSet<String>,
+    pub duplicate_ids: Vec<String>,
+    pub licenses: BTreeMap<String, u64>,
+    pub ledger_path: Option<String>,
+    pub ledger: Vec<LedgerEntry>,
+    pub ledger_reasons: BTreeMap<String, u64>,
+}
+
+/// Content-hash mismatches listed per shard at most.
+const MAX_LISTED: usize = 10;
+
+/// Reads every present output; a file that cannot be read is a finding and
+/// leaves the tables incomplete.
+pub fn read(dir: &Path, manifest: &Manifest, present: &BTreeSet<usize>, report: &mut Report) -> Tables {
+    let mut tables = Tables {
+        complete: present.len() == manifest.outputs.len(),
+        ..Tables::default()
+    };
+    for &i in present {
+        let output = &manifest.outputs[i];
+        let path = dir.join(&output.path);
+        let result = match output.kind.as_str() {
+            "data" => read_data(&path, output, &mut tables, report),
+            "ledger" => read_ledger(&path, output, &mut tables, report),
+            _ => Ok(()),
+        };
+        if let Err(message) = result {
+            report.add("file-unreadable", Some(&output.path), message);
+            tables.complete = false;
+        }
+    }
+    tables
+}
+
+fn batches(
+    path: &Path,
+    output: &OutputEntry,
+    columns: &[&str],
+    report: &mut Report,
+) -> Result<Vec<RecordBatch>, String> {
+    let file = File::open(path).map_err(|e| format!("cannot open: {e}"))?;
+    let builder =
+        ParquetRecordBatchReaderBuilder::try_new(file).map_err(|e| format!("not a readable Parquet file: {e}"))?;
+    let rows = builder.metadata().file_metadata().num_rows() as u64;
+    if rows != output.rows {
+        report.add(
+            "rows-mismatch",
+            Some(&output.path),
+            format!("{rows} rows, the manifest says {}", output.rows),
+        );
+    }
+    let mask = ProjectionMask::columns(builder.parquet_schema(), columns.iter().copied());
+    let reader = builder
+        .with_projection(mask)
+        .build()
+        .map_err(|e| format!("not a readable Parquet file: {e}"))?;
+    let batches = reader
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(|e| format!("cannot decode: {e}"))?;
+    for column in columns {
+        if batches.first().is_some_and(|b| b.column_by_name(column).is_none()) {
+            return Err(format!("no `{column}` column: not a corpusledger file"));
+        }
+    }
+    report.rows += rows;
+    Ok(batches)
+}
+
+fn strings<'a>(batch: &'a RecordBatch, column: &str) -> Result<&'a arrow::array::StringArray, String> {
+    batch
+        .column_by_name(column)
+        .and_then(|c| c.as_string_opt::<i32>())
+        .ok_or_else(|| format!("column `{column}` is not text: not a corpusledger file"))
+}
+
+fn read_data(path: &Path, output: &OutputEntry, tables: &mut Tables, report: &mut Report) -> Result<(), String> {
+    let footer = corpusledger_output::read_shard_provenance(path).map_err(|e| e.to_string())?;
+    match (&footer, &output.provenance) {
+        (None, _) => report.add(
+            "shard-provenance-missing",
+            Some(&output.path),
+            "the shard's Parquet footer states no provenance",
+        ),
+        (Some(f), Some(m)) if f == m => {}
+        (Some(_), _) => report.add(
+            "shard-provenance-mismatch",
+            Some(&output.path),
+            "the provenance in the shard's footer differs from the manifest's",
+        ),
+    }
+    let batches = batches(
+        path,
+        output,
+        &["doc_id", "content", "content_sha256", "license"],
+        report,
+    )?;
+    let mut bad = 0usize;
+    let mut row = 0u64;
+    for batch in &batches {
+        let (ids, contents, hashes, licenses) = (
+            strings(batch, "doc_id")?,
+            strings(batch, "content")?,
+            strings(batch, "content_sha256")?,
+            strings(batch, "license")?,
+        );
+        for i in 0..batch.num_rows() {
+            let id = ids.value(i);
+            if !tables.kept_ids.insert(id.to_owned()) {
+                tables.duplicate_ids.push(id.to_owned());
+            }
+            *tables.licenses.entry(licenses.value(i).to_owned()).or_default() += 1;
+            let hash: String = Sha256::digest(contents.value(i).as_bytes())
+                .iter()
+                .map(|b| format!("{b:02x}"))
+                .collect();
+            if hashes.is_null(i) || hash != hashes.value(i) {
+                bad += 1;
+                if bad <= MAX_LISTED {
+                    report.add(
+                        "content-hash-mismatch",
+                        Some(&output.path),
+                        format!("row {row} (document {id}): content does not match its content_sha256"),
+                    );
+                }
+            }
+            row += 1;
+        }
+    }
+    tables.kept_rows += row;
+    Ok(())
+}
+
+fn read_ledger(path: &Path, output: &OutputEntry, tables: &mut Tables, report: &mut Report) -> Result<(), String> {
+    tables.ledger_path = Some(output.path.clone());
+    let batches = batches(path, output, &["doc_id", "reason", "kept_doc_id"], report)?;
+    for batch in &batches {
+        let (ids, reasons, kept) = (
+            strings(batch, "doc_id")?,
+            strings(batch, "reason")?,
+            strings(batch, "kept_doc_id")?,
+        );
+        for i in 0..batch.num_rows() {
+            let reason = reasons.value(i).to_owned();
+            *tables.ledger_reasons.entry(reason.clone()).or_default() += 1;
+            tables.ledger.push(LedgerEntry {
+                doc_id: ids.value(i).to_owned(),
+                reason,
+                kept_doc_id: kept.is_valid(i).then(|| kept.value(i).to_owned()),
+            });
+        }
+    }
+    Ok(())
+}
