@@ -7,6 +7,7 @@ mod cli;
 mod determinism;
 mod external_readers;
 mod licenses;
+mod lookup;
 mod pathological;
 mod sample;
 mod verify;

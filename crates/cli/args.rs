@@ -41,6 +41,30 @@ pub enum Command {
     ///
     /// Exit codes: 0 valid; 1 verification failed; 2 could not run.
     Verify(VerifyArgs),
+    /// Tell whether files, or near copies of them, are in a dataset: each
+    /// file is answered as kept, near-copy-kept, removed (with the reason and
+    /// the kept copy) or absent, every copy with its shard, row and a Merkle
+    /// inclusion proof (`verify DIR --proof` checks it). Uses the dataset's
+    /// index, not a scan.
+    ///
+    /// Exit codes: 0 done; 1 done, but some file could not be read; 2 could not run.
+    Lookup(LookupArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct LookupArgs {
+    /// The dataset directory (holding manifest.json).
+    #[arg(value_name = "DATASET")]
+    pub dataset: PathBuf,
+    /// Files or directories to look up.
+    #[arg(required = true, value_name = "PATH")]
+    pub paths: Vec<PathBuf>,
+    /// Jaccard similarity at or above which a copy is near [default: the dataset's].
+    #[arg(long, value_name = "T")]
+    pub threshold: Option<f64>,
+    /// Print the answers, with their proofs, as JSON.
+    #[arg(long)]
+    pub json: bool,
 }
 
 #[derive(Debug, Args)]
@@ -51,6 +75,10 @@ pub struct VerifyArgs {
     /// Check manifest.json.minisig against this minisign public key.
     #[arg(long, value_name = "KEY")]
     pub pubkey: Option<PathBuf>,
+    /// Check the inclusion proofs in this file (a proof, or the JSON output
+    /// of `lookup --json`) against the dataset, instead of the dataset itself.
+    #[arg(long, value_name = "FILE")]
+    pub proof: Option<PathBuf>,
     /// Print the report as JSON.
     #[arg(long)]
     pub json: bool,

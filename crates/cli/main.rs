@@ -29,6 +29,7 @@ fn main() -> ExitCode {
         args::Command::Config(args) => commands::config::run(&args),
         args::Command::Licenses(args) => commands::licenses::run(&args),
         args::Command::Verify(args) => commands::verify::run(&args),
+        args::Command::Lookup(args) => commands::lookup::run(&args),
     };
     match result {
         Ok(code) => ExitCode::from(code),

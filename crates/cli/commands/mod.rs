@@ -2,6 +2,7 @@
 
 pub mod config;
 pub mod licenses;
+pub mod lookup;
 pub mod run;
 pub mod verify;
 

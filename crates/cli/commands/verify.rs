@@ -2,13 +2,17 @@
 
 use std::io::Write;
 
-use anyhow::Result;
+use anyhow::{Context, Result, bail};
+use corpusledger_verify::proof::Proof;
 use corpusledger_verify::{Finding, Report};
 use serde::Serialize;
 
 use crate::args::VerifyArgs;
 
 pub fn run(args: &VerifyArgs) -> Result<u8> {
+    if let Some(proof) = &args.proof {
+        return proofs(args, proof);
+    }
     let (_manifest, mut report) = corpusledger_verify::verify_dir(&args.dir)?;
     if let Some(pubkey) = &args.pubkey {
         signature(args, pubkey, &mut report);
@@ -25,6 +29,79 @@ pub fn run(args: &VerifyArgs) -> Result<u8> {
     } else {
         crate::EXIT_PROBLEMS
     })
+}
+
+/// Checks every inclusion proof in `file` against the dataset.
+fn proofs(args: &VerifyArgs, file: &std::path::Path) -> Result<u8> {
+    let manifest = corpusledger_manifest::Manifest::read(&args.dir.join(corpusledger_verify::MANIFEST))?;
+    let text = std::fs::read(file).with_context(|| format!("{}: cannot read", file.display()))?;
+    let value: serde_json::Value = serde_json::from_slice(&text).with_context(|| {
+        format!(
+            "{}: not JSON; give a proof or the output of `lookup --json`",
+            file.display()
+        )
+    })?;
+    let mut found = Vec::new();
+    collect_proofs(&value, &mut found);
+    if found.is_empty() {
+        bail!("{}: holds no proof (an object with \"audit-path\")", file.display());
+    }
+    let mut report = Report {
+        merkle_root: manifest.merkle.root.clone(),
+        ..Report::default()
+    };
+    for value in found {
+        match serde_json::from_value::<Proof>(value.clone()) {
+            Ok(proof) => {
+                report.files += 1;
+                report
+                    .findings
+                    .extend(corpusledger_verify::proof::check(&args.dir, &manifest, &proof));
+            }
+            Err(err) => report.findings.push(Finding {
+                code: "proof-malformed",
+                file: None,
+                message: format!("{}: a proof does not parse: {err}", file.display()),
+            }),
+        }
+    }
+    let mut stdout = std::io::stdout().lock();
+    if args.json {
+        serde_json::to_writer_pretty(&mut stdout, &JsonReport::from(&report))?;
+        writeln!(stdout)?;
+    } else {
+        for finding in &report.findings {
+            writeln!(
+                stdout,
+                "FAIL {} {}: {}",
+                finding.code,
+                finding.file.as_deref().unwrap_or("-"),
+                finding.message
+            )?;
+        }
+        let verdict = if report.is_valid() { "valid" } else { "NOT valid" };
+        writeln!(
+            stdout,
+            "{}: {verdict}: {} proof(s) checked against Merkle root {}",
+            file.display(),
+            report.files,
+            report.merkle_root
+        )?;
+    }
+    Ok(if report.is_valid() {
+        crate::EXIT_OK
+    } else {
+        crate::EXIT_PROBLEMS
+    })
+}
+
+fn collect_proofs<'a>(value: &'a serde_json::Value, out: &mut Vec<&'a serde_json::Value>) {
+    match value {
+        serde_json::Value::Object(map) if map.contains_key("audit-path") => out.push(value),
+        serde_json::Value::Object(map) => map.values().for_each(|v| collect_proofs(v, out)),
+        serde_json::Value::Array(items) => items.iter().for_each(|v| collect_proofs(v, out)),
+        _ => {}
+    }
 }
 
 /// The signature of the manifest against the given public key.

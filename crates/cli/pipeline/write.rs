@@ -14,7 +14,9 @@ use corpusledger_manifest::{
     Manifest, Merkle, OptOutEntry, OutputEntry, Problems, SignalHistograms, SizeBucket, Tool,
 };
 use corpusledger_model::{LicenseCategory, Reason, Rejection, Reporter, SourceRef};
-use corpusledger_output::{DataRow, LedgerRow, OutputFile, ShardWriter, write_ledger};
+use corpusledger_output::{
+    DataRow, IndexRow, KeyKind, LedgerRow, OutputFile, ShardWriter, key_of, write_index, write_ledger,
+};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
@@ -24,6 +26,7 @@ use crate::config::Config;
 
 pub const MANIFEST: &str = "manifest.json";
 pub const LEDGER: &str = "removed.parquet";
+pub const INDEX: &str = "index/lookup.parquet";
 
 /// What a run wrote, for the summary.
 #[derive(Debug)]
@@ -69,6 +72,7 @@ pub fn prepare_out_dir(out_dir: &Path) -> Result<()> {
     };
     remove(&out_dir.join(MANIFEST))?;
     remove(&out_dir.join(LEDGER))?;
+    remove(&out_dir.join(INDEX))?;
     let data = out_dir.join("data");
     if let Ok(entries) = std::fs::read_dir(&data) {
         for entry in entries.flatten() {
@@ -127,8 +131,27 @@ pub fn write_outputs(
         reporter.advance(1);
     }
     let mut files = shards.finish()?;
-    let ledger = ledger_rows(docs, outcome, &ingested.rejections);
+    let mut index = kept_index_rows(ingested, outcome, &files, config);
+    let ledger_file = files.len() as u32;
+    let mut ledger_row = 0u32;
+    let ledger = ledger_rows(docs, outcome, &ingested.rejections).inspect(|row| {
+        if let Some(hash) = row
+            .content_sha256
+            .as_deref()
+            .and_then(|h| u64::from_str_radix(h.get(..16)?, 16).ok())
+        {
+            index.push(IndexRow {
+                key: hash,
+                kind: KeyKind::Content,
+                file: ledger_file,
+                row: ledger_row,
+            });
+        }
+        ledger_row += 1;
+    });
     files.push(write_ledger(out_dir, LEDGER, ledger, &config.writer())?);
+    let indexed: Vec<String> = files.iter().map(|f| f.path.clone()).collect();
+    files.push(write_index(out_dir, INDEX, &indexed, index, &config.writer())?);
     files.sort_by(|a, b| a.path.cmp(&b.path));
     reporter.finish();
 
@@ -141,6 +164,38 @@ pub fn write_outputs(
     Ok(Written {
         summary: summary(&manifest, ingested, outcome, plan, out_dir, &files),
     })
+}
+
+/// Index rows of the kept documents: content hash, id and band keys, each
+/// pointing to the document's shard and row. Band keys kept in memory are
+/// used as they are; spilled ones are computed again from the shingle set.
+fn kept_index_rows(ingested: &Ingested, outcome: &Outcome, shards: &[OutputFile], config: &Config) -> Vec<IndexRow> {
+    let sketcher = corpusledger_dedup::Sketcher::new(config.num_perm, config.seed);
+    let mut places = shards
+        .iter()
+        .enumerate()
+        .flat_map(|(file, shard)| (0..shard.rows as u32).map(move |row| (file as u32, row)));
+    let mut rows = Vec::new();
+    for (doc, decision) in ingested.docs.iter().zip(&outcome.decisions) {
+        if !matches!(decision, Decision::Kept { .. }) {
+            continue;
+        }
+        let (file, row) = places.next().expect("one shard row per kept document");
+        let mut push = |kind, key| rows.push(IndexRow { key, kind, file, row });
+        push(KeyKind::Content, key_of(&doc.sha256));
+        push(KeyKind::DocId, (doc.id.0 >> 64) as u64);
+        let band_keys = match &ingested.band_keys.get(doc.text as usize) {
+            Some(Some(keys)) => keys.to_vec(),
+            _ => sketcher
+                .sign(&ingested.shingles_of(doc.text))
+                .map(|sig| ingested.bands.keys(&sig))
+                .unwrap_or_default(),
+        };
+        for key in band_keys {
+            push(KeyKind::Band, key);
+        }
+    }
+    rows
 }
 
 /// For each kept document with duplicates, the documents removed in its
@@ -489,7 +544,12 @@ fn manifest(
         .iter()
         .map(|f| OutputEntry {
             path: f.path.clone(),
-            kind: if f.path == LEDGER { "ledger" } else { "data" }.to_owned(),
+            kind: match f.path.as_str() {
+                LEDGER => "ledger",
+                INDEX => "index",
+                _ => "data",
+            }
+            .to_owned(),
             rows: f.rows,
             bytes: f.bytes,
             sha256: f.sha256.clone(),

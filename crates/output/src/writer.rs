@@ -59,7 +59,7 @@ const BATCH_ROWS: usize = 1024;
 const BATCH_BYTES: usize = 32 << 20;
 const ROW_GROUP_BYTES: usize = 128 << 20;
 
-struct OpenFile {
+pub(crate) struct OpenFile {
     writer: ArrowWriter<File>,
     tmp: PathBuf,
     rel: String,
@@ -69,7 +69,7 @@ struct OpenFile {
 }
 
 impl OpenFile {
-    fn create(
+    pub(crate) fn create(
         out_dir: &Path,
         rel: String,
         schema: arrow::datatypes::SchemaRef,
@@ -103,7 +103,7 @@ impl OpenFile {
         })
     }
 
-    fn write(&mut self, batch: &RecordBatch, out_dir: &Path) -> Result<()> {
+    pub(crate) fn write(&mut self, batch: &RecordBatch, out_dir: &Path) -> Result<()> {
         self.writer
             .write(batch)
             .map_err(|e| encode(&out_dir.join(&self.rel), e))?;
@@ -114,8 +114,12 @@ impl OpenFile {
         Ok(())
     }
 
+    pub(crate) fn append_metadata(&mut self, kv: parquet::file::metadata::KeyValue) {
+        self.writer.append_key_value_metadata(kv);
+    }
+
     /// Closes, syncs and renames the file into place.
-    fn finish(mut self, out_dir: &Path) -> Result<OutputFile> {
+    pub(crate) fn finish(mut self, out_dir: &Path) -> Result<OutputFile> {
         let path = out_dir.join(&self.rel);
         if let Some(provenance) = &mut self.provenance {
             provenance.finish();
@@ -153,7 +157,7 @@ fn tmp_path(path: &Path) -> PathBuf {
     path.with_file_name(name)
 }
 
-fn encode(path: &Path, err: impl std::fmt::Display) -> Error {
+pub(crate) fn encode(path: &Path, err: impl std::fmt::Display) -> Error {
     Error::Encode {
         path: path.to_owned(),
         message: err.to_string(),

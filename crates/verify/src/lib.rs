@@ -30,6 +30,9 @@
 #![deny(missing_docs)]
 
 mod checks;
+pub mod lookup;
+pub mod proof;
+mod rows;
 mod tables;
 
 use std::path::{Path, PathBuf};
