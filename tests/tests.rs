@@ -10,4 +10,5 @@ mod licenses;
 mod lookup;
 mod pathological;
 mod sample;
+mod sign;
 mod verify;

@@ -243,3 +243,55 @@ fn a_bad_manifest_cannot_be_used_and_nothing_outside_is_read() {
     std::os::unix::fs::symlink(&secret, dir.join(SHARD)).unwrap();
     assert_caught(&dir, "file-not-regular", SHARD);
 }
+
+fn keygen(dir: &Path, name: &str) -> (std::path::PathBuf, std::path::PathBuf) {
+    let (secret, public) = (dir.join(format!("{name}.key")), dir.join(format!("{name}.pub")));
+    let output = util::corpusledger(&[
+        "keygen",
+        "--secret-key",
+        secret.to_str().unwrap(),
+        "--public-key",
+        public.to_str().unwrap(),
+    ]);
+    assert_eq!(output.status.code(), Some(0), "{}", util::stderr(&output));
+    (secret, public)
+}
+
+#[test]
+fn the_signature_is_checked_against_the_given_key() {
+    let out = dataset();
+    let keys = tempfile::tempdir().unwrap();
+    let (secret, public) = keygen(keys.path(), "ours");
+    let (_, other_public) = keygen(keys.path(), "theirs");
+    let pubkey = public.to_str().unwrap();
+
+    // Not signed yet.
+    let (exit, codes, _) = verify(&ds(&out), &["--pubkey", pubkey]);
+    assert_eq!(exit, Some(1));
+    assert!(codes.iter().any(|(c, _)| c == "signature-missing"), "{codes:?}");
+
+    let sign = util::corpusledger(&["sign", ds(&out).to_str().unwrap(), "--key", secret.to_str().unwrap()]);
+    assert_eq!(sign.status.code(), Some(0), "{}", util::stderr(&sign));
+    let (exit, codes, stderr) = verify(&ds(&out), &["--pubkey", pubkey]);
+    assert_eq!(exit, Some(0), "{codes:?} {stderr}");
+
+    // Another key's public key: the signature is not from it.
+    let (exit, codes, _) = verify(&ds(&out), &["--pubkey", other_public.to_str().unwrap()]);
+    assert_eq!(exit, Some(1));
+    assert_eq!(
+        codes,
+        [("signature-wrong-key".to_owned(), "manifest.json.minisig".to_owned())]
+    );
+
+    // A manifest changed after signing, even only in layout.
+    let manifest = util::manifest(&ds(&out));
+    std::fs::write(ds(&out).join("manifest.json"), serde_json::to_vec(&manifest).unwrap()).unwrap();
+    let (exit, codes, _) = verify(&ds(&out), &["--pubkey", pubkey]);
+    assert_eq!(exit, Some(1));
+    assert!(codes.iter().any(|(c, _)| c == "signature-invalid"), "{codes:?}");
+
+    // A public key that is not one cannot be used.
+    std::fs::write(keys.path().join("bad.pub"), "not a key\n").unwrap();
+    let (exit, _, stderr) = verify(&ds(&out), &["--pubkey", keys.path().join("bad.pub").to_str().unwrap()]);
+    assert_eq!(exit, Some(2), "{stderr}");
+}

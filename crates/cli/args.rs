@@ -49,6 +49,46 @@ pub enum Command {
     ///
     /// Exit codes: 0 done; 1 done, but some file could not be read; 2 could not run.
     Lookup(LookupArgs),
+    /// Write a new minisign key pair to sign manifests with. The secret key
+    /// is created with mode 0600, without a password unless --password-env
+    /// is given; publish the public key so others can check the manifest.
+    ///
+    /// Exit codes: 0 done; 2 could not run.
+    Keygen(KeygenArgs),
+    /// Sign a manifest: writes manifest.json.minisig next to it, a detached
+    /// minisign signature that `minisign -Vm manifest.json -p KEY.pub` checks.
+    /// An encrypted secret key takes its password from
+    /// CORPUSLEDGER_KEY_PASSWORD.
+    ///
+    /// Exit codes: 0 signed; 2 could not run.
+    Sign(SignArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct KeygenArgs {
+    /// Where to write the secret key (mode 0600); keep it private.
+    #[arg(long, value_name = "FILE")]
+    pub secret_key: PathBuf,
+    /// Where to write the public key, to publish with the manifest.
+    #[arg(long, value_name = "FILE")]
+    pub public_key: PathBuf,
+    /// Replace existing key files.
+    #[arg(long)]
+    pub force: bool,
+    /// Encrypt the secret key with the password in the environment variable
+    /// CORPUSLEDGER_KEY_PASSWORD.
+    #[arg(long)]
+    pub password_env: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct SignArgs {
+    /// An output directory of `run` (its manifest.json is signed), or a manifest file.
+    #[arg(value_name = "DIR_OR_MANIFEST")]
+    pub target: PathBuf,
+    /// The secret key file, from `corpusledger keygen` or `minisign -G`.
+    #[arg(long, value_name = "SECRET_KEY_FILE")]
+    pub key: PathBuf,
 }
 
 #[derive(Debug, Args)]

@@ -30,6 +30,8 @@ fn main() -> ExitCode {
         args::Command::Licenses(args) => commands::licenses::run(&args),
         args::Command::Verify(args) => commands::verify::run(&args),
         args::Command::Lookup(args) => commands::lookup::run(&args),
+        args::Command::Keygen(args) => commands::keygen::run(&args),
+        args::Command::Sign(args) => commands::sign::run(&args),
     };
     match result {
         Ok(code) => ExitCode::from(code),

@@ -1,9 +1,11 @@
 //! One module per subcommand.
 
 pub mod config;
+pub mod keygen;
 pub mod licenses;
 pub mod lookup;
 pub mod run;
+pub mod sign;
 pub mod verify;
 
 use anyhow::Result;
@@ -19,3 +21,7 @@ pub fn effective_config(settings: &Settings) -> Result<Config> {
     };
     file.overridden_by(settings.as_layer()).resolve()
 }
+
+/// The environment variable that holds the password of an encrypted secret
+/// key: never a flag, so it stays out of shell history and `ps`.
+pub const PASSWORD_ENV: &str = "CORPUSLEDGER_KEY_PASSWORD";

@@ -15,7 +15,7 @@ pub fn run(args: &VerifyArgs) -> Result<u8> {
     }
     let (_manifest, mut report) = corpusledger_verify::verify_dir(&args.dir)?;
     if let Some(pubkey) = &args.pubkey {
-        signature(args, pubkey, &mut report);
+        signature(args, pubkey, &mut report)?;
     }
     let mut stdout = std::io::stdout().lock();
     if args.json {
@@ -104,9 +104,31 @@ fn collect_proofs<'a>(value: &'a serde_json::Value, out: &mut Vec<&'a serde_json
     }
 }
 
-/// The signature of the manifest against the given public key.
-fn signature(args: &VerifyArgs, pubkey: &std::path::Path, report: &mut Report) {
-    let _ = (args, pubkey, report);
+/// The signature of the manifest against the given public key; a public
+/// key that cannot be used means verification cannot run.
+fn signature(args: &VerifyArgs, pubkey: &std::path::Path, report: &mut Report) -> Result<()> {
+    use corpusledger_disclose::sign::{self, Error};
+    let manifest = args.dir.join(corpusledger_verify::MANIFEST);
+    let signature = sign::signature_path(&manifest);
+    let err = match sign::verify(&manifest, &signature, pubkey) {
+        Ok(()) => return Ok(()),
+        Err(err) => err,
+    };
+    let code = match &err {
+        Error::MalformedPublicKey { .. } => return Err(err.into()),
+        Error::Io { .. } if !pubkey.is_file() => bail!("{}: cannot read the public key", pubkey.display()),
+        Error::SignatureUnreadable { .. } if !signature.exists() => "signature-missing",
+        Error::KeyIdMismatch { .. } => "signature-wrong-key",
+        Error::BadSignature { .. } => "signature-invalid",
+        Error::MalformedSignature { .. } => "signature-malformed",
+        _ => "signature-unreadable",
+    };
+    report.findings.push(Finding {
+        code,
+        file: Some(format!("{}{}", corpusledger_verify::MANIFEST, sign::SIGNATURE_SUFFIX)),
+        message: err.to_string(),
+    });
+    Ok(())
 }
 
 #[derive(Serialize)]
