@@ -10,5 +10,6 @@ mod licenses;
 mod lookup;
 mod pathological;
 mod sample;
+mod schema;
 mod sign;
 mod verify;
