@@ -1,14 +1,20 @@
 #!/usr/bin/env bash
-# Runs every test: sets up a Python venv with pyarrow (to check that other
-# tools read our Parquet files) and jsonschema (to check manifests against
-# docs/manifest.schema.json), then the whole Rust test suite.
+# Runs every test: sets up a Python venv with the tools that check what we
+# write (pyarrow reads our Parquet files; mlcroissant, pyspdxtools and
+# cyclonedx-python-lib validate `corpusledger export`; jsonschema checks
+# manifests against docs/manifest.schema.json), then the whole Rust test suite.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 venv=.venv
-if [ ! -x "$venv/bin/python" ] || ! "$venv/bin/python" -c "import pyarrow, jsonschema" 2>/dev/null; then
+packages=("pyarrow>=14" "mlcroissant>=1.1,<2" "spdx-tools>=0.8,<0.9" "cyclonedx-python-lib[json-validation]>=8,<12" "jsonschema>=4")
+# One import per package above; any missing one re-runs the install.
+check='import pyarrow, mlcroissant, spdx_tools, jsonschema
+from cyclonedx.validation.json import JsonStrictValidator'
+if [ ! -x "$venv/bin/python" ] || ! "$venv/bin/python" -c "$check" 2>/dev/null \
+  || [ ! -x "$venv/bin/mlcroissant" ] || [ ! -x "$venv/bin/pyspdxtools" ]; then
   python3 -m venv "$venv"
-  "$venv/bin/pip" install --quiet --disable-pip-version-check "pyarrow>=14" "jsonschema>=4"
+  "$venv/bin/pip" install --quiet --disable-pip-version-check "${packages[@]}"
 fi
 export CORPUSLEDGER_PYTHON="$PWD/$venv/bin/python"
 

@@ -5,6 +5,7 @@ mod util;
 mod bad_input;
 mod cli;
 mod determinism;
+mod export;
 mod external_readers;
 mod licenses;
 mod lookup;

@@ -2,7 +2,7 @@
 
 use std::path::PathBuf;
 
-use clap::{Args, Parser, Subcommand};
+use clap::{Args, Parser, Subcommand, ValueEnum};
 use corpusledger_dedup::{ClusterMode, Tokenizer};
 
 use crate::config::{ConfigFile, KeepCriterion, NoAssertion};
@@ -62,6 +62,43 @@ pub enum Command {
     ///
     /// Exit codes: 0 signed; 2 could not run.
     Sign(SignArgs),
+    /// Export a dataset's manifest in the field's formats: Croissant 1.1
+    /// (croissant.json), SPDX 2.3 (sbom.spdx.json) and CycloneDX 1.6
+    /// (sbom.cdx.json). The SBOMs' creation time is SOURCE_DATE_EPOCH when
+    /// set, else now; everything else derives from the manifest.
+    ///
+    /// Exit codes: 0 done; 2 could not run.
+    Export(ExportArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ExportArgs {
+    /// The output directory of a `corpusledger run` (holding manifest.json).
+    #[arg(value_name = "DIR")]
+    pub dir: PathBuf,
+    /// Which export to write.
+    #[arg(long, value_enum, default_value_t = ExportFormat::All)]
+    pub format: ExportFormat,
+    /// Write the exports here instead of into DIR. croissant.json names the
+    /// data files relative to its own folder, so publish it in DIR.
+    #[arg(long, value_name = "DIR2")]
+    pub out: Option<PathBuf>,
+    /// Do not list the files written on stderr.
+    #[arg(long, short)]
+    pub quiet: bool,
+}
+
+/// An export format of `corpusledger export`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum ExportFormat {
+    /// Croissant 1.1 JSON-LD with Responsible-AI fields: croissant.json.
+    Croissant,
+    /// SPDX 2.3 JSON: sbom.spdx.json.
+    Spdx,
+    /// CycloneDX 1.6 JSON: sbom.cdx.json.
+    Cyclonedx,
+    /// All three.
+    All,
 }
 
 #[derive(Debug, Args)]

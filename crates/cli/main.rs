@@ -32,6 +32,7 @@ fn main() -> ExitCode {
         args::Command::Lookup(args) => commands::lookup::run(&args),
         args::Command::Keygen(args) => commands::keygen::run(&args),
         args::Command::Sign(args) => commands::sign::run(&args),
+        args::Command::Export(args) => commands::export::run(&args),
     };
     match result {
         Ok(code) => ExitCode::from(code),
