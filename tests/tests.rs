@@ -4,6 +4,7 @@ mod util;
 
 mod bad_input;
 mod cli;
+mod datasheet;
 mod determinism;
 mod export;
 mod external_readers;

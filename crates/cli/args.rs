@@ -69,6 +69,26 @@ pub enum Command {
     ///
     /// Exit codes: 0 done; 2 could not run.
     Export(ExportArgs),
+    /// Write a datasheet of a dataset from its manifest: DATASHEET.md and a
+    /// self-contained datasheet.html with charts, after "Datasheets for
+    /// Datasets" (Gebru et al.). Questions only the dataset's creators can
+    /// answer are left as prompts marked `TO ANSWER:`.
+    ///
+    /// Exit codes: 0 done; 2 could not run.
+    Datasheet(DatasheetArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct DatasheetArgs {
+    /// The output directory of `corpusledger run` (holding manifest.json).
+    #[arg(value_name = "DIR")]
+    pub dir: PathBuf,
+    /// Write DATASHEET.md and datasheet.html here instead of DIR.
+    #[arg(long, short, value_name = "DIR2")]
+    pub out: Option<PathBuf>,
+    /// Do not name the files written on stderr.
+    #[arg(long, short)]
+    pub quiet: bool,
 }
 
 #[derive(Debug, Args)]

@@ -33,6 +33,7 @@ fn main() -> ExitCode {
         args::Command::Keygen(args) => commands::keygen::run(&args),
         args::Command::Sign(args) => commands::sign::run(&args),
         args::Command::Export(args) => commands::export::run(&args),
+        args::Command::Datasheet(args) => commands::datasheet::run(&args),
     };
     match result {
         Ok(code) => ExitCode::from(code),

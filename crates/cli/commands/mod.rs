@@ -1,6 +1,7 @@
 //! One module per subcommand.
 
 pub mod config;
+pub mod datasheet;
 pub mod export;
 pub mod keygen;
 pub mod licenses;

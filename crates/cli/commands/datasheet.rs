@@ -1,0 +1,61 @@
+//! `corpusledger datasheet`: DATASHEET.md and datasheet.html from a dataset's
+//! manifest.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, Result, bail};
+use corpusledger_manifest::Manifest;
+
+use crate::args::DatasheetArgs;
+
+/// The file names written.
+const MARKDOWN: &str = "DATASHEET.md";
+const HTML: &str = "datasheet.html";
+
+pub fn run(args: &DatasheetArgs) -> Result<u8> {
+    let manifest = read_manifest(&args.dir)?;
+    let out = args.out.as_deref().unwrap_or(&args.dir);
+    std::fs::create_dir_all(out)
+        .with_context(|| format!("cannot create {}; give a writable --out directory", out.display()))?;
+    let markdown = out.join(MARKDOWN);
+    let html = out.join(HTML);
+    write_atomic(&markdown, corpusledger_datasheet::markdown(&manifest).as_bytes())?;
+    write_atomic(&html, corpusledger_datasheet::html(&manifest).as_bytes())?;
+    if !args.quiet {
+        eprintln!("wrote {} and {}", markdown.display(), html.display());
+    }
+    Ok(crate::EXIT_OK)
+}
+
+/// DIR/manifest.json, with an error that says what DIR must be.
+fn read_manifest(dir: &Path) -> Result<Manifest> {
+    if !dir.is_dir() {
+        bail!(
+            "{}: not a directory; give the output directory of `corpusledger run` (the one holding manifest.json)",
+            dir.display()
+        );
+    }
+    let path = dir.join("manifest.json");
+    if !path.exists() {
+        bail!(
+            "{}: no manifest here; give the output directory of a finished `corpusledger run`",
+            path.display()
+        );
+    }
+    Ok(Manifest::read(&path)?)
+}
+
+/// Writes `bytes` to a temporary file next to `path`, syncs it and renames it
+/// over `path`, so a reader never sees half a datasheet.
+fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
+    let mut tmp = PathBuf::from(path);
+    tmp.as_mut_os_string().push(".tmp");
+    let written = std::fs::File::create(&tmp)
+        .and_then(|mut file| file.write_all(bytes).and_then(|()| file.sync_all()))
+        .and_then(|()| std::fs::rename(&tmp, path));
+    if written.is_err() {
+        let _ = std::fs::remove_file(&tmp);
+    }
+    written.with_context(|| format!("cannot write {}; check that its directory is writable", path.display()))
+}

@@ -1,0 +1,81 @@
+//! Distribution: the files, their hashes, the Merkle root, and how to check
+//! them.
+
+use corpusledger_manifest::Manifest;
+
+use crate::doc::{Align, Block, Table, code, num, text};
+
+pub fn push(m: &Manifest, out: &mut Vec<Block>) {
+    out.push(Block::Section {
+        id: "distribution",
+        title: "Distribution",
+    });
+    out.push(Block::Para(vec![
+        text("The dataset is these files, next to "),
+        code("manifest.json"),
+        text(" (data shards of kept documents, and the ledger of every removed or rejected document):"),
+    ]));
+    out.push(Block::Table(outputs_table(m)));
+    out.push(Block::Para(vec![
+        text(format!("Merkle root over the {} files: ", m.merkle.leaves)),
+        code(&m.merkle.root),
+        text(". Construction: "),
+        text(&m.merkle.construction),
+        text("."),
+    ]));
+    out.push(Block::Subsection("How to check this dataset".to_owned()));
+    out.push(Block::List(vec![
+        vec![
+            text("Run "),
+            code("corpusledger verify DIR"),
+            text(
+                " on the dataset directory: it recomputes the SHA-256 of every file listed above and the Merkle \
+                 root, checks that the counts add up, and names every difference.",
+            ),
+        ],
+        vec![
+            text("Without corpusledger: "),
+            code("sha256sum"),
+            text(" each file and compare it with the table. The Merkle root identifies the whole list of files, so one published hash pins this release."),
+        ],
+        vec![
+            text("Rebuild this datasheet from the manifest with "),
+            code("corpusledger datasheet DIR"),
+            text(": the same manifest gives the same datasheet."),
+        ],
+    ]));
+    push_prompts(out);
+}
+
+fn outputs_table(m: &Manifest) -> Table {
+    let mut table = Table::new(&[
+        ("File", Align::Left),
+        ("Kind", Align::Left),
+        ("Rows", Align::Right),
+        ("Bytes", Align::Right),
+        ("SHA-256", Align::Left),
+    ]);
+    for output in &m.outputs {
+        table.row(vec![
+            vec![code(&output.path)],
+            vec![text(&output.kind)],
+            vec![num(output.rows)],
+            vec![num(output.bytes)],
+            vec![code(&output.sha256)],
+        ]);
+    }
+    table
+}
+
+fn push_prompts(out: &mut Vec<Block>) {
+    out.push(Block::Prompt(
+        "Will the dataset be distributed to third parties outside the entity that created it? How (archive, website, API, dataset hub), and does it have a DOI?",
+    ));
+    out.push(Block::Prompt("When will the dataset be distributed?"));
+    out.push(Block::Prompt(
+        "Under which license or terms of use is the dataset distributed, and how do they respect the licenses of the documents in it (see Composition)?",
+    ));
+    out.push(Block::Prompt(
+        "Have third parties imposed IP-based or other restrictions on the data? Do export controls or other regulatory restrictions apply?",
+    ));
+}

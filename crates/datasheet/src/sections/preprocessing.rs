@@ -1,0 +1,112 @@
+//! Preprocessing, cleaning and labeling: what was rejected and removed, and
+//! the configuration of the run. Deduplication and licensing follow in
+//! their own subsections ([`super::dedup`], [`super::licensing`]).
+
+use corpusledger_manifest::Manifest;
+
+use crate::charts::{BarRow, Bars, Chart, Kind, Series, palette};
+use crate::doc::{Align, Block, Table, code, num, text};
+
+pub fn push(m: &Manifest, out: &mut Vec<Block>) {
+    out.push(Block::Section {
+        id: "preprocessing",
+        title: "Preprocessing, cleaning and labeling",
+    });
+    out.push(Block::Para(vec![
+        text(
+            "Documents that could not be used (binary, not UTF-8, empty, too large, unreadable, unparseable) were \
+             rejected on reading; opted-out and license-denied documents were removed before deduplication, and \
+             duplicates after it. Every one is a row of the ledger ",
+        ),
+        code("removed.parquet"),
+        text(
+            " with its reason; nothing is dropped silently. Each kept document is labelled with its language and \
+             its declared, detected, header and concluded license, with the evidence for each.",
+        ),
+    ]));
+    out.push(Block::Table(reasons_table(m)));
+    out.push(Block::Chart(reasons_chart(m)));
+    out.push(Block::Subsection("Configuration of the run".to_owned()));
+    out.push(Block::Para(vec![text(
+        "The effective configuration, as recorded in the manifest (settings that do not change the output, such \
+         as the thread count, are left out):",
+    )]));
+    out.push(Block::Code {
+        lang: "json",
+        text: serde_json::to_string_pretty(&m.config).unwrap_or_else(|_| m.config.to_string()),
+    });
+    out.push(Block::Prompt(
+        "Was any cleaning or filtering done outside corpusledger (e.g. removal of secrets, personal data, generated or minified files)? If so, describe it.",
+    ));
+    out.push(Block::Prompt(
+        "Was the raw data saved in addition to the preprocessed data? If so, where can it be obtained? (The input digests under Collection process identify it.)",
+    ));
+}
+
+fn reasons_table(m: &Manifest) -> Table {
+    let mut table = Table::new(&[
+        ("Outcome", Align::Left),
+        ("Reason", Align::Left),
+        ("Documents", Align::Right),
+        ("Share", Align::Right),
+    ]);
+    let total = m.counts.documents;
+    table.row(vec![
+        vec![text("kept")],
+        vec![text("")],
+        vec![num(m.counts.kept)],
+        vec![text(super::share(m.counts.kept, total))],
+    ]);
+    for (outcome, reasons) in [("removed", &m.counts.removed), ("rejected", &m.counts.rejected)] {
+        for (reason, &n) in reasons {
+            table.row(vec![
+                vec![text(outcome)],
+                vec![text(reason)],
+                vec![num(n)],
+                vec![text(super::share(n, total))],
+            ]);
+        }
+    }
+    table.row(vec![
+        vec![text("documents read")],
+        vec![text("")],
+        vec![num(total)],
+        vec![text(super::share(total, total))],
+    ]);
+    table
+}
+
+/// Removal and rejection reasons that occurred.
+fn reasons_chart(m: &Manifest) -> Chart {
+    let mut rows = Vec::new();
+    for (series, reasons) in [(0, &m.counts.removed), (1, &m.counts.rejected)] {
+        for (reason, &n) in reasons.iter().filter(|(_, n)| **n > 0) {
+            rows.push(BarRow {
+                label: reason.clone(),
+                values: vec![(series, n)],
+            });
+        }
+    }
+    Chart {
+        id: "reasons",
+        title: "Documents removed and rejected, by reason".to_owned(),
+        caption:
+            "Reasons with at least one document: removed (duplicates, opt-out, license policy) and rejected on reading."
+                .to_owned(),
+        kind: Kind::Bars(Bars {
+            x_label: "documents".to_owned(),
+            y_label: "reason".to_owned(),
+            series: vec![
+                Series {
+                    name: "removed".to_owned(),
+                    color: palette::REMOVED,
+                },
+                Series {
+                    name: "rejected".to_owned(),
+                    color: palette::REJECTED,
+                },
+            ],
+            rows,
+        }),
+    }
+}
