@@ -35,16 +35,7 @@ fn sample_datasheet_matches_golden_file() {
         .unwrap()
         .replace(&format!("`{name} {version}`"), &format!("`{name} [VERSION]`"))
         .replace(&format!("`{build}`"), "`[BUILD]`");
-    let golden = util::root().join("tests/golden/DATASHEET.md");
-    if std::env::var_os("UPDATE_GOLDEN").is_some() {
-        std::fs::write(&golden, &actual).unwrap();
-    }
-    let expected = std::fs::read_to_string(&golden).expect("golden file; create it with UPDATE_GOLDEN=1");
-    assert!(
-        actual == expected,
-        "DATASHEET.md differs from {}; if intended, regenerate with UPDATE_GOLDEN=1",
-        golden.display()
-    );
+    util::assert_golden("DATASHEET.md", &actual);
     let files: Vec<String> = util::tree_bytes(out.path()).into_keys().collect();
     assert!(files.iter().any(|f| f == "datasheet.html"), "{files:?}");
     assert!(

@@ -46,16 +46,7 @@ fn sample_manifest_matches_golden_file() {
             None => format!("{line}\n"),
         })
         .collect();
-    let golden = util::root().join("tests/golden/sample-manifest.json");
-    if std::env::var_os("UPDATE_GOLDEN").is_some() {
-        std::fs::write(&golden, &actual).unwrap();
-    }
-    let expected = std::fs::read_to_string(&golden).expect("golden file; create it with UPDATE_GOLDEN=1");
-    assert!(
-        actual == expected,
-        "manifest differs from {}; if intended, regenerate with UPDATE_GOLDEN=1",
-        golden.display()
-    );
+    util::assert_golden("sample-manifest.json", &actual);
 }
 
 #[test]

@@ -142,3 +142,19 @@ pub fn counts_add_up(manifest: &serde_json::Value) -> (u64, u64, u64) {
     );
     (kept, removed, rejected)
 }
+
+/// Compares `actual` with the golden file `tests/golden/NAME`; with
+/// UPDATE_GOLDEN set, writes it first.
+pub fn assert_golden(name: &str, actual: &str) {
+    let golden = root().join("tests/golden").join(name);
+    if std::env::var_os("UPDATE_GOLDEN").is_some() {
+        std::fs::write(&golden, actual).unwrap();
+    }
+    let expected = std::fs::read_to_string(&golden).expect("golden file; create it with UPDATE_GOLDEN=1");
+    assert!(
+        actual == expected,
+        "{} differs from {}; if intended, regenerate with UPDATE_GOLDEN=1",
+        name,
+        golden.display()
+    );
+}
