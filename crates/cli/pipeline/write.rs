@@ -15,7 +15,7 @@ use corpusledger_manifest::{
 };
 use corpusledger_model::{LicenseCategory, Reason, Rejection, Reporter, SourceRef};
 use corpusledger_output::{
-    DataRow, IndexRow, KeyKind, LedgerRow, OutputFile, ShardWriter, key_of, write_index, write_ledger,
+    DataRow, IndexRow, KeyKind, LedgerRow, OutputFile, ShardWriter, band_key, key_of, write_index, write_ledger,
 };
 use serde::Serialize;
 use sha2::{Digest, Sha256};
@@ -138,7 +138,7 @@ pub fn write_outputs(
         if let Some(hash) = row
             .content_sha256
             .as_deref()
-            .and_then(|h| u64::from_str_radix(h.get(..16)?, 16).ok())
+            .and_then(|h| u32::from_str_radix(h.get(..8)?, 16).ok())
         {
             index.push(IndexRow {
                 key: hash,
@@ -183,7 +183,7 @@ fn kept_index_rows(ingested: &Ingested, outcome: &Outcome, shards: &[OutputFile]
         let (file, row) = places.next().expect("one shard row per kept document");
         let mut push = |kind, key| rows.push(IndexRow { key, kind, file, row });
         push(KeyKind::Content, key_of(&doc.sha256));
-        push(KeyKind::DocId, (doc.id.0 >> 64) as u64);
+        push(KeyKind::DocId, (doc.id.0 >> 96) as u32);
         let band_keys = match &ingested.band_keys.get(doc.text as usize) {
             Some(Some(keys)) => keys.to_vec(),
             _ => sketcher
@@ -192,7 +192,7 @@ fn kept_index_rows(ingested: &Ingested, outcome: &Outcome, shards: &[OutputFile]
                 .unwrap_or_default(),
         };
         for key in band_keys {
-            push(KeyKind::Band, key);
+            push(KeyKind::Band, band_key(key));
         }
     }
     rows

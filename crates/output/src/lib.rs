@@ -22,7 +22,7 @@ mod index;
 mod rows;
 mod writer;
 
-pub use index::{INDEX_FILES_KEY, IndexReader, IndexRow, KeyKind, key_of, write_index};
+pub use index::{INDEX_FILES_KEY, IndexReader, IndexRow, KeyKind, band_key, key_of, write_index};
 pub use rows::{DataRow, LedgerRow, data_schema, ledger_schema};
 pub use writer::{
     OutputFile, ShardWriter, WriterConfig, read_batches, read_shard_provenance, sha256_file, write_ledger,

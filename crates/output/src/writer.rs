@@ -75,6 +75,20 @@ impl OpenFile {
         schema: arrow::datatypes::SchemaRef,
         config: &WriterConfig,
     ) -> Result<OpenFile> {
+        OpenFile::create_with(out_dir, rel, schema, config, |props| props)
+    }
+
+    /// Like [`OpenFile::create`], with `tune` adjusting the writer
+    /// properties (e.g. a column's encoding).
+    pub(crate) fn create_with(
+        out_dir: &Path,
+        rel: String,
+        schema: arrow::datatypes::SchemaRef,
+        config: &WriterConfig,
+        tune: impl FnOnce(
+            parquet::file::properties::WriterPropertiesBuilder,
+        ) -> parquet::file::properties::WriterPropertiesBuilder,
+    ) -> Result<OpenFile> {
         let path = out_dir.join(&rel);
         let tmp = tmp_path(&path);
         if let Some(parent) = path.parent() {
@@ -88,10 +102,12 @@ impl OpenFile {
             source,
         })?;
         let level = ZstdLevel::try_new(config.zstd_level).map_err(|e| encode(&path, e))?;
-        let props = WriterProperties::builder()
-            .set_compression(Compression::ZSTD(level))
-            .set_max_row_group_row_count(Some(config.row_group_rows.max(1)))
-            .build();
+        let props = tune(
+            WriterProperties::builder()
+                .set_compression(Compression::ZSTD(level))
+                .set_max_row_group_row_count(Some(config.row_group_rows.max(1))),
+        )
+        .build();
         let writer = ArrowWriter::try_new(file, schema, Some(props)).map_err(|e| encode(&path, e))?;
         Ok(OpenFile {
             writer,

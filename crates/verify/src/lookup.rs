@@ -13,7 +13,7 @@ use std::path::{Path, PathBuf};
 use corpusledger_dedup::{BandParams, Sketcher, Tokenizer, jaccard, shingles};
 use corpusledger_manifest::Manifest;
 use corpusledger_manifest::canonical::ratio;
-use corpusledger_output::{IndexReader, KeyKind, key_of};
+use corpusledger_output::{IndexReader, KeyKind, band_key, key_of};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
@@ -199,7 +199,7 @@ impl Lookup {
         })
     }
 
-    fn find(&self, kind: KeyKind, keys: &[u64]) -> Result<Vec<corpusledger_output::IndexRow>, LookupError> {
+    fn find(&self, kind: KeyKind, keys: &[u32]) -> Result<Vec<corpusledger_output::IndexRow>, LookupError> {
         self.index
             .find(kind, keys)
             .map_err(|e| LookupError::Read(e.to_string()))
@@ -212,7 +212,7 @@ impl Lookup {
         let Some(signature) = self.sketcher.sign(&set) else {
             return Ok(Vec::new());
         };
-        let keys = self.bands.keys(&signature);
+        let keys: Vec<u32> = self.bands.keys(&signature).into_iter().map(band_key).collect();
         let mut candidates: BTreeMap<(u32, u32), ()> = BTreeMap::new();
         for hit in self.find(KeyKind::Band, &keys)? {
             candidates.insert((hit.file, hit.row), ());
@@ -292,7 +292,7 @@ impl Lookup {
 
     /// Where the kept document `doc_id` is.
     fn kept_copy(&self, doc_id: &str) -> Result<Option<Proof>, LookupError> {
-        let Some(key) = doc_id.get(..16).and_then(|h| u64::from_str_radix(h, 16).ok()) else {
+        let Some(key) = doc_id.get(..8).and_then(|h| u32::from_str_radix(h, 16).ok()) else {
             return Ok(None);
         };
         for hit in self.find(KeyKind::DocId, &[key])? {
