@@ -171,7 +171,7 @@ impl Lookup {
     /// Looks up one file's bytes; `name` is how the answer names it.
     pub fn query(&self, name: &str, bytes: &[u8]) -> Result<Answer, LookupError> {
         let sha: [u8; 32] = Sha256::digest(bytes).into();
-        let sha_hex = hex(&sha);
+        let sha_hex = corpusledger_manifest::merkle::to_hex(&sha);
         let mut matches = Vec::new();
         for hit in self.find(KeyKind::Content, &[key_of(&sha)])? {
             let m = self.located(hit.file, hit.row, "exact", None)?;
@@ -313,8 +313,4 @@ impl Lookup {
         }
         Ok(None)
     }
-}
-
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }

@@ -137,10 +137,7 @@ fn read_data(path: &Path, output: &OutputEntry, tables: &mut Tables, report: &mu
                 tables.duplicate_ids.push(id.to_owned());
             }
             *tables.licenses.entry(licenses.value(i).to_owned()).or_default() += 1;
-            let hash: String = Sha256::digest(contents.value(i).as_bytes())
-                .iter()
-                .map(|b| format!("{b:02x}"))
-                .collect();
+            let hash = corpusledger_manifest::merkle::to_hex(&Sha256::digest(contents.value(i).as_bytes()).into());
             if hashes.is_null(i) || hash != hashes.value(i) {
                 bad += 1;
                 if bad <= MAX_LISTED {
