@@ -13,12 +13,14 @@
 //! ```
 #![deny(missing_docs)]
 
+mod credit;
 mod document;
 mod id;
 mod license;
 mod reason;
 mod reporter;
 
+pub use credit::Credit;
 pub use document::{DocMeta, Document, LocalFile, Rejection, SourceRef};
 pub use id::DocId;
 pub use license::{DocLicense, Evidence, LicenseCategory, LicenseTag, NOASSERTION, any_of};

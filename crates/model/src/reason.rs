@@ -29,15 +29,19 @@ pub enum Reason {
     OptedOut,
     /// Its concluded license is outside the license policy.
     LicenseDenied,
+    /// Left out by the input's own filters (Stack Exchange tags, score, post
+    /// type, code length, document mode).
+    Filtered,
 }
 
 impl Reason {
     /// All reasons, in ledger order.
-    pub const ALL: [Reason; 11] = [
+    pub const ALL: [Reason; 12] = [
         Reason::ExactDuplicate,
         Reason::NearDuplicate,
         Reason::OptedOut,
         Reason::LicenseDenied,
+        Reason::Filtered,
         Reason::Binary,
         Reason::NotUtf8,
         Reason::TooLarge,
@@ -61,6 +65,7 @@ impl Reason {
             Reason::NotAFile => "not-a-file",
             Reason::OptedOut => "opted-out",
             Reason::LicenseDenied => "license-denied",
+            Reason::Filtered => "filtered",
         }
     }
 
@@ -69,7 +74,7 @@ impl Reason {
     pub fn is_removal(self) -> bool {
         matches!(
             self,
-            Reason::ExactDuplicate | Reason::NearDuplicate | Reason::OptedOut | Reason::LicenseDenied
+            Reason::ExactDuplicate | Reason::NearDuplicate | Reason::OptedOut | Reason::LicenseDenied | Reason::Filtered
         )
     }
 
