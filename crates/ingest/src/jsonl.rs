@@ -151,7 +151,7 @@ fn parse_line(input: &Input, line_no: u64, line: &[u8], config: &IngestConfig) -
         stars: None,
         language: get("language").or_else(|| get("lang")),
         revision: None,
-        credit: None,
+        credits: Vec::new(),
     };
     Item::Doc(Document {
         source,

@@ -178,7 +178,7 @@ fn rows_of(input: &Input, batch: &RecordBatch, names: &[String], columns: &Colum
                     .map(|c| c.as_primitive::<arrow::datatypes::Int64Type>().value(i)),
                 language: text_at(&language, i),
                 revision: text_at(&revision, i),
-                credit: None,
+                credits: Vec::new(),
             };
             Item::Doc(Document {
                 source,

@@ -2,17 +2,12 @@ use serde::{Deserialize, Serialize};
 
 /// What CC BY-SA attribution of a Stack Exchange post needs: where it is,
 /// who wrote it, under which license, and how that license was decided.
-/// A reader of a Stack Exchange dump sets it on every document it makes.
+/// A reader of a Stack Exchange dump sets one per post a document holds.
 #[derive(Clone, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub struct Credit {
     /// The post's address: site + `/q/` or `/a/` + id
-    /// (`https://stackoverflow.com/a/42`); for a question with its accepted
-    /// answer, the question's.
+    /// (`https://stackoverflow.com/a/42`).
     pub url: String,
-    /// Further posts the document holds (the accepted answer of a
-    /// question-answer document), by address.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub also: Vec<String>,
     /// The question's title (for an answer: empty, the dump does not repeat it).
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub title: String,
@@ -23,8 +18,7 @@ pub struct Credit {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub author_url: Option<String>,
     /// SPDX id of the post's license: `CC-BY-SA-2.5`, `CC-BY-SA-3.0` or
-    /// `CC-BY-SA-4.0` (for a question-answer document: each post's license,
-    /// joined with `AND`).
+    /// `CC-BY-SA-4.0`.
     pub license: String,
     /// How the license was decided: `ContentLicense` when the dump gives it,
     /// else the date it was derived from and the schedule rule.

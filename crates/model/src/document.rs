@@ -54,9 +54,9 @@ pub struct DocMeta {
     pub language: Option<String>,
     /// The revision (git blob or commit) named by the input.
     pub revision: Option<String>,
-    /// Attribution a license requires (Stack Exchange posts): the license
-    /// in it is the document's license, whatever its text says.
-    pub credit: Option<Box<crate::Credit>>,
+    /// Attribution the license requires, one per post the document holds
+    /// (Stack Exchange); their licenses are the document's declared license.
+    pub credits: Vec<crate::Credit>,
 }
 
 /// A file on disk that a document was read from, for license look-ups.
