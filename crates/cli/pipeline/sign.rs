@@ -11,7 +11,7 @@ use std::sync::Mutex;
 use anyhow::{Context, Result, anyhow};
 use corpusledger_dedup::{BandParams, Sketcher, shingles};
 use corpusledger_ingest::{BlobRef, BlobStore, Item, Plan, check_content, read_unit};
-use corpusledger_model::{DocId, DocLicense, Document, Reason, Rejection, Reporter, SourceRef};
+use corpusledger_model::{Credit, DocId, DocLicense, Document, Reason, Rejection, Reporter, SourceRef};
 use corpusledger_provenance::{Attribution, LicensePolicy, OptOutList, Provenance, language_of};
 use rayon::prelude::*;
 use sha2::{Digest, Sha256};
@@ -38,6 +38,9 @@ pub struct DocRecord {
     /// The commit the document's repository was read at.
     pub revision: Option<Arc<str>>,
     pub stars: Option<i64>,
+    /// The attribution its license requires (Stack Exchange posts), as
+    /// JSON in the credits spill file: read back only when written out.
+    pub credits: Option<BlobRef>,
 }
 
 /// What decides, before deduplication, that a document may not stay: the
@@ -72,6 +75,8 @@ pub struct Ingested {
     pub rejections: Vec<Rejection>,
     pub contents: BlobStore,
     pub shingle_sets: BlobStore,
+    /// The credits of documents that have them.
+    pub credit_store: BlobStore,
     pub bands: BandParams,
     /// Band keys per text, parallel to `texts`, when they are kept in memory.
     pub band_keys: Vec<Option<Box<[u64]>>>,
@@ -80,6 +85,15 @@ pub struct Ingested {
 }
 
 impl Ingested {
+    /// The credits of a document: none unless it was read from posts.
+    pub fn credits_of(&self, doc: &DocRecord) -> Result<Vec<Credit>> {
+        let Some(blob) = doc.credits else {
+            return Ok(Vec::new());
+        };
+        let bytes = self.credit_store.read(blob)?;
+        serde_json::from_slice(&bytes).context("the credits spill file is damaged; run again")
+    }
+
     /// The shingle set of a text, read back from the spill file.
     pub fn shingles_of(&self, text: u32) -> Vec<u64> {
         let Some(blob) = self.texts[text as usize].shingles else {
@@ -103,6 +117,7 @@ struct Signer<'a> {
     bands: BandParams,
     contents: BlobStore,
     shingle_sets: BlobStore,
+    credit_store: BlobStore,
     spilled_bands: Option<SpilledBands>,
     table: Mutex<TextTable>,
     licenses: Mutex<HashSet<Arc<DocLicense>>>,
@@ -141,6 +156,7 @@ pub fn ingest_and_sign(
         gate,
         contents: BlobStore::create(&work.join("contents.bin"))?,
         shingle_sets: BlobStore::create(&work.join("shingles.bin"))?,
+        credit_store: BlobStore::create(&work.join("credits.bin"))?,
         spilled_bands: match config.memory_limit {
             Some(limit) => Some(SpilledBands::create(&work.join("bands"), bands.bands, limit)?),
             None => None,
@@ -182,6 +198,7 @@ pub fn ingest_and_sign(
     }
     signer.contents.finish()?;
     signer.shingle_sets.finish()?;
+    signer.credit_store.finish()?;
 
     let mut docs = Vec::new();
     let mut rejections = plan.rejections.clone();
@@ -206,6 +223,7 @@ pub fn ingest_and_sign(
         rejections,
         contents: signer.contents,
         shingle_sets: signer.shingle_sets,
+        credit_store: signer.credit_store,
         bands,
         band_keys,
         spilled_bands,
@@ -292,10 +310,10 @@ impl Signer<'_> {
             );
         }
         let text_idx = self.intern(bytes, text)?;
-        Ok(Processed::Doc(self.record(&doc, text_idx, sha256, attribution)))
+        self.record(&doc, text_idx, sha256, attribution).map(Processed::Doc)
     }
 
-    fn record(&self, doc: &Document, text: u32, sha256: [u8; 32], attribution: Attribution) -> DocRecord {
+    fn record(&self, doc: &Document, text: u32, sha256: [u8; 32], attribution: Attribution) -> Result<DocRecord> {
         let share = |value: &str| intern(&self.strings, value, |v: &str| Arc::from(v));
         let language = doc
             .meta
@@ -304,7 +322,13 @@ impl Signer<'_> {
             .or_else(|| language_of(doc.source.path.as_deref().or(Some(doc.source.key.as_str()))))
             .map(share);
         let license = intern(&self.licenses, &attribution.license, |l| Arc::new(l.clone()));
-        DocRecord {
+        let credits = if doc.meta.credits.is_empty() {
+            None
+        } else {
+            let json = serde_json::to_vec(&doc.meta.credits).context("credits serialise")?;
+            Some(self.credit_store.append(&json)?)
+        };
+        Ok(DocRecord {
             id: doc.source.doc_id(),
             source: doc.source.clone(),
             text,
@@ -315,7 +339,8 @@ impl Signer<'_> {
             package: attribution.package.as_deref().map(share),
             revision: attribution.revision.as_deref().map(share),
             stars: doc.meta.stars,
-        }
+            credits,
+        })
     }
 
     /// The index of this content's text; the first document to bring a text

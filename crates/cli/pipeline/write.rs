@@ -15,7 +15,8 @@ use corpusledger_manifest::{
 };
 use corpusledger_model::{LicenseCategory, Reason, Rejection, Reporter, SourceRef};
 use corpusledger_output::{
-    DataRow, IndexRow, KeyKind, LedgerRow, OutputFile, ShardWriter, band_key, key_of, write_index, write_ledger,
+    AttributionRow, DataRow, IndexRow, KeyKind, LedgerRow, OutputFile, ShardWriter, band_key, key_of,
+    write_attribution, write_index, write_ledger,
 };
 use serde::Serialize;
 use sha2::{Digest, Sha256};
@@ -27,6 +28,10 @@ use crate::config::Config;
 pub const MANIFEST: &str = "manifest.json";
 pub const LEDGER: &str = "removed.parquet";
 pub const INDEX: &str = "index/lookup.parquet";
+pub const ATTRIBUTION: &str = "ATTRIBUTION.parquet";
+
+/// What CC BY-SA asks of a publisher, for the manifest and the datasheet.
+const OBLIGATION: &str = "Stack Exchange posts are licensed CC BY-SA (2.5, 3.0 or 4.0 by date): whoever shares this data or material adapted from it must credit each post (its address, its author with a link to the author's profile, and the license with a link to it), say if it was changed, and share adaptations under the same or a compatible license. ATTRIBUTION.parquet lists every post whose content is in the data, including posts removed as duplicates of a kept document, which carries their content.";
 
 /// What a run wrote, for the summary.
 #[derive(Debug)]
@@ -73,6 +78,7 @@ pub fn prepare_out_dir(out_dir: &Path) -> Result<()> {
     remove(&out_dir.join(MANIFEST))?;
     remove(&out_dir.join(LEDGER))?;
     remove(&out_dir.join(INDEX))?;
+    remove(&out_dir.join(ATTRIBUTION))?;
     let data = out_dir.join("data");
     if let Ok(entries) = std::fs::read_dir(&data) {
         for entry in entries.flatten() {
@@ -106,6 +112,7 @@ pub fn write_outputs(
     let members = removed_members(outcome);
     let mut shards = ShardWriter::new(out_dir, config.writer());
     let mut conflicts = Conflicts::default();
+    let mut conflicted = vec![false; docs.len()];
     let mut buf = Vec::new();
     for (doc_idx, (doc, decision)) in docs.iter().zip(&outcome.decisions).enumerate() {
         if let Decision::Kept { cluster_size } = *decision {
@@ -116,6 +123,7 @@ pub fn write_outputs(
             let removed = members.get(&(doc_idx as u32)).map_or(&[][..], Vec::as_slice);
             let cluster = cluster_of(docs, doc, removed);
             if cluster.conflict() {
+                conflicted[doc_idx] = true;
                 conflicts.clusters += 1;
                 conflicts.documents += u64::from(cluster_size);
                 conflicts.list.push(ConflictEntry {
@@ -150,6 +158,16 @@ pub fn write_outputs(
         ledger_row += 1;
     });
     files.push(write_ledger(out_dir, LEDGER, ledger, &config.writer())?);
+    let attribution = if docs.iter().any(|d| d.credits.is_some()) {
+        let mut pass = AttributionPass::new(ingested, &conflicted);
+        let rows = kept_with_members(outcome, &members).flat_map(|(kept, removed)| pass.rows(kept, removed));
+        let file = write_attribution(out_dir, ATTRIBUTION, rows, &config.writer())?;
+        let summary = pass.finish(file.rows)?;
+        files.push(file);
+        Some(summary)
+    } else {
+        None
+    };
     let indexed: Vec<String> = files.iter().map(|f| f.path.clone()).collect();
     files.push(write_index(out_dir, INDEX, &indexed, index, &config.writer())?);
     files.sort_by(|a, b| a.path.cmp(&b.path));
@@ -157,7 +175,8 @@ pub fn write_outputs(
 
     conflicts.list.sort_by(|a, b| a.kept_doc_id.cmp(&b.kept_doc_id));
     let licensing = licensing(ingested, outcome, conflicts, extras);
-    let manifest = manifest(plan, ingested, outcome, config, licensing, &files);
+    let mut manifest = manifest(plan, ingested, outcome, config, licensing, &files);
+    manifest.attribution = attribution;
     manifest
         .write(&out_dir.join(MANIFEST))
         .context("cannot write the manifest")?;
@@ -208,6 +227,123 @@ fn removed_members(outcome: &Outcome) -> BTreeMap<u32, Vec<u32>> {
         }
     }
     members
+}
+
+/// Each kept document, in source order, with the documents removed in its
+/// favour.
+fn kept_with_members<'a>(
+    outcome: &'a Outcome,
+    members: &'a BTreeMap<u32, Vec<u32>>,
+) -> impl Iterator<Item = (u32, &'a [u32])> + 'a {
+    outcome
+        .decisions
+        .iter()
+        .enumerate()
+        .filter(|(_, decision)| matches!(decision, Decision::Kept { .. }))
+        .map(move |(i, _)| (i as u32, members.get(&(i as u32)).map_or(&[][..], Vec::as_slice)))
+}
+
+/// Builds the rows of `ATTRIBUTION.parquet` one cluster at a time, and
+/// tallies them for the manifest. A spill read error is kept and returned by
+/// [`AttributionPass::finish`]: the rows are streamed to the writer, which
+/// cannot take a `Result`.
+struct AttributionPass<'a> {
+    ingested: &'a Ingested,
+    conflicted: &'a [bool],
+    summary: corpusledger_manifest::Attribution,
+    failure: Option<anyhow::Error>,
+}
+
+impl<'a> AttributionPass<'a> {
+    fn new(ingested: &'a Ingested, conflicted: &'a [bool]) -> Self {
+        AttributionPass {
+            ingested,
+            conflicted,
+            summary: corpusledger_manifest::Attribution {
+                obligation: OBLIGATION.to_owned(),
+                file: ATTRIBUTION.to_owned(),
+                ..Default::default()
+            },
+            failure: None,
+        }
+    }
+
+    /// The rows of one cluster: the kept document's posts, then those of
+    /// each copy removed in its favour, in source order.
+    fn rows(&mut self, kept: u32, removed: &[u32]) -> Vec<AttributionRow> {
+        let docs = &self.ingested.docs;
+        let kept_doc = &docs[kept as usize];
+        let mut rows = Vec::new();
+        let mut carries_posts = false;
+        for &member in std::iter::once(&kept).chain(removed) {
+            let doc = &docs[member as usize];
+            if doc.credits.is_none() {
+                continue;
+            }
+            carries_posts = true;
+            let credits = match self.ingested.credits_of(doc) {
+                Ok(credits) => credits,
+                Err(err) => {
+                    self.failure.get_or_insert(err);
+                    continue;
+                }
+            };
+            let role = if member == kept {
+                "kept"
+            } else if doc.text == kept_doc.text {
+                Reason::ExactDuplicate.as_str()
+            } else {
+                Reason::NearDuplicate.as_str()
+            };
+            let counts = self
+                .summary
+                .documents
+                .entry(doc.license.concluded.expression.clone())
+                .or_default();
+            if member == kept {
+                counts.kept += 1;
+            } else {
+                counts.removed += 1;
+            }
+            for credit in credits {
+                let basis = credit.license_basis.split(' ').next().unwrap_or_default().to_owned();
+                *self.summary.license_basis.entry(basis).or_default() += 1;
+                rows.push(AttributionRow {
+                    kept_doc_id: kept_doc.id.to_string(),
+                    kept_source: kept_doc.source.display(),
+                    kept_license: kept_doc.license.concluded.expression.clone(),
+                    doc_id: doc.id.to_string(),
+                    role: role.to_owned(),
+                    url: credit.url,
+                    title: (!credit.title.is_empty()).then_some(credit.title),
+                    author: credit.author,
+                    author_url: credit.author_url,
+                    license: credit.license,
+                    license_basis: credit.license_basis,
+                    created: credit.created,
+                    last_edited: credit.last_edited,
+                    license_conflict: self.conflicted[kept as usize],
+                });
+            }
+        }
+        if carries_posts {
+            if kept_doc.credits.is_none() {
+                self.summary.kept_non_posts_carrying_posts += 1;
+            }
+            if self.conflicted[kept as usize] {
+                self.summary.cross_license_clusters += 1;
+            }
+        }
+        rows
+    }
+
+    fn finish(mut self, rows: u64) -> Result<corpusledger_manifest::Attribution> {
+        if let Some(err) = self.failure {
+            return Err(err);
+        }
+        self.summary.rows = rows;
+        Ok(self.summary)
+    }
 }
 
 /// A cluster's provenance, as its kept document carries it.
@@ -547,6 +683,7 @@ fn manifest(
             kind: match f.path.as_str() {
                 LEDGER => "ledger",
                 INDEX => "index",
+                ATTRIBUTION => "attribution",
                 _ => "data",
             }
             .to_owned(),
@@ -605,6 +742,7 @@ fn manifest(
         languages,
         license_histograms: histograms,
         licensing,
+        attribution: None,
         outputs,
         merkle,
     }

@@ -237,3 +237,38 @@ fn output_is_deterministic() {
     assert_eq!(markdown(&sample()), markdown(&sample()));
     assert_eq!(html(&sample()), html(&sample()));
 }
+
+#[test]
+fn attribution_is_stated_only_when_the_data_holds_posts() {
+    let plain = markdown(&sample());
+    assert!(!plain.contains("Attribution required"), "no posts, no obligation");
+
+    let mut m = sample();
+    m.attribution = Some(corpusledger_manifest::Attribution {
+        obligation: "credit each post".to_owned(),
+        file: "ATTRIBUTION.parquet".to_owned(),
+        rows: 17,
+        documents: [
+            (
+                "CC-BY-SA-3.0".to_owned(),
+                corpusledger_manifest::PostCounts { kept: 9, removed: 2 },
+            ),
+            (
+                "CC-BY-SA-4.0".to_owned(),
+                corpusledger_manifest::PostCounts { kept: 5, removed: 1 },
+            ),
+        ]
+        .into(),
+        license_basis: [("ContentLicense".to_owned(), 12), ("LastEditDate".to_owned(), 5)].into(),
+        kept_non_posts_carrying_posts: 1,
+        cross_license_clusters: 1,
+    });
+    let (md, page) = (markdown(&m), html(&m));
+    for doc in [&md, &page] {
+        assert!(doc.contains("Attribution required"));
+        assert!(doc.contains("credit each post"));
+        assert!(doc.contains("lists 17 posts"));
+        assert!(doc.contains("CC-BY-SA-3.0") && doc.contains("LastEditDate"));
+    }
+    assert!(md.contains("| CC-BY-SA-3.0 | 9 | 2 |"), "{md}");
+}

@@ -129,6 +129,11 @@ pub struct Manifest {
     pub license_histograms: LicenseHistograms,
     /// How licenses were decided, and what that found.
     pub licensing: Licensing,
+    /// Content under licenses that require attribution (Stack Exchange
+    /// posts, CC BY-SA): what is in, how its licenses were decided, and the
+    /// file that lists every post's attribution. Absent when there is none.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub attribution: Option<Attribution>,
     /// Every output file with its rows and hash, sorted by path.
     pub outputs: Vec<OutputEntry>,
     /// The Merkle root over `outputs`.
@@ -293,6 +298,43 @@ pub struct Licensing {
     /// Files whose license information could not be used, e.g. a malformed
     /// expression or a package manifest that does not parse.
     pub problems: Problems,
+}
+
+/// Documents read from posts that must be attributed (CC BY-SA), and where
+/// their attribution is.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case", deny_unknown_fields)]
+pub struct Attribution {
+    /// What the licenses require of whoever publishes or trains on the data.
+    pub obligation: String,
+    /// The output that lists, for every kept document carrying a post's
+    /// content, each post with its address, author and license.
+    pub file: String,
+    /// Its rows: one per post per document (kept, or removed in favour of a
+    /// kept one).
+    pub rows: u64,
+    /// Post documents by license: kept, and removed as duplicates (their
+    /// content stays in the data through the kept copy).
+    pub documents: BTreeMap<String, PostCounts>,
+    /// Posts by how their license was decided: `ContentLicense` (the dump
+    /// says), `LastEditDate` or `CreationDate` (the date schedule).
+    pub license_basis: BTreeMap<String, u64>,
+    /// Kept documents that are not posts but carry the content of a post
+    /// removed in their favour.
+    pub kept_non_posts_carrying_posts: u64,
+    /// Clusters holding a post and a document of another license category
+    /// (e.g. a CC BY-SA answer copied into an MIT repository).
+    pub cross_license_clusters: u64,
+}
+
+/// Post documents under one license.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case", deny_unknown_fields)]
+pub struct PostCounts {
+    /// In the data.
+    pub kept: u64,
+    /// Removed as duplicates of a kept document.
+    pub removed: u64,
 }
 
 /// Clusters mixing license categories (e.g. a GPL file vendored into an MIT
@@ -514,7 +556,7 @@ impl Counts {
 pub struct OutputEntry {
     /// Path relative to the dataset directory.
     pub path: String,
-    /// `data` (a shard of kept documents), `ledger` or `index`.
+    /// `data` (a shard of kept documents), `ledger`, `index` or `attribution`.
     pub kind: String,
     /// Rows.
     pub rows: u64,
@@ -647,6 +689,7 @@ mod tests {
             languages: BTreeMap::new(),
             license_histograms: LicenseHistograms::default(),
             licensing: Licensing::default(),
+            attribution: None,
             outputs: vec![OutputEntry {
                 path: "removed.parquet".into(),
                 kind: "ledger".into(),

@@ -74,7 +74,11 @@ impl Reason {
     pub fn is_removal(self) -> bool {
         matches!(
             self,
-            Reason::ExactDuplicate | Reason::NearDuplicate | Reason::OptedOut | Reason::LicenseDenied | Reason::Filtered
+            Reason::ExactDuplicate
+                | Reason::NearDuplicate
+                | Reason::OptedOut
+                | Reason::LicenseDenied
+                | Reason::Filtered
         )
     }
 

@@ -89,6 +89,41 @@ pub struct LedgerRow {
     pub detail: String,
 }
 
+/// One post whose content is in the data, with what its license requires
+/// a publisher to show: a row of `ATTRIBUTION.parquet`.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct AttributionRow {
+    /// The document in the data that carries the post's content.
+    pub kept_doc_id: String,
+    /// Where the kept document came from (`input/key:row`).
+    pub kept_source: String,
+    /// The kept document's concluded license.
+    pub kept_license: String,
+    /// The document the post was read as: the kept one, or a copy removed
+    /// in its favour.
+    pub doc_id: String,
+    /// `kept`, `exact-duplicate` or `near-duplicate`.
+    pub role: String,
+    /// The post's address.
+    pub url: String,
+    /// The question's title, when the post is a question.
+    pub title: Option<String>,
+    /// The author's display name, `user N` or `deleted user`.
+    pub author: String,
+    /// The author's profile, when the user exists.
+    pub author_url: Option<String>,
+    /// SPDX id of the post's license.
+    pub license: String,
+    /// How that license was decided.
+    pub license_basis: String,
+    /// When the post was written (UTC, as in the dump).
+    pub created: String,
+    /// When it was last edited, if it was.
+    pub last_edited: Option<String>,
+    /// The kept document's cluster mixes license categories.
+    pub license_conflict: bool,
+}
+
 fn field(name: &str, data_type: DataType, nullable: bool) -> Field {
     Field::new(name, data_type, nullable)
 }
@@ -163,6 +198,27 @@ pub fn ledger_schema() -> SchemaRef {
     ]))
 }
 
+/// The schema of `ATTRIBUTION.parquet`.
+pub fn attribution_schema() -> SchemaRef {
+    use DataType::{Boolean, Utf8};
+    Arc::new(Schema::new(vec![
+        field("kept_doc_id", Utf8, false),
+        field("kept_source", Utf8, false),
+        field("kept_license", Utf8, false),
+        field("doc_id", Utf8, false),
+        field("role", Utf8, false),
+        field("url", Utf8, false),
+        field("title", Utf8, true),
+        field("author", Utf8, false),
+        field("author_url", Utf8, true),
+        field("license", Utf8, false),
+        field("license_basis", Utf8, false),
+        field("created", Utf8, false),
+        field("last_edited", Utf8, true),
+        field("license_conflict", Boolean, false),
+    ]))
+}
+
 fn strings<'a>(values: impl Iterator<Item = Option<&'a str>>) -> ArrayRef {
     let mut b = StringBuilder::new();
     values.for_each(|v| b.append_option(v));
@@ -230,6 +286,31 @@ pub(crate) fn ledger_batch(rows: &[LedgerRow]) -> arrow::error::Result<RecordBat
             Arc::new(jaccard.finish()),
             s(|r| r.license.as_deref()),
             s(|r| Some(&r.detail)),
+        ],
+    )
+}
+
+pub(crate) fn attribution_batch(rows: &[AttributionRow]) -> arrow::error::Result<RecordBatch> {
+    let s = |f: fn(&AttributionRow) -> Option<&str>| strings(rows.iter().map(f));
+    let mut conflict = BooleanBuilder::new();
+    rows.iter().for_each(|r| conflict.append_value(r.license_conflict));
+    RecordBatch::try_new(
+        attribution_schema(),
+        vec![
+            s(|r| Some(&r.kept_doc_id)),
+            s(|r| Some(&r.kept_source)),
+            s(|r| Some(&r.kept_license)),
+            s(|r| Some(&r.doc_id)),
+            s(|r| Some(&r.role)),
+            s(|r| Some(&r.url)),
+            s(|r| r.title.as_deref()),
+            s(|r| Some(&r.author)),
+            s(|r| r.author_url.as_deref()),
+            s(|r| Some(&r.license)),
+            s(|r| Some(&r.license_basis)),
+            s(|r| Some(&r.created)),
+            s(|r| r.last_edited.as_deref()),
+            Arc::new(conflict.finish()),
         ],
     )
 }

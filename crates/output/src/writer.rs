@@ -10,8 +10,8 @@ use parquet::basic::{Compression, ZstdLevel};
 use parquet::file::properties::WriterProperties;
 use sha2::{Digest, Sha256};
 
-use crate::rows::{data_batch, ledger_batch};
-use crate::{DataRow, Error, LedgerRow, Result};
+use crate::rows::{attribution_batch, data_batch, ledger_batch};
+use crate::{AttributionRow, DataRow, Error, LedgerRow, Result};
 
 /// Limits of the written files.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -277,13 +277,43 @@ pub fn write_ledger(
     rows: impl IntoIterator<Item = LedgerRow>,
     config: &WriterConfig,
 ) -> Result<OutputFile> {
-    let mut file = OpenFile::create(out_dir, rel.to_owned(), crate::ledger_schema(), config)?;
+    write_table(out_dir, rel, crate::ledger_schema(), rows, ledger_batch, config)
+}
+
+/// Writes the attribution table (`ATTRIBUTION.parquet`) to `out_dir/rel`,
+/// streamed like the ledger.
+pub fn write_attribution(
+    out_dir: &Path,
+    rel: &str,
+    rows: impl IntoIterator<Item = AttributionRow>,
+    config: &WriterConfig,
+) -> Result<OutputFile> {
+    write_table(
+        out_dir,
+        rel,
+        crate::attribution_schema(),
+        rows,
+        attribution_batch,
+        config,
+    )
+}
+
+/// One table of `schema`, its rows encoded `BATCH_ROWS` at a time.
+fn write_table<R>(
+    out_dir: &Path,
+    rel: &str,
+    schema: arrow::datatypes::SchemaRef,
+    rows: impl IntoIterator<Item = R>,
+    encode_batch: fn(&[R]) -> arrow::error::Result<RecordBatch>,
+    config: &WriterConfig,
+) -> Result<OutputFile> {
+    let mut file = OpenFile::create(out_dir, rel.to_owned(), schema, config)?;
     let mut batch_rows = Vec::with_capacity(BATCH_ROWS);
     let mut rows = rows.into_iter().peekable();
     while rows.peek().is_some() {
         batch_rows.clear();
         batch_rows.extend(rows.by_ref().take(BATCH_ROWS));
-        let batch = ledger_batch(&batch_rows).map_err(|e| encode(&out_dir.join(rel), e))?;
+        let batch = encode_batch(&batch_rows).map_err(|e| encode(&out_dir.join(rel), e))?;
         file.write(&batch, out_dir)?;
     }
     file.finish(out_dir)

@@ -6,7 +6,7 @@ use std::path::Path;
 use corpusledger_manifest::{Manifest, Merkle, merkle};
 
 use crate::tables::Tables;
-use crate::{DERIVED_FILES, Report};
+use crate::{DERIVED_FILES, MANIFEST, Report};
 
 /// Checks presence, type, size and hash of every listed file, and that no
 /// other file is present; returns the indices of outputs that are regular
@@ -189,6 +189,57 @@ pub fn counts(manifest: &Manifest, tables: &Tables, report: &mut Report) {
             "licenses-mismatch",
             m,
             "the kept rows' concluded licenses do not give the manifest's `licenses` histogram",
+        );
+    }
+}
+
+/// The attribution file against the manifest and the data shards: its rows
+/// are the manifest's, and every row names a kept document.
+pub fn attribution(manifest: &Manifest, tables: &Tables, report: &mut Report) {
+    let listed = tables.attribution_path.as_deref();
+    match (&manifest.attribution, listed) {
+        (None, None) => return,
+        (Some(stated), Some(path)) if stated.file != path => report.add(
+            "attribution-file-mismatch",
+            Some(MANIFEST),
+            format!("`attribution.file` is {}, the outputs list {path}", stated.file),
+        ),
+        (Some(stated), Some(path)) if stated.rows != tables.attribution_kept.len() as u64 && tables.complete => report
+            .add(
+                "attribution-rows-mismatch",
+                Some(path),
+                format!(
+                    "{} rows, `attribution.rows` says {}",
+                    tables.attribution_kept.len(),
+                    stated.rows
+                ),
+            ),
+        (Some(_), None) => report.add(
+            "attribution-file-mismatch",
+            Some(MANIFEST),
+            "the manifest states attribution but lists no output of kind `attribution`",
+        ),
+        (None, Some(path)) => report.add(
+            "attribution-file-mismatch",
+            Some(path),
+            "an output of kind `attribution` is listed but the manifest states no `attribution`",
+        ),
+        _ => {}
+    }
+    if !tables.complete {
+        return;
+    }
+    let missing: BTreeSet<&str> = tables
+        .attribution_kept
+        .iter()
+        .filter(|id| !tables.kept_ids.contains(*id))
+        .map(String::as_str)
+        .collect();
+    for id in missing.iter().take(20) {
+        report.add(
+            "attribution-kept-missing",
+            listed,
+            format!("a row credits kept document {id}, which is not in the data shards"),
         );
     }
 }

@@ -24,7 +24,11 @@
 //!   kept rows' licenses give the manifest's histogram (`licenses-mismatch`);
 //! - the ledger: no document both kept and in the ledger
 //!   (`doc-kept-and-removed`), no document twice (`doc-id-duplicate`), every
-//!   removed duplicate points to a kept document (`ledger-kept-missing`).
+//!   removed duplicate points to a kept document (`ledger-kept-missing`);
+//! - the attribution file, when there is one: listed as the manifest's
+//!   `attribution` says (`attribution-file-mismatch`), with its stated rows
+//!   (`attribution-rows-mismatch`), every row crediting a kept document
+//!   (`attribution-kept-missing`).
 //!
 //! Nothing is read or written outside `DIR`.
 #![deny(missing_docs)]
@@ -128,5 +132,6 @@ pub fn verify(dir: &Path, manifest: &Manifest) -> Report {
     let tables = tables::read(dir, manifest, &present, &mut report);
     checks::counts(manifest, &tables, &mut report);
     checks::ledger(&tables, &mut report);
+    checks::attribution(manifest, &tables, &mut report);
     report
 }

@@ -31,6 +31,9 @@ pub struct Tables {
     pub ledger_path: Option<String>,
     pub ledger: Vec<LedgerEntry>,
     pub ledger_reasons: BTreeMap<String, u64>,
+    /// The attribution file's path and the kept documents its rows name.
+    pub attribution_path: Option<String>,
+    pub attribution_kept: Vec<String>,
 }
 
 /// Content-hash mismatches listed per shard at most.
@@ -49,6 +52,7 @@ pub fn read(dir: &Path, manifest: &Manifest, present: &BTreeSet<usize>, report: 
         let result = match output.kind.as_str() {
             "data" => read_data(&path, output, &mut tables, report),
             "ledger" => read_ledger(&path, output, &mut tables, report),
+            "attribution" => read_attribution(&path, output, &mut tables, report),
             // The index: its row count (its rows are checked by every lookup).
             _ => batches(&path, output, &["key"], report).map(drop),
         };
@@ -152,6 +156,18 @@ fn read_data(path: &Path, output: &OutputEntry, tables: &mut Tables, report: &mu
         }
     }
     tables.kept_rows += row;
+    Ok(())
+}
+
+fn read_attribution(path: &Path, output: &OutputEntry, tables: &mut Tables, report: &mut Report) -> Result<(), String> {
+    tables.attribution_path = Some(output.path.clone());
+    let batches = batches(path, output, &["kept_doc_id"], report)?;
+    for batch in &batches {
+        let kept = strings(batch, "kept_doc_id")?;
+        tables
+            .attribution_kept
+            .extend((0..batch.num_rows()).map(|i| kept.value(i).to_owned()));
+    }
     Ok(())
 }
 

@@ -70,6 +70,7 @@ pub fn push(m: &Manifest, out: &mut Vec<Block>) {
         .map(|(signal, before, after)| Block::Table(histogram_table(signal, before, after)));
     out.push(Block::Group(tables.collect()));
     push_conflicts(l, out);
+    push_attribution(m, out);
     out.push(lead(
         "License problems:",
         vec![text(format!("{} met.", l.problems.count))],
@@ -107,6 +108,46 @@ fn histogram_table(signal: &'static str, before: &BTreeMap<String, u64>, after: 
         table.row(vec![vec![text(key)], vec![count(before)], vec![count(after)]]);
     }
     table
+}
+
+/// The attribution that CC BY-SA content requires: stated whenever the
+/// data holds such content, with counts by license and how each license was
+/// decided.
+fn push_attribution(m: &Manifest, out: &mut Vec<Block>) {
+    let Some(a) = &m.attribution else {
+        return;
+    };
+    out.push(Block::Subsection("Attribution required".to_owned()));
+    out.push(lead("Obligation:", vec![text(&a.obligation)]));
+    out.push(lead(
+        "Attribution file:",
+        vec![
+            code(&a.file),
+            text(format!(
+                " lists {} posts (one row per post per document, kept or removed in favour of a kept one); {} kept \
+                 documents that are not posts carry a post's content, and {} clusters mix a post with another \
+                 license family.",
+                a.rows, a.kept_non_posts_carrying_posts, a.cross_license_clusters
+            )),
+        ],
+    ));
+    let mut table = Table::new(&[
+        ("Post license", Align::Left),
+        ("Kept", Align::Right),
+        ("Removed as copies", Align::Right),
+    ]);
+    for (license, counts) in &a.documents {
+        table.row(vec![
+            vec![text(license)],
+            vec![num(counts.kept)],
+            vec![num(counts.removed)],
+        ]);
+    }
+    let mut basis = Table::new(&[("License decided by", Align::Left), ("Posts", Align::Right)]);
+    for (by, n) in &a.license_basis {
+        basis.row(vec![vec![code(by)], vec![num(*n)]]);
+    }
+    out.push(Block::Group(vec![Block::Table(table), Block::Table(basis)]));
 }
 
 fn push_conflicts(l: &Licensing, out: &mut Vec<Block>) {

@@ -61,6 +61,31 @@ pub(crate) fn conclude(
     }
 }
 
+/// Concludes the license of a document made of Stack Exchange posts: the
+/// posts' license, set by the site's terms when they were written. A header
+/// in the text (a snippet's `SPDX-License-Identifier:`) is kept as the header
+/// signal and its evidence, but does not change what the post is under.
+pub(crate) fn conclude_post(header: Option<Signal>, declared: Signal) -> DocLicense {
+    let concluded = if declared.valid {
+        tag(
+            &declared.expression,
+            "declared: the post's license on its Stack Exchange site",
+        )
+    } else {
+        LicenseTag::unknown()
+    };
+    let mut evidence = header.as_ref().map(|h| h.evidence.clone()).unwrap_or_default();
+    evidence.extend(declared.evidence);
+    DocLicense {
+        declared: Some(declared.expression),
+        detected: None,
+        header: header.map(|s| s.expression),
+        concluded,
+        disagreement: false,
+        evidence,
+    }
+}
+
 fn declared_rule(depth: usize) -> &'static str {
     if depth == usize::MAX {
         "declared: the input's license metadata"

@@ -86,6 +86,13 @@ impl Provenance {
     /// The license, package and revision of a document whose text is `text`.
     pub fn attribute(&self, doc: &Document, text: &str) -> Result<Attribution> {
         let header = self.header_signal(doc, text)?;
+        if !doc.meta.credits.is_empty() {
+            return Ok(Attribution {
+                license: conclude::conclude_post(header, post_signal(&doc.meta.credits)),
+                package: None,
+                revision: None,
+            });
+        }
         let mut found = Found::default();
         if let Some(local) = &doc.local {
             self.walk_up(local, &mut found)?;
@@ -272,6 +279,29 @@ fn license_part(block: &str) -> Option<(u32, &str)> {
 struct Found {
     package: Option<(folder::FolderPackage, usize)>,
     detected: Option<(Signal, usize)>,
+}
+
+/// The declared signal of a document made of Stack Exchange posts: each
+/// post's license with how it was decided; the posts' licenses joined with
+/// `AND` (a document holding two posts must meet both).
+fn post_signal(credits: &[corpusledger_model::Credit]) -> Signal {
+    let mut ids: Vec<&str> = credits.iter().map(|c| c.license.as_str()).collect();
+    ids.sort_unstable();
+    ids.dedup();
+    let raw = ids.join(" AND ");
+    let mut signal = declared_signal(&raw, crate::expression::canonical(&raw), "input metadata", None, None);
+    signal.evidence = credits
+        .iter()
+        .map(|credit| Evidence {
+            signal: "declared".to_owned(),
+            expression: credit.license.clone(),
+            file: credit.url.clone(),
+            field: credit.license_basis.split(' ').next().map(str::to_owned),
+            note: Some(credit.license_basis.clone()),
+            ..Evidence::default()
+        })
+        .collect();
+    signal
 }
 
 fn input_metadata(raw: &str) -> Signal {

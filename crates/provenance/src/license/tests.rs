@@ -197,3 +197,46 @@ fn a_notice_is_read_from_its_first_license_paragraph() {
     assert_eq!(license_part("Copyright 2020 A. All rights reserved.\n"), None);
     assert!(license_part("This file is part of libgit2, distributed under the GNU GPL v2\n").is_some());
 }
+
+#[test]
+fn a_post_is_under_its_cc_by_sa_license_whatever_its_snippet_says() {
+    let credit = |url: &str, license: &str, basis: &str| corpusledger_model::Credit {
+        url: url.to_owned(),
+        author: "someone".to_owned(),
+        license: license.to_owned(),
+        license_basis: basis.to_owned(),
+        ..corpusledger_model::Credit::default()
+    };
+    let mut post = doc(None, "a/7", None);
+    post.meta.credits = vec![credit(
+        "https://stackoverflow.com/a/7",
+        "CC-BY-SA-3.0",
+        "LastEditDate 2012-01-01T00:00:00.000: ...",
+    )];
+    let prov = Provenance::new(0.8);
+    let license = prov
+        .attribute(&post, "# SPDX-License-Identifier: MIT\nprint(1)\n")
+        .unwrap()
+        .license;
+    assert_eq!(license.concluded.expression, "CC-BY-SA-3.0");
+    assert_eq!(license.concluded.category, LicenseCategory::Copyleft);
+    assert_eq!(
+        license.header.as_deref(),
+        Some("MIT"),
+        "the snippet's header is kept as a signal"
+    );
+    assert_eq!(license.declared.as_deref(), Some("CC-BY-SA-3.0"));
+    let post_evidence = license.evidence.iter().find(|e| e.signal == "declared").unwrap();
+    assert_eq!(post_evidence.file, "https://stackoverflow.com/a/7");
+    assert_eq!(post_evidence.field.as_deref(), Some("LastEditDate"));
+
+    // A question with its accepted answer holds both posts' licenses.
+    post.meta.credits.push(credit(
+        "https://stackoverflow.com/a/9",
+        "CC-BY-SA-4.0",
+        "ContentLicense attribute",
+    ));
+    let both = prov.attribute(&post, "x = 1\n").unwrap().license;
+    assert_eq!(both.concluded.expression, "CC-BY-SA-3.0 AND CC-BY-SA-4.0");
+    assert_eq!(both.evidence.len(), 2);
+}
