@@ -34,7 +34,9 @@ fn sample_manifests_match_the_schema() {
     assert_eq!(output.status.code(), Some(0), "{}", util::stderr(&output));
 
     // Also an input that cannot be read (kind `unusable`, digest null, an
-    // error) and an opt-out list (an entry under `licensing.opt-out`).
+    // error), an opt-out list (an entry under `licensing.opt-out`), and a
+    // Stack Exchange dump (kind `stackexchange`, `filtered` rows, the
+    // `attribution` section and its output).
     let varied = tempfile::tempdir().unwrap();
     let out = varied.path().join("out");
     let config = varied.path().join("config.toml");
@@ -43,6 +45,7 @@ fn sample_manifests_match_the_schema() {
     std::fs::write(&opt_out, "# asked out\nrepo:ringbuf-c\n").unwrap();
     let mut inputs = util::SAMPLE_INPUTS.to_vec();
     inputs.push("does/not/exist");
+    inputs.push("tests/fixtures/stackexchange/site.7z");
     let flags = [
         "--config",
         config.to_str().unwrap(),
@@ -57,7 +60,10 @@ fn sample_manifests_match_the_schema() {
         util::stderr(&output)
     );
 
-    let manifests = [plain.path().join("manifest.json"), out.join("manifest.json")];
+    let varied_manifest = out.join("manifest.json");
+    let m: serde_json::Value = serde_json::from_slice(&std::fs::read(&varied_manifest).unwrap()).unwrap();
+    assert!(m["attribution"].is_object(), "the varied run has posts to attribute");
+    let manifests = [plain.path().join("manifest.json"), varied_manifest];
     let output = check(&python, &manifests);
     assert!(output.status.success(), "{}", both(&output));
 }

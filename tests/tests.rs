@@ -14,4 +14,5 @@ mod pathological;
 mod sample;
 mod schema;
 mod sign;
+mod stackexchange;
 mod verify;

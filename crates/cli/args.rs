@@ -216,7 +216,8 @@ pub struct ConfigArgs {
 #[derive(Debug, Args)]
 pub struct Settings {
     /// Input: a directory tree of repositories, a JSONL file (.jsonl, .jsonl.gz,
-    /// .jsonl.zst) or a Parquet file in The Stack's layout. Repeat for more.
+    /// .jsonl.zst), a Parquet file in The Stack's layout, or a Stack Exchange
+    /// dump's Posts.xml (.gz, .zst, or a .7z holding it). Repeat for more.
     #[arg(long, short, value_name = "PATH")]
     pub input: Vec<PathBuf>,
     /// Output directory.
@@ -274,6 +275,30 @@ pub struct Settings {
     /// Keep or remove documents whose license is unknown (NOASSERTION) [default: allow].
     #[arg(long, value_name = "WHAT")]
     pub license_noassertion: Option<NoAssertion>,
+    /// Stack Exchange dumps: what a document is: `post` (a question with its
+    /// title, or an answer), `code-block` (each `<pre>` block) or
+    /// `question-answer` (a question with its accepted answer) [default: post].
+    #[arg(long, value_name = "MODE")]
+    pub stackexchange_mode: Option<String>,
+    /// Stack Exchange dumps: the site's address for post and user links
+    /// [default: from the dump's file name, else `https://stackoverflow.com`].
+    #[arg(long, value_name = "URL")]
+    pub stackexchange_site: Option<String>,
+    /// Stack Exchange dumps: the site's Users.xml (plain, .gz, .zst, .7z) for
+    /// authors' display names [default: a Users.xml in the same .7z, else none].
+    #[arg(long, value_name = "FILE")]
+    pub stackexchange_users: Option<PathBuf>,
+    /// Stack Exchange dumps: keep questions with any of these tags, and their
+    /// answers [default: all].
+    #[arg(long, value_name = "LIST", value_delimiter = ',')]
+    pub stackexchange_tags: Option<Vec<String>>,
+    /// Stack Exchange dumps: keep posts scoring at least this [default: all].
+    #[arg(long, value_name = "N", allow_hyphen_values = true)]
+    pub stackexchange_min_score: Option<i64>,
+    /// Stack Exchange dumps: keep posts (or code blocks) with at least this
+    /// many bytes of code [default: 0].
+    #[arg(long, value_name = "BYTES")]
+    pub stackexchange_min_code_bytes: Option<u64>,
     /// An opt-out list (lines `repo:<glob>`, `path:<glob>`, `sha256:<hex>`);
     /// repeat for several. Matching documents are removed before deduplication.
     #[arg(long, value_name = "FILE")]
@@ -343,6 +368,12 @@ impl Settings {
             license_deny: self.license_deny.clone(),
             license_noassertion: self.license_noassertion,
             opt_out: (!self.opt_out.is_empty()).then(|| self.opt_out.clone()),
+            stackexchange_mode: self.stackexchange_mode.clone(),
+            stackexchange_site: self.stackexchange_site.clone(),
+            stackexchange_users: self.stackexchange_users.clone(),
+            stackexchange_tags: self.stackexchange_tags.clone(),
+            stackexchange_min_score: self.stackexchange_min_score,
+            stackexchange_min_code_bytes: self.stackexchange_min_code_bytes,
             quiet: self.quiet.then_some(true),
             json: self.json.then_some(true),
             ..ConfigFile::default()

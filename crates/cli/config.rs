@@ -30,6 +30,14 @@ pub struct ConfigFile {
     pub jsonl_repo_field: Option<String>,
     pub jsonl_path_field: Option<String>,
     pub jsonl_license_field: Option<String>,
+    pub stackexchange_site: Option<String>,
+    pub stackexchange_users: Option<PathBuf>,
+    pub stackexchange_mode: Option<String>,
+    pub stackexchange_tags: Option<Vec<String>>,
+    pub stackexchange_min_score: Option<i64>,
+    pub stackexchange_post_types: Option<Vec<String>>,
+    pub stackexchange_min_code_bytes: Option<u64>,
+    pub stackexchange_qa_window_bytes: Option<u64>,
     pub license_min_score: Option<f64>,
     pub license_allow: Option<Vec<String>>,
     pub license_deny: Option<Vec<String>>,
@@ -99,6 +107,15 @@ pub struct Config {
     pub jsonl_repo_field: String,
     pub jsonl_path_field: String,
     pub jsonl_license_field: String,
+    /// The Stack Exchange site's address; `None`: from each dump's file name.
+    pub stackexchange_site: Option<String>,
+    pub stackexchange_users: Option<PathBuf>,
+    pub stackexchange_mode: String,
+    pub stackexchange_tags: Vec<String>,
+    pub stackexchange_min_score: Option<i64>,
+    pub stackexchange_post_types: Vec<String>,
+    pub stackexchange_min_code_bytes: u64,
+    pub stackexchange_qa_window_bytes: u64,
     pub license_min_score: f64,
     pub license_allow: Vec<String>,
     pub license_deny: Vec<String>,
@@ -143,6 +160,14 @@ impl ConfigFile {
             jsonl_repo_field,
             jsonl_path_field,
             jsonl_license_field,
+            stackexchange_site,
+            stackexchange_users,
+            stackexchange_mode,
+            stackexchange_tags,
+            stackexchange_min_score,
+            stackexchange_post_types,
+            stackexchange_min_code_bytes,
+            stackexchange_qa_window_bytes,
             license_min_score,
             license_allow,
             license_deny,
@@ -190,6 +215,33 @@ impl ConfigFile {
             jsonl_repo_field: self.jsonl_repo_field.unwrap_or(ingest.jsonl.repo),
             jsonl_path_field: self.jsonl_path_field.unwrap_or(ingest.jsonl.path),
             jsonl_license_field: self.jsonl_license_field.unwrap_or(ingest.jsonl.license),
+            stackexchange_site: match self.stackexchange_site {
+                Some(site) => Some(
+                    corpusledger_ingest::StackExchangeConfig::parse_site(&site)
+                        .map_err(|err| anyhow::anyhow!("config key `stackexchange-site`: {err}"))?,
+                ),
+                None => None,
+            },
+            stackexchange_users: self.stackexchange_users,
+            stackexchange_mode: self
+                .stackexchange_mode
+                .unwrap_or_else(|| ingest.stackexchange.mode.as_str().to_owned()),
+            stackexchange_tags: self.stackexchange_tags.unwrap_or_default(),
+            stackexchange_min_score: self.stackexchange_min_score,
+            stackexchange_post_types: self.stackexchange_post_types.unwrap_or_else(|| {
+                ingest
+                    .stackexchange
+                    .post_types
+                    .iter()
+                    .map(|t| t.as_str().to_owned())
+                    .collect()
+            }),
+            stackexchange_min_code_bytes: self
+                .stackexchange_min_code_bytes
+                .unwrap_or(ingest.stackexchange.min_code_bytes),
+            stackexchange_qa_window_bytes: self
+                .stackexchange_qa_window_bytes
+                .unwrap_or(ingest.stackexchange.qa_window_bytes),
             license_min_score: self.license_min_score.unwrap_or(0.8),
             license_allow: self.license_allow.unwrap_or_default(),
             license_deny: self.license_deny.unwrap_or_default(),
@@ -253,6 +305,9 @@ impl Config {
         )?;
         self.license_policy()
             .map_err(|err| anyhow::anyhow!("config key {err}"))?;
+        self.stackexchange()?
+            .validate()
+            .map_err(|err| anyhow::anyhow!("config key `stackexchange-*`: {err}"))?;
         let mut seen = std::collections::BTreeSet::new();
         check(
             self.keep_policy.iter().all(|c| seen.insert(c.as_str())),
@@ -274,8 +329,32 @@ impl Config {
                 path: self.jsonl_path_field.clone(),
                 license: self.jsonl_license_field.clone(),
             },
+            stackexchange: self.stackexchange().expect("validated when resolved"),
             ..corpusledger_ingest::IngestConfig::default()
         }
+    }
+
+    /// How Stack Exchange dumps are read; the error names the bad key.
+    fn stackexchange(&self) -> Result<corpusledger_ingest::StackExchangeConfig> {
+        use corpusledger_ingest::{SeMode, SePostType};
+        let mode = SeMode::parse(&self.stackexchange_mode)
+            .map_err(|err| anyhow::anyhow!("config key `stackexchange-mode`: {err}"))?;
+        let post_types = self
+            .stackexchange_post_types
+            .iter()
+            .map(|t| SePostType::parse(t))
+            .collect::<std::result::Result<Vec<_>, String>>()
+            .map_err(|err| anyhow::anyhow!("config key `stackexchange-post-types`: {err}"))?;
+        Ok(corpusledger_ingest::StackExchangeConfig {
+            site: self.stackexchange_site.clone(),
+            users: self.stackexchange_users.clone(),
+            mode,
+            tags: self.stackexchange_tags.clone(),
+            min_score: self.stackexchange_min_score,
+            post_types,
+            min_code_bytes: self.stackexchange_min_code_bytes,
+            qa_window_bytes: self.stackexchange_qa_window_bytes,
+        })
     }
 
     /// The license policy; the error names the key and entry.

@@ -2,6 +2,7 @@
 
 use std::fs::File;
 use std::io::{BufRead, BufReader, Read};
+use std::path::Path;
 
 use corpusledger_model::{DocMeta, Document, Reason, Rejection, SourceRef};
 use serde_json::{Map, Value};
@@ -13,7 +14,7 @@ use crate::{IngestConfig, Input, Item};
 /// breaks (truncated or corrupt compression, I/O error) ends the file with
 /// one `unreadable` rejection at the line where it broke.
 pub(crate) fn read(input: &Input, config: &IngestConfig, sink: &mut dyn FnMut(Vec<Item>)) {
-    let mut reader = match open(input) {
+    let mut reader = match open_stream(&input.path) {
         Ok(reader) => reader,
         Err(err) => {
             let detail = format!("cannot open: {err}; check the file and its permissions");
@@ -68,9 +69,11 @@ pub(crate) fn read(input: &Input, config: &IngestConfig, sink: &mut dyn FnMut(Ve
     }
 }
 
-fn open(input: &Input) -> std::io::Result<Box<dyn BufRead>> {
-    let file = File::open(&input.path)?;
-    let name = input.path.to_string_lossy().to_ascii_lowercase();
+/// Opens a plain, `.gz` (all members) or `.zst` file as one buffered stream,
+/// chosen by the file name.
+pub(crate) fn open_stream(path: &Path) -> std::io::Result<Box<dyn BufRead>> {
+    let file = File::open(path)?;
+    let name = path.to_string_lossy().to_ascii_lowercase();
     let reader: Box<dyn Read> = if name.ends_with(".gz") {
         Box::new(flate2::read::MultiGzDecoder::new(BufReader::new(file)))
     } else if name.ends_with(".zst") {
@@ -81,15 +84,19 @@ fn open(input: &Input) -> std::io::Result<Box<dyn BufRead>> {
     Ok(Box::new(BufReader::with_capacity(1 << 20, reader)))
 }
 
-enum Line {
+/// What [`read_line`] found.
+pub(crate) enum Line {
+    /// A line (without its `\n`) is in the buffer.
     Complete,
+    /// A line of this many bytes was skipped: it is over the limit.
     TooLong(u64),
+    /// The end of the stream.
     Eof,
 }
 
 /// Reads one line into `buf`; a line over `max` bytes is skipped to its end
 /// without being kept in memory.
-fn read_line(reader: &mut dyn BufRead, buf: &mut Vec<u8>, max: u64) -> std::io::Result<Line> {
+pub(crate) fn read_line(reader: &mut dyn BufRead, buf: &mut Vec<u8>, max: u64) -> std::io::Result<Line> {
     let mut total = 0u64;
     let mut too_long = false;
     loop {

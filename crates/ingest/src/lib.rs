@@ -1,5 +1,9 @@
 //! Streaming readers: turn inputs into [`Document`]s or [`Rejection`]s.
 //!
+//! Inputs are directory trees, JSONL files (plain, `.gz`, `.zst`), Parquet
+//! files in The Stack's layout, and Stack Exchange dumps (`Posts.xml`, plain,
+//! compressed or in the dump's `.7z`; see [`StackExchangeConfig`]).
+//!
 //! [`plan`] lists the inputs once, in a sorted order that does not depend on
 //! the file system's, and cuts them into [`Unit`]s of work; [`read_unit`]
 //! streams one unit's documents to a callback in batches. Memory holds one
@@ -31,10 +35,11 @@ mod jsonl;
 mod parquet_stack;
 mod plan;
 mod spill;
+mod stackexchange;
 mod tree;
 
 pub use check::check_content;
-pub use config::{IngestConfig, JsonlFields};
+pub use config::{IngestConfig, JsonlFields, SeMode, SePostType, StackExchangeConfig};
 pub use error::{Error, Result};
 pub use plan::{Input, InputKind, Plan, Unit, plan};
 pub use spill::{BlobRef, BlobStore};
@@ -58,5 +63,6 @@ pub fn read_unit(plan: &Plan, unit: &Unit, config: &IngestConfig, sink: &mut dyn
         InputKind::Tree => tree::read_files(input, &unit.files, config, sink),
         InputKind::Jsonl => jsonl::read(input, config, sink),
         InputKind::Parquet => parquet_stack::read(input, sink),
+        InputKind::StackExchange => stackexchange::read(input, config, sink),
     }
 }

@@ -14,6 +14,9 @@ pub enum InputKind {
     Jsonl,
     /// A Parquet file in The Stack's layout.
     Parquet,
+    /// A Stack Exchange dump's `Posts.xml` (plain, `.gz`, `.zst`), or a
+    /// `.7z` archive holding it.
+    StackExchange,
 }
 
 impl InputKind {
@@ -23,6 +26,7 @@ impl InputKind {
             InputKind::Tree => "tree",
             InputKind::Jsonl => "jsonl",
             InputKind::Parquet => "parquet",
+            InputKind::StackExchange => "stackexchange",
         }
     }
 }
@@ -103,7 +107,7 @@ pub fn plan(paths: &[PathBuf], config: &IngestConfig) -> Result<Plan> {
                     });
                 }
             }
-            InputKind::Jsonl | InputKind::Parquet => units.push(Unit {
+            InputKind::Jsonl | InputKind::Parquet | InputKind::StackExchange => units.push(Unit {
                 input_idx,
                 files: Vec::new(),
             }),
@@ -148,7 +152,8 @@ fn classify(label: String, path: &Path) -> Input {
             Some(kind) => input.kind = kind,
             None => {
                 input.error = Some(format!(
-                    "{}: unknown input format; give a directory, a .jsonl/.jsonl.gz/.jsonl.zst or a .parquet file",
+                    "{}: unknown input format; give a directory, a .jsonl/.jsonl.gz/.jsonl.zst or a .parquet file, \
+                     a Stack Exchange Posts.xml (.gz, .zst) or a dump's .7z archive",
                     path.display()
                 ));
             }
@@ -159,6 +164,9 @@ fn classify(label: String, path: &Path) -> Input {
 
 fn kind_of_file(path: &Path) -> Option<InputKind> {
     let name = path.file_name()?.to_string_lossy().to_ascii_lowercase();
+    if name.ends_with(".7z") {
+        return Some(InputKind::StackExchange);
+    }
     let name = name
         .strip_suffix(".gz")
         .or_else(|| name.strip_suffix(".zst"))
@@ -167,6 +175,8 @@ fn kind_of_file(path: &Path) -> Option<InputKind> {
         Some(InputKind::Jsonl)
     } else if name.ends_with(".parquet") {
         Some(InputKind::Parquet)
+    } else if name.ends_with("posts.xml") {
+        Some(InputKind::StackExchange)
     } else {
         None
     }
@@ -190,5 +200,16 @@ mod tests {
         assert_eq!(kind_of_file(Path::new("x.JSONL.gz")), Some(InputKind::Jsonl));
         assert_eq!(kind_of_file(Path::new("x.parquet")), Some(InputKind::Parquet));
         assert_eq!(kind_of_file(Path::new("x.tar")), None);
+        assert_eq!(kind_of_file(Path::new("Posts.xml")), Some(InputKind::StackExchange));
+        assert_eq!(
+            kind_of_file(Path::new("a/stackoverflow.com-Posts.xml.zst")),
+            Some(InputKind::StackExchange)
+        );
+        assert_eq!(kind_of_file(Path::new("posts.XML.gz")), Some(InputKind::StackExchange));
+        assert_eq!(
+            kind_of_file(Path::new("math.stackexchange.com.7z")),
+            Some(InputKind::StackExchange)
+        );
+        assert_eq!(kind_of_file(Path::new("Users.xml")), None);
     }
 }
