@@ -283,24 +283,34 @@ struct Found {
 
 /// The declared signal of a document made of Stack Exchange posts: each
 /// post's license with how it was decided; the posts' licenses joined with
-/// `AND` (a document holding two posts must meet both).
+/// `AND` (a document holding two posts must meet both). The evidence names
+/// the rule, not the post (its address and dates are in its credits), so
+/// posts decided alike share one license record.
 fn post_signal(credits: &[corpusledger_model::Credit]) -> Signal {
     let mut ids: Vec<&str> = credits.iter().map(|c| c.license.as_str()).collect();
     ids.sort_unstable();
     ids.dedup();
     let raw = ids.join(" AND ");
     let mut signal = declared_signal(&raw, crate::expression::canonical(&raw), "input metadata", None, None);
-    signal.evidence = credits
+    let mut evidence: Vec<Evidence> = credits
         .iter()
-        .map(|credit| Evidence {
-            signal: "declared".to_owned(),
-            expression: credit.license.clone(),
-            file: credit.url.clone(),
-            field: credit.license_basis.split(' ').next().map(str::to_owned),
-            note: Some(credit.license_basis.clone()),
-            ..Evidence::default()
+        .map(|credit| {
+            let basis = &credit.license_basis;
+            let field = basis.split(' ').next().unwrap_or_default();
+            let rule = basis.split_once(": ").map_or(basis.as_str(), |(_, rule)| rule);
+            Evidence {
+                signal: "declared".to_owned(),
+                expression: credit.license.clone(),
+                file: "input metadata".to_owned(),
+                field: Some(field.to_owned()),
+                note: Some(rule.to_owned()),
+                ..Evidence::default()
+            }
         })
         .collect();
+    evidence.sort();
+    evidence.dedup();
+    signal.evidence = evidence;
     signal
 }
 

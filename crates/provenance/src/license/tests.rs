@@ -227,7 +227,7 @@ fn a_post_is_under_its_cc_by_sa_license_whatever_its_snippet_says() {
     );
     assert_eq!(license.declared.as_deref(), Some("CC-BY-SA-3.0"));
     let post_evidence = license.evidence.iter().find(|e| e.signal == "declared").unwrap();
-    assert_eq!(post_evidence.file, "https://stackoverflow.com/a/7");
+    assert_eq!(post_evidence.file, "input metadata");
     assert_eq!(post_evidence.field.as_deref(), Some("LastEditDate"));
 
     // A question with its accepted answer holds both posts' licenses.
@@ -239,4 +239,23 @@ fn a_post_is_under_its_cc_by_sa_license_whatever_its_snippet_says() {
     let both = prov.attribute(&post, "x = 1\n").unwrap().license;
     assert_eq!(both.concluded.expression, "CC-BY-SA-3.0 AND CC-BY-SA-4.0");
     assert_eq!(both.evidence.len(), 2);
+
+    // Posts decided alike share one license record: nothing of the post
+    // itself (its address, its dates) is in it.
+    let mut other = doc(None, "a/8", None);
+    other.meta.credits = vec![credit(
+        "https://stackoverflow.com/a/8",
+        "CC-BY-SA-3.0",
+        "LastEditDate 2013-05-05T00:00:00.000: ...",
+    )];
+    let mut first = doc(None, "a/7", None);
+    first.meta.credits = vec![credit(
+        "https://stackoverflow.com/a/7",
+        "CC-BY-SA-3.0",
+        "LastEditDate 2012-01-01T00:00:00.000: ...",
+    )];
+    assert_eq!(
+        prov.attribute(&other, "y\n").unwrap().license,
+        prov.attribute(&first, "x\n").unwrap().license
+    );
 }
