@@ -211,13 +211,7 @@ fn source(input: &Input, line_no: u64) -> SourceRef {
 }
 
 fn rejection(input: &Input, line_no: u64, reason: Reason, detail: String) -> Rejection {
-    Rejection {
-        source: source(input, line_no),
-        reason,
-        detail,
-        content_sha256: None,
-        bytes: 0,
-    }
+    input.reject("", line_no, reason, detail)
 }
 
 #[cfg(test)]

@@ -227,17 +227,5 @@ fn license_at(column: &ArrayRef, i: usize) -> Option<String> {
 }
 
 fn rejection(input: &Input, row: u64, reason: Reason, detail: String) -> Rejection {
-    Rejection {
-        source: SourceRef {
-            input: input.label.clone(),
-            key: String::new(),
-            row,
-            repo: None,
-            path: None,
-        },
-        reason,
-        detail,
-        content_sha256: None,
-        bytes: 0,
-    }
+    input.reject("", row, reason, detail)
 }

@@ -65,6 +65,26 @@ pub struct Plan {
     pub rejections: Vec<Rejection>,
 }
 
+impl Input {
+    /// A rejection of something read from this input with no content to
+    /// hash: at `key` (empty for the input file itself) and line or row.
+    pub(crate) fn reject(&self, key: &str, row: u64, reason: corpusledger_model::Reason, detail: String) -> Rejection {
+        Rejection {
+            source: corpusledger_model::SourceRef {
+                input: self.label.clone(),
+                key: key.to_owned(),
+                row,
+                repo: None,
+                path: None,
+            },
+            reason,
+            detail,
+            content_sha256: None,
+            bytes: 0,
+        }
+    }
+}
+
 impl Plan {
     /// Inputs that could not be used at all.
     pub fn input_errors(&self) -> impl Iterator<Item = &Input> {

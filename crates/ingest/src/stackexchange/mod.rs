@@ -28,7 +28,7 @@ mod tests;
 
 use std::io::BufRead;
 
-use corpusledger_model::{Reason, Rejection, SourceRef};
+use corpusledger_model::Reason;
 
 use self::assemble::Assembler;
 use self::frame::{Frame, Framer};
@@ -121,19 +121,7 @@ fn load_users(input: &Input, config: &IngestConfig, max_row: u64, batch: &mut Ba
 }
 
 fn rejection(input: &Input, key: &str, line: u64, reason: Reason, detail: String) -> Item {
-    Item::Rejected(Rejection {
-        source: SourceRef {
-            input: input.label.clone(),
-            key: key.to_owned(),
-            row: line,
-            repo: None,
-            path: None,
-        },
-        reason,
-        detail,
-        content_sha256: None,
-        bytes: 0,
-    })
+    Item::Rejected(input.reject(key, line, reason, detail))
 }
 
 /// Items on their way to the sink, handed over at about `batch-bytes` of
