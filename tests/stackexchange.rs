@@ -147,6 +147,12 @@ fn documents(out: &Path) -> BTreeMap<String, (String, Row)> {
     docs
 }
 
+/// The post paths `expected.json` lists as the documents of a mode.
+fn expected_documents<'a>(expected: &'a Value, mode: &str) -> BTreeSet<&'a str> {
+    let list = expected["modes"][mode]["documents"].as_array().unwrap();
+    list.iter().map(|d| d.as_str().unwrap()).collect()
+}
+
 fn ledger_with(out: &Path, reason: &str) -> Vec<Row> {
     util::ledger_rows(out)
         .into_iter()
@@ -206,12 +212,7 @@ fn post_mode_gives_every_question_and_answer_with_its_attribution() {
     let rows = &expected["posts"]["rows"];
 
     let docs = documents(&out);
-    let want: BTreeSet<&str> = expected["modes"]["post"]["documents"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|d| d.as_str().unwrap())
-        .collect();
+    let want = expected_documents(&expected, "post");
     assert_eq!(docs.keys().map(String::as_str).collect::<BTreeSet<_>>(), want);
 
     // Tag wikis are filtered, each at its line.
@@ -294,12 +295,7 @@ fn code_block_mode_gives_each_pre_block_verbatim() {
     let expected = expected();
     let rows = &expected["posts"]["rows"];
     let docs = documents(&out);
-    let want: BTreeSet<&str> = expected["modes"]["code_block"]["documents"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|d| d.as_str().unwrap())
-        .collect();
+    let want = expected_documents(&expected, "code_block");
     assert_eq!(docs.keys().map(String::as_str).collect::<BTreeSet<_>>(), want);
     for (path, (reason, row)) in &docs {
         let mut parts = path.split('/');
