@@ -262,7 +262,10 @@ fn export_refuses_a_missing_or_damaged_manifest() {
 
     let golden = std::fs::read_to_string(util::root().join("tests/golden/sample-manifest.json")).unwrap();
     let manifest = dir.path().join("manifest.json");
-    std::fs::write(&manifest, golden.replacen("b6b017d8", "00000000", 1)).unwrap();
+    // One output's hash changed: the Merkle root no longer matches.
+    let parsed: serde_json::Value = serde_json::from_str(&golden).unwrap();
+    let hash = parsed["outputs"][0]["sha256"].as_str().unwrap();
+    std::fs::write(&manifest, golden.replacen(hash, &"0".repeat(64), 1)).unwrap();
     let output = export(dir.path(), &[]);
     assert_eq!(output.status.code(), Some(2));
     assert!(

@@ -255,6 +255,11 @@ fn post_mode_gives_every_question_and_answer_with_its_attribution() {
         let role = if reason == "kept" { "kept" } else { reason.as_str() };
         assert_eq!(get(credit, "role"), Some(role), "{path}");
         if reason == "kept" {
+            assert_eq!(
+                get(row, "source_url"),
+                post["url"].as_str(),
+                "{path}: the data row's address"
+            );
             let content = get(row, "content").unwrap();
             if post["post_type"] == "question" {
                 assert!(

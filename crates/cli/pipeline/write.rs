@@ -134,7 +134,8 @@ pub fn write_outputs(
                     documents: u64::from(cluster_size),
                 });
             }
-            shards.push(data_row(doc, content, cluster_size, cluster))?;
+            let source_url = ingested.credits_of(doc)?.into_iter().next().map(|c| c.url);
+            shards.push(data_row(doc, content, source_url, cluster_size, cluster))?;
         }
         reporter.advance(1);
     }
@@ -376,7 +377,13 @@ fn cluster_of(docs: &[DocRecord], kept: &DocRecord, removed: &[u32]) -> ClusterV
     }
 }
 
-fn data_row(doc: &DocRecord, content: String, cluster_size: u32, cluster: ClusterView) -> DataRow {
+fn data_row(
+    doc: &DocRecord,
+    content: String,
+    source_url: Option<String>,
+    cluster_size: u32,
+    cluster: ClusterView,
+) -> DataRow {
     let license = &doc.license;
     let owned = |s: &Option<std::sync::Arc<str>>| s.as_deref().map(str::to_owned);
     DataRow {
@@ -385,6 +392,7 @@ fn data_row(doc: &DocRecord, content: String, cluster_size: u32, cluster: Cluste
         content_sha256: hex(&doc.sha256),
         repo: owned(&doc.source.repo),
         path: doc.source.path.clone(),
+        source_url,
         input: doc.source.input.to_string(),
         key: doc.source.key.clone(),
         row: doc.source.row,

@@ -267,7 +267,7 @@ fn attribution_is_stated_only_when_the_data_holds_posts() {
     for doc in [&md, &page] {
         assert!(doc.contains("Attribution required"));
         assert!(doc.contains("credit each post"));
-        assert!(doc.contains("lists 17 posts"));
+        assert!(doc.contains("has 17 rows"));
         assert!(doc.contains("CC-BY-SA-3.0") && doc.contains("LastEditDate"));
     }
     assert!(md.contains("| CC-BY-SA-3.0 | 9 | 2 |"), "{md}");

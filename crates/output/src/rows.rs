@@ -18,6 +18,9 @@ pub struct DataRow {
     pub repo: Option<String>,
     /// Path inside the repository, when known.
     pub path: Option<String>,
+    /// The document's address on the web, when the input gives one (a Stack
+    /// Exchange post's; a question-answer document's question's).
+    pub source_url: Option<String>,
     /// The input's label.
     pub input: String,
     /// The file inside the input (empty when the input is one file).
@@ -156,6 +159,7 @@ pub fn data_schema() -> SchemaRef {
         field("content_sha256", Utf8, false),
         field("repo", Utf8, true),
         field("path", Utf8, true),
+        field("source_url", Utf8, true),
         field("input", Utf8, false),
         field("key", Utf8, false),
         field("row", UInt64, false),
@@ -243,6 +247,7 @@ pub(crate) fn data_batch(rows: &[DataRow]) -> arrow::error::Result<RecordBatch> 
             s(|r| Some(&r.content_sha256)),
             s(|r| r.repo.as_deref()),
             s(|r| r.path.as_deref()),
+            s(|r| r.source_url.as_deref()),
             s(|r| Some(&r.input)),
             s(|r| Some(&r.key)),
             u64s(rows.iter().map(|r| r.row)),

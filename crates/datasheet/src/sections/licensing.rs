@@ -124,7 +124,7 @@ fn push_attribution(m: &Manifest, out: &mut Vec<Block>) {
         vec![
             code(&a.file),
             text(format!(
-                " lists {} posts (one row per post per document, kept or removed in favour of a kept one); {} kept \
+                " has {} rows (one per post per document, kept or removed in favour of a kept one); {} kept \
                  documents that are not posts carry a post's content, and {} clusters mix a post with another \
                  license family.",
                 a.rows, a.kept_non_posts_carrying_posts, a.cross_license_clusters

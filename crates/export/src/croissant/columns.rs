@@ -67,6 +67,12 @@ pub const DATA_COLUMNS: &[Column] = &[
     ),
     column("repo", Text, true, "Repository, when known."),
     column("path", Text, true, "Path inside the repository, when known."),
+    column(
+        "source_url",
+        Text,
+        true,
+        "The document's address on the web, when the input gives one (a Stack Exchange post's).",
+    ),
     column("input", Text, false, "Label of the input the document was read from."),
     column(
         "key",
