@@ -4,7 +4,7 @@
 //! files in The Stack's layout, and Stack Exchange dumps (`Posts.xml`, plain,
 //! compressed or in the dump's `.7z`; see [`StackExchangeConfig`]).
 //!
-//! [`plan`] lists the inputs once, in a sorted order that does not depend on
+//! [`plan()`] lists the inputs once, in a sorted order that does not depend on
 //! the file system's, and cuts them into [`Unit`]s of work; [`read_unit`]
 //! streams one unit's documents to a callback in batches. Memory holds one
 //! batch at a time, never a whole input. Every document either comes out as
