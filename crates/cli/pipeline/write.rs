@@ -15,8 +15,8 @@ use corpusledger_manifest::{
 };
 use corpusledger_model::{LicenseCategory, Reason, Rejection, Reporter, SourceRef};
 use corpusledger_output::{
-    AttributionRow, DataRow, IndexRow, KeyKind, LedgerRow, OutputFile, ShardWriter, band_key, key_of,
-    write_attribution, write_index, write_ledger,
+    AttributionRow, AttributionWriter, DataRow, IndexRow, KeyKind, LedgerRow, OutputFile, ShardWriter, band_key,
+    key_of, write_index, write_ledger,
 };
 use serde::Serialize;
 use sha2::{Digest, Sha256};
@@ -112,7 +112,11 @@ pub fn write_outputs(
     let members = removed_members(outcome);
     let mut shards = ShardWriter::new(out_dir, config.writer());
     let mut conflicts = Conflicts::default();
-    let mut conflicted = vec![false; docs.len()];
+    let mut attribution = if docs.iter().any(|d| d.credits.is_some()) {
+        Some(AttributionPass::new(ingested, out_dir, config)?)
+    } else {
+        None
+    };
     let mut buf = Vec::new();
     for (doc_idx, (doc, decision)) in docs.iter().zip(&outcome.decisions).enumerate() {
         if let Decision::Kept { cluster_size } = *decision {
@@ -123,7 +127,6 @@ pub fn write_outputs(
             let removed = members.get(&(doc_idx as u32)).map_or(&[][..], Vec::as_slice);
             let cluster = cluster_of(docs, doc, removed);
             if cluster.conflict() {
-                conflicted[doc_idx] = true;
                 conflicts.clusters += 1;
                 conflicts.documents += u64::from(cluster_size);
                 conflicts.list.push(ConflictEntry {
@@ -134,7 +137,10 @@ pub fn write_outputs(
                     documents: u64::from(cluster_size),
                 });
             }
-            let source_url = ingested.credits_of(doc)?.into_iter().next().map(|c| c.url);
+            let source_url = match attribution.as_mut() {
+                Some(pass) => pass.add_cluster(doc_idx as u32, removed, cluster.conflict())?,
+                None => None,
+            };
             shards.push(data_row(doc, content, source_url, cluster_size, cluster))?;
         }
         reporter.advance(1);
@@ -159,15 +165,13 @@ pub fn write_outputs(
         ledger_row += 1;
     });
     files.push(write_ledger(out_dir, LEDGER, ledger, &config.writer())?);
-    let attribution = if docs.iter().any(|d| d.credits.is_some()) {
-        let mut pass = AttributionPass::new(ingested, &conflicted);
-        let rows = kept_with_members(outcome, &members).flat_map(|(kept, removed)| pass.rows(kept, removed));
-        let file = write_attribution(out_dir, ATTRIBUTION, rows, &config.writer())?;
-        let summary = pass.finish(file.rows)?;
-        files.push(file);
-        Some(summary)
-    } else {
-        None
+    let attribution = match attribution {
+        Some(pass) => {
+            let (file, summary) = pass.finish()?;
+            files.push(file);
+            Some(summary)
+        }
+        None => None,
     };
     let indexed: Vec<String> = files.iter().map(|f| f.path.clone()).collect();
     files.push(write_index(out_dir, INDEX, &indexed, index, &config.writer())?);
@@ -230,51 +234,34 @@ fn removed_members(outcome: &Outcome) -> BTreeMap<u32, Vec<u32>> {
     members
 }
 
-/// Each kept document, in source order, with the documents removed in its
-/// favour.
-fn kept_with_members<'a>(
-    outcome: &'a Outcome,
-    members: &'a BTreeMap<u32, Vec<u32>>,
-) -> impl Iterator<Item = (u32, &'a [u32])> + 'a {
-    outcome
-        .decisions
-        .iter()
-        .enumerate()
-        .filter(|(_, decision)| matches!(decision, Decision::Kept { .. }))
-        .map(move |(i, _)| (i as u32, members.get(&(i as u32)).map_or(&[][..], Vec::as_slice)))
-}
-
-/// Builds the rows of `ATTRIBUTION.parquet` one cluster at a time, and
-/// tallies them for the manifest. A spill read error is kept and returned by
-/// [`AttributionPass::finish`]: the rows are streamed to the writer, which
-/// cannot take a `Result`.
+/// Writes `ATTRIBUTION.parquet` one cluster at a time, as the kept
+/// documents are written, and tallies it for the manifest.
 struct AttributionPass<'a> {
     ingested: &'a Ingested,
-    conflicted: &'a [bool],
+    writer: AttributionWriter,
     summary: corpusledger_manifest::Attribution,
-    failure: Option<anyhow::Error>,
 }
 
 impl<'a> AttributionPass<'a> {
-    fn new(ingested: &'a Ingested, conflicted: &'a [bool]) -> Self {
-        AttributionPass {
+    fn new(ingested: &'a Ingested, out_dir: &Path, config: &Config) -> Result<Self> {
+        Ok(AttributionPass {
             ingested,
-            conflicted,
+            writer: AttributionWriter::create(out_dir, ATTRIBUTION, &config.writer())?,
             summary: corpusledger_manifest::Attribution {
                 obligation: OBLIGATION.to_owned(),
                 file: ATTRIBUTION.to_owned(),
                 ..Default::default()
             },
-            failure: None,
-        }
+        })
     }
 
-    /// The rows of one cluster: the kept document's posts, then those of
-    /// each copy removed in its favour, in source order.
-    fn rows(&mut self, kept: u32, removed: &[u32]) -> Vec<AttributionRow> {
+    /// Writes the rows of one cluster: the kept document's posts, then
+    /// those of each copy removed in its favour, in source order. Returns
+    /// the kept document's own address, when it is a post.
+    fn add_cluster(&mut self, kept: u32, removed: &[u32], conflict: bool) -> Result<Option<String>> {
         let docs = &self.ingested.docs;
         let kept_doc = &docs[kept as usize];
-        let mut rows = Vec::new();
+        let mut kept_url = None;
         let mut carries_posts = false;
         for &member in std::iter::once(&kept).chain(removed) {
             let doc = &docs[member as usize];
@@ -282,14 +269,9 @@ impl<'a> AttributionPass<'a> {
                 continue;
             }
             carries_posts = true;
-            let credits = match self.ingested.credits_of(doc) {
-                Ok(credits) => credits,
-                Err(err) => {
-                    self.failure.get_or_insert(err);
-                    continue;
-                }
-            };
+            let credits = self.ingested.credits_of(doc)?;
             let role = if member == kept {
+                kept_url = credits.first().map(|c| c.url.clone());
                 "kept"
             } else if doc.text == kept_doc.text {
                 Reason::ExactDuplicate.as_str()
@@ -309,7 +291,7 @@ impl<'a> AttributionPass<'a> {
             for credit in credits {
                 let basis = credit.license_basis.split(' ').next().unwrap_or_default().to_owned();
                 *self.summary.license_basis.entry(basis).or_default() += 1;
-                rows.push(AttributionRow {
+                self.writer.push(AttributionRow {
                     kept_doc_id: kept_doc.id.to_string(),
                     kept_source: kept_doc.source.display(),
                     kept_license: kept_doc.license.concluded.expression.clone(),
@@ -323,27 +305,25 @@ impl<'a> AttributionPass<'a> {
                     license_basis: credit.license_basis,
                     created: credit.created,
                     last_edited: credit.last_edited,
-                    license_conflict: self.conflicted[kept as usize],
-                });
+                    license_conflict: conflict,
+                })?;
             }
         }
         if carries_posts {
             if kept_doc.credits.is_none() {
                 self.summary.kept_non_posts_carrying_posts += 1;
             }
-            if self.conflicted[kept as usize] {
+            if conflict {
                 self.summary.cross_license_clusters += 1;
             }
         }
-        rows
+        Ok(kept_url)
     }
 
-    fn finish(mut self, rows: u64) -> Result<corpusledger_manifest::Attribution> {
-        if let Some(err) = self.failure {
-            return Err(err);
-        }
-        self.summary.rows = rows;
-        Ok(self.summary)
+    fn finish(mut self) -> Result<(OutputFile, corpusledger_manifest::Attribution)> {
+        let file = self.writer.finish()?;
+        self.summary.rows = file.rows;
+        Ok((file, self.summary))
     }
 }
 

@@ -2,7 +2,7 @@
 //!
 //! [`ShardWriter`] writes [`DataRow`]s into `data/part-00000.parquet`, ...,
 //! starting a new shard past a row or byte limit; [`write_ledger`] writes
-//! [`LedgerRow`]s to `removed.parquet`; [`write_attribution`] writes the
+//! [`LedgerRow`]s to `removed.parquet`; [`AttributionWriter`] writes the
 //! [`AttributionRow`]s that CC BY-SA content (Stack Exchange posts) needs. Files are zstd-compressed with
 //! bounded row groups, written under a temporary name and renamed into place
 //! when complete, and reported as [`OutputFile`]s with rows, bytes and SHA-256.
@@ -26,7 +26,7 @@ mod writer;
 pub use index::{INDEX_FILES_KEY, IndexReader, IndexRow, KeyKind, band_key, key_of, write_index};
 pub use rows::{AttributionRow, DataRow, LedgerRow, attribution_schema, data_schema, ledger_schema};
 pub use writer::{
-    OutputFile, ShardWriter, WriterConfig, read_batches, read_shard_provenance, sha256_file, write_attribution,
+    AttributionWriter, OutputFile, ShardWriter, WriterConfig, read_batches, read_shard_provenance, sha256_file,
     write_ledger,
 };
 

@@ -277,46 +277,94 @@ pub fn write_ledger(
     rows: impl IntoIterator<Item = LedgerRow>,
     config: &WriterConfig,
 ) -> Result<OutputFile> {
-    write_table(out_dir, rel, crate::ledger_schema(), rows, ledger_batch, config)
-}
-
-/// Writes the attribution table (`ATTRIBUTION.parquet`) to `out_dir/rel`,
-/// streamed like the ledger.
-pub fn write_attribution(
-    out_dir: &Path,
-    rel: &str,
-    rows: impl IntoIterator<Item = AttributionRow>,
-    config: &WriterConfig,
-) -> Result<OutputFile> {
-    write_table(
-        out_dir,
-        rel,
-        crate::attribution_schema(),
-        rows,
-        attribution_batch,
-        config,
-    )
-}
-
-/// One table of `schema`, its rows encoded `BATCH_ROWS` at a time.
-fn write_table<R>(
-    out_dir: &Path,
-    rel: &str,
-    schema: arrow::datatypes::SchemaRef,
-    rows: impl IntoIterator<Item = R>,
-    encode_batch: fn(&[R]) -> arrow::error::Result<RecordBatch>,
-    config: &WriterConfig,
-) -> Result<OutputFile> {
-    let mut file = OpenFile::create(out_dir, rel.to_owned(), schema, config)?;
-    let mut batch_rows = Vec::with_capacity(BATCH_ROWS);
-    let mut rows = rows.into_iter().peekable();
-    while rows.peek().is_some() {
-        batch_rows.clear();
-        batch_rows.extend(rows.by_ref().take(BATCH_ROWS));
-        let batch = encode_batch(&batch_rows).map_err(|e| encode(&out_dir.join(rel), e))?;
-        file.write(&batch, out_dir)?;
+    let mut table = TableWriter::create(out_dir, rel, crate::ledger_schema(), ledger_batch, config)?;
+    for row in rows {
+        table.push(row)?;
     }
-    file.finish(out_dir)
+    table.finish()
+}
+
+/// Writes the attribution table (`ATTRIBUTION.parquet`) row by row as its
+/// rows are found: the rows of one cluster are pushed while its kept
+/// document is written, so nothing is read twice.
+pub struct AttributionWriter {
+    table: TableWriter<AttributionRow>,
+}
+
+impl std::fmt::Debug for AttributionWriter {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("AttributionWriter")
+            .field("rel", &self.table.rel)
+            .finish()
+    }
+}
+
+impl AttributionWriter {
+    /// Starts `out_dir/rel` (under a temporary name until [`Self::finish`]).
+    pub fn create(out_dir: &Path, rel: &str, config: &WriterConfig) -> Result<AttributionWriter> {
+        let table = TableWriter::create(out_dir, rel, crate::attribution_schema(), attribution_batch, config)?;
+        Ok(AttributionWriter { table })
+    }
+
+    /// Adds one row.
+    pub fn push(&mut self, row: AttributionRow) -> Result<()> {
+        self.table.push(row)
+    }
+
+    /// Writes what is pending and renames the file into place.
+    pub fn finish(self) -> Result<OutputFile> {
+        self.table.finish()
+    }
+}
+
+/// One table of a fixed schema, its rows encoded `BATCH_ROWS` at a time.
+struct TableWriter<R> {
+    file: OpenFile,
+    out_dir: PathBuf,
+    rel: String,
+    pending: Vec<R>,
+    encode_batch: fn(&[R]) -> arrow::error::Result<RecordBatch>,
+}
+
+impl<R> TableWriter<R> {
+    fn create(
+        out_dir: &Path,
+        rel: &str,
+        schema: arrow::datatypes::SchemaRef,
+        encode_batch: fn(&[R]) -> arrow::error::Result<RecordBatch>,
+        config: &WriterConfig,
+    ) -> Result<TableWriter<R>> {
+        Ok(TableWriter {
+            file: OpenFile::create(out_dir, rel.to_owned(), schema, config)?,
+            out_dir: out_dir.to_owned(),
+            rel: rel.to_owned(),
+            pending: Vec::with_capacity(BATCH_ROWS),
+            encode_batch,
+        })
+    }
+
+    fn push(&mut self, row: R) -> Result<()> {
+        self.pending.push(row);
+        if self.pending.len() >= BATCH_ROWS {
+            self.flush()?;
+        }
+        Ok(())
+    }
+
+    fn flush(&mut self) -> Result<()> {
+        if self.pending.is_empty() {
+            return Ok(());
+        }
+        let batch = (self.encode_batch)(&self.pending).map_err(|e| encode(&self.out_dir.join(&self.rel), e))?;
+        self.file.write(&batch, &self.out_dir)?;
+        self.pending.clear();
+        Ok(())
+    }
+
+    fn finish(mut self) -> Result<OutputFile> {
+        self.flush()?;
+        self.file.finish(&self.out_dir)
+    }
 }
 
 /// Size and SHA-256 (hex) of a file, streamed.
