@@ -76,6 +76,134 @@ pub enum Command {
     ///
     /// Exit codes: 0 done; 2 could not run.
     Datasheet(DatasheetArgs),
+    /// Stage 1 of a run split into tasks: list the inputs once into a run
+    /// directory (plan.bin: the inputs, the configuration and its hash, a
+    /// fingerprint of every unit's files). `ingest` and `finalize` then run
+    /// with this configuration. `run` does all stages in one process.
+    ///
+    /// Exit codes: 0 done; 2 could not run.
+    Plan(PlanArgs),
+    /// Stage 2, one task per shard: read the shard's share of the planned
+    /// inputs and write its sign part (documents, rejections, contents,
+    /// shingle sets, band keys) and a done marker. A shard with a valid
+    /// marker is skipped; one killed midway leaves no marker and is done
+    /// again from the start.
+    ///
+    /// Exit codes: 0 done; 2 could not run.
+    Ingest(IngestArgs),
+    /// Stage 3, one task: merge the sign parts of all shards, deduplicate
+    /// and write the dataset (data shards, ledger, attribution, index, the
+    /// manifest last) into the plan's output directory. The output is the
+    /// same byte for byte as `run` on the same inputs and configuration.
+    ///
+    /// Exit codes: 0 done; 1 done, but some input could not be read; 2 could not run.
+    Finalize(FinalizeArgs),
+    /// Run the stages as Slurm jobs: `plan` writes the sbatch scripts,
+    /// `submit` submits them (an array of ingest tasks, then finalize after
+    /// it), `status` reads the done markers, `resume` submits again only
+    /// the shards that are not done.
+    #[command(subcommand)]
+    Slurm(SlurmCommand),
+}
+
+/// The run directory and the settings a stage task may set for itself.
+#[derive(Debug, Args)]
+pub struct StageArgs {
+    /// The run directory `plan` wrote (on a filesystem every task sees).
+    #[arg(long, value_name = "DIR")]
+    pub run_dir: PathBuf,
+    /// A config file to check against the plan's: a different
+    /// configuration is an error, never a mix of two runs.
+    #[arg(long, short, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// Worker threads [default: all cores]. Never changes the output.
+    #[arg(long, short = 'j', value_name = "N")]
+    pub threads: Option<usize>,
+    /// Keep band keys on disk (finalize), sorted in runs of about a quarter
+    /// of this; the output is the same.
+    #[arg(long, value_name = "BYTES", value_parser = parse_bytes)]
+    pub memory_limit: Option<u64>,
+    /// No progress bars.
+    #[arg(long, short)]
+    pub quiet: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct PlanArgs {
+    #[command(flatten)]
+    pub settings: Settings,
+    /// Where to write the plan (and, later, the stages' parts).
+    #[arg(long, value_name = "DIR")]
+    pub run_dir: PathBuf,
+    /// Replace a plan made with another configuration or other inputs.
+    #[arg(long)]
+    pub overwrite: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct IngestArgs {
+    #[command(flatten)]
+    pub stage: StageArgs,
+    /// How many shards the inputs are cut into; the same for every task of
+    /// the run (never taken from Slurm's task count).
+    #[arg(long, value_name = "N")]
+    pub num_shards: u32,
+    /// This task's index: shards I*K to I*K+K-1 with --shards-per-task K
+    /// [default: $SLURM_ARRAY_TASK_ID].
+    #[arg(long, value_name = "I", env = "SLURM_ARRAY_TASK_ID")]
+    pub shard_index: u32,
+    /// Shards per task, for more shards than Slurm's MaxArraySize.
+    #[arg(long, value_name = "K", default_value_t = 1)]
+    pub shards_per_task: u32,
+}
+
+#[derive(Debug, Args)]
+pub struct FinalizeArgs {
+    #[command(flatten)]
+    pub stage: StageArgs,
+    /// How many shards `ingest` was run with.
+    #[arg(long, value_name = "N")]
+    pub num_shards: u32,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum SlurmCommand {
+    /// Make the plan and write one sbatch script per stage, and submit.sh
+    /// chaining them, under RUN_DIR/slurm/. Resources, partition, account,
+    /// QoS and extra #SBATCH lines come from the config's [slurm] table.
+    Plan(SlurmPlanArgs),
+    /// `slurm plan` when RUN_DIR has no plan yet, then submit.sh: the
+    /// ingest array, and finalize with --dependency=afterok on it.
+    Submit(SlurmPlanArgs),
+    /// Which shards are done, from the done markers (Slurm forgets finished
+    /// jobs; the markers do not). Exit code 0 when the dataset is finished,
+    /// 1 when not.
+    Status(SlurmRunArgs),
+    /// Submit again only the ingest tasks whose shards are not done, and
+    /// finalize after them (unless the dataset is finished).
+    Resume(SlurmRunArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct SlurmPlanArgs {
+    #[command(flatten)]
+    pub plan: PlanArgs,
+    /// How many shards to cut the inputs into.
+    #[arg(long, value_name = "N")]
+    pub num_shards: u32,
+    /// Shards per array task, for more shards than Slurm's MaxArraySize.
+    #[arg(long, value_name = "K", default_value_t = 1)]
+    pub shards_per_task: u32,
+}
+
+#[derive(Debug, Args)]
+pub struct SlurmRunArgs {
+    /// The run directory of `slurm plan`.
+    #[arg(long, value_name = "DIR")]
+    pub run_dir: PathBuf,
+    /// Print the status as JSON.
+    #[arg(long)]
+    pub json: bool,
 }
 
 #[derive(Debug, Args)]

@@ -49,6 +49,46 @@ pub struct ConfigFile {
     pub zstd_level: Option<i32>,
     pub quiet: Option<bool>,
     pub json: Option<bool>,
+    /// How `corpusledger slurm plan` asks Slurm for resources; never changes
+    /// the output.
+    pub slurm: Option<SlurmConfig>,
+}
+
+/// The `[slurm]` table: what each job of `corpusledger slurm plan` asks for.
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+#[serde(rename_all = "kebab-case", deny_unknown_fields, default)]
+pub struct SlurmConfig {
+    pub partition: Option<String>,
+    pub account: Option<String>,
+    pub qos: Option<String>,
+    /// Memory per ingest task (sbatch `--mem`).
+    pub mem: String,
+    /// Memory of the finalize task.
+    pub finalize_mem: String,
+    /// CPUs per task; also the task's worker threads.
+    pub cpus: u32,
+    /// Time limit per task (sbatch `--time`).
+    pub time: String,
+    /// At most this many ingest tasks at once (the array's `%` limit).
+    pub max_running: Option<u32>,
+    /// Extra `#SBATCH` lines, as written (e.g. `--constraint=ssd`).
+    pub extra: Vec<String>,
+}
+
+impl Default for SlurmConfig {
+    fn default() -> SlurmConfig {
+        SlurmConfig {
+            partition: None,
+            account: None,
+            qos: None,
+            mem: "4G".to_owned(),
+            finalize_mem: "8G".to_owned(),
+            cpus: 2,
+            time: "04:00:00".to_owned(),
+            max_running: None,
+            extra: Vec::new(),
+        }
+    }
 }
 
 /// One criterion of the keep policy; the policy is a list of them, in order
@@ -127,6 +167,7 @@ pub struct Config {
     pub zstd_level: i32,
     pub quiet: bool,
     pub json: bool,
+    pub slurm: SlurmConfig,
 }
 
 impl ConfigFile {
@@ -178,7 +219,8 @@ impl ConfigFile {
             row_group_rows,
             zstd_level,
             quiet,
-            json
+            json,
+            slurm
         )
     }
 
@@ -253,6 +295,7 @@ impl ConfigFile {
             zstd_level: self.zstd_level.unwrap_or(writer.zstd_level),
             quiet: self.quiet.unwrap_or(false),
             json: self.json.unwrap_or(false),
+            slurm: self.slurm.unwrap_or_default(),
         };
         config.validate()?;
         Ok(config)
@@ -381,7 +424,7 @@ impl Config {
     pub fn for_manifest(&self) -> serde_json::Value {
         let mut value = serde_json::to_value(self).expect("config serialises");
         if let Some(map) = value.as_object_mut() {
-            for key in ["threads", "memory-limit", "quiet", "json", "out"] {
+            for key in ["threads", "memory-limit", "quiet", "json", "out", "slurm"] {
                 map.remove(key);
             }
             // Inputs are a set: their order on the command line changes

@@ -34,6 +34,10 @@ fn main() -> ExitCode {
         args::Command::Sign(args) => commands::sign::run(&args),
         args::Command::Export(args) => commands::export::run(&args),
         args::Command::Datasheet(args) => commands::datasheet::run(&args),
+        args::Command::Plan(args) => commands::stages::plan(&args),
+        args::Command::Ingest(args) => commands::stages::ingest(&args),
+        args::Command::Finalize(args) => commands::stages::finalize(&args),
+        args::Command::Slurm(command) => commands::slurm::run(&command),
     };
     match result {
         Ok(code) => ExitCode::from(code),

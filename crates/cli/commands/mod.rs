@@ -8,6 +8,8 @@ pub mod licenses;
 pub mod lookup;
 pub mod run;
 pub mod sign;
+pub mod slurm;
+pub mod stages;
 pub mod verify;
 
 use anyhow::Result;

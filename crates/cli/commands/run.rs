@@ -22,6 +22,12 @@ pub fn run(args: &RunArgs) -> Result<u8> {
         .build()
         .context("cannot start worker threads")?;
     let written = pool.install(|| pipeline::execute(&config, &out_dir, &reporter))?;
+    report(&config, &written)
+}
+
+/// Prints the summary (human or JSON); the exit code says whether some
+/// input could not be read.
+pub fn report(config: &crate::config::Config, written: &Written) -> Result<u8> {
     let code = if written.summary.problems.is_empty() {
         crate::EXIT_OK
     } else {
@@ -32,7 +38,7 @@ pub fn run(args: &RunArgs) -> Result<u8> {
         serde_json::to_writer_pretty(&mut stdout, &written.summary)?;
         writeln!(stdout)?;
     } else if !config.quiet {
-        eprint!("{}", human_summary(&written));
+        eprint!("{}", human_summary(written));
     }
     Ok(code)
 }

@@ -6,7 +6,7 @@ use anyhow::Result;
 use corpusledger_dedup::{BandSource, BandsInMemory, DedupInput, Outcome, deduplicate};
 use corpusledger_model::Reporter;
 
-use super::sign::{DocRecord, Ingested};
+use super::ingested::{DocRecord, Ingested};
 use crate::config::{Config, KeepCriterion};
 
 pub fn decide(ingested: &Ingested, config: &Config, reporter: &dyn Reporter) -> Result<Outcome> {

@@ -22,7 +22,8 @@ use serde::Serialize;
 use sha2::{Digest, Sha256};
 
 use super::hex;
-use super::sign::{DocRecord, Gate, Ingested};
+use super::ingested::{DocRecord, Ingested};
+use super::sign::Gate;
 use crate::config::Config;
 
 pub const MANIFEST: &str = "manifest.json";
@@ -120,9 +121,7 @@ pub fn write_outputs(
     let mut buf = Vec::new();
     for (doc_idx, (doc, decision)) in docs.iter().zip(&outcome.decisions).enumerate() {
         if let Decision::Kept { cluster_size } = *decision {
-            ingested
-                .contents
-                .read_into(ingested.texts[doc.text as usize].content, &mut buf)?;
+            ingested.read_content(doc.text, &mut buf)?;
             let content = String::from_utf8(std::mem::take(&mut buf)).context("spilled content is not UTF-8")?;
             let removed = members.get(&(doc_idx as u32)).map_or(&[][..], Vec::as_slice);
             let cluster = cluster_of(docs, doc, removed);

@@ -6,7 +6,7 @@ use crate::{Error, IngestConfig, Result};
 use corpusledger_model::Rejection;
 
 /// What kind of input a path is.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, serde::Serialize, serde::Deserialize)]
 pub enum InputKind {
     /// A directory tree of repositories.
     Tree,
@@ -32,7 +32,7 @@ impl InputKind {
 }
 
 /// One input named on the command line.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct Input {
     /// The path as given, normalised: part of every document id.
     pub label: std::sync::Arc<str>,
@@ -45,7 +45,7 @@ pub struct Input {
 }
 
 /// A piece of work: a batch of files of one tree, or one data file.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct Unit {
     /// Index into [`Plan::inputs`].
     pub input_idx: usize,
@@ -54,7 +54,7 @@ pub struct Unit {
 }
 
 /// The inputs, listed once, and the units to read them in.
-#[derive(Debug)]
+#[derive(Debug, serde::Serialize, serde::Deserialize)]
 pub struct Plan {
     /// Inputs sorted by label.
     pub inputs: Vec<Input>,

@@ -10,7 +10,7 @@ use std::sync::Mutex;
 use crate::{Error, Result};
 
 /// Where a blob is in a [`BlobStore`].
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct BlobRef {
     /// Byte offset in the file.
     pub offset: u64,
@@ -39,6 +39,20 @@ impl BlobStore {
         Ok(BlobStore {
             path: path.to_owned(),
             writer: Mutex::new(Some((BufWriter::with_capacity(1 << 20, file), 0))),
+            reader,
+        })
+    }
+
+    /// Opens a finished blob file for reading only: one written by another
+    /// process (a shard task) and closed.
+    pub fn open(path: &Path) -> Result<BlobStore> {
+        let reader = File::open(path).map_err(|source| Error::Io {
+            path: path.to_owned(),
+            source,
+        })?;
+        Ok(BlobStore {
+            path: path.to_owned(),
+            writer: Mutex::new(None),
             reader,
         })
     }
@@ -77,11 +91,13 @@ impl BlobStore {
         Ok(blob)
     }
 
-    /// Flushes what was appended; from now on the store is read-only.
+    /// Flushes what was appended and syncs it to disk; from now on the
+    /// store is read-only.
     pub fn finish(&self) -> Result<()> {
         let mut guard = self.writer.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
         if let Some((mut writer, _)) = guard.take() {
             writer.flush().map_err(|e| self.io(e))?;
+            writer.get_ref().sync_all().map_err(|e| self.io(e))?;
         }
         Ok(())
     }

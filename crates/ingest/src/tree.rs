@@ -12,7 +12,7 @@ use crate::check::too_large;
 use crate::{IngestConfig, Input, Item};
 
 /// A file of a tree, as listed by the plan.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct TreeEntry {
     /// The path relative to the input root, with `/` separators.
     pub rel: String,

@@ -5,7 +5,7 @@ use std::sync::Arc;
 use crate::{DocId, Reason};
 
 /// Where a document came from.
-#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize)]
 pub struct SourceRef {
     /// The input's label: the path given on the command line, normalised.
     /// Shared by all documents of the input.
@@ -98,7 +98,7 @@ impl fmt::Debug for Document {
 }
 
 /// A document, or a part of an input, that could not be used, and why.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Rejection {
     /// Where it came from.
     pub source: SourceRef,

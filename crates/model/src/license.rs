@@ -56,7 +56,7 @@ pub struct Evidence {
 
 /// Everything known about one document's license: the three signals, kept
 /// apart, the concluded expression, and the evidence for each.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct DocLicense {
     /// From package metadata (`Cargo.toml`, `PKG-INFO`, `pyproject.toml`,
     /// `package.json`) or the input's license column.

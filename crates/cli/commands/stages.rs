@@ -1,0 +1,210 @@
+//! `corpusledger plan | ingest | finalize`: the stages of `run` as separate
+//! tasks over a run directory.
+
+use std::path::Path;
+
+use anyhow::{Context, Result, bail};
+use corpusledger_provenance::Provenance;
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+
+use crate::args::{FinalizeArgs, IngestArgs, PlanArgs, StageArgs};
+use crate::config::{Config, ConfigFile};
+use crate::pipeline::rundir::{self, RunDir, RunPlan};
+use crate::pipeline::{self, INGEST, StageTimer};
+use crate::reporter::TerminalReporter;
+
+pub fn plan(args: &PlanArgs) -> Result<u8> {
+    let config = super::effective_config(&args.settings)?;
+    let run = RunDir::new(&args.run_dir);
+    let (run_plan, hash) = write_plan(&run, &config, args.overwrite)?;
+    if !config.quiet {
+        eprintln!(
+            "corpusledger plan: {} inputs, {} units in {} (plan {}, config {})",
+            run_plan.plan.inputs.len(),
+            run_plan.plan.units.len(),
+            run.plan_path().display(),
+            &hash[..12],
+            &run_plan.config_hash[..12]
+        );
+    }
+    Ok(crate::EXIT_OK)
+}
+
+/// Lists the inputs and writes the plan; refuses to replace a plan made
+/// with another configuration unless `overwrite`.
+pub fn write_plan(run: &RunDir, config: &Config, overwrite: bool) -> Result<(RunPlan, String)> {
+    if config.out.is_none() {
+        bail!("no output directory: give --out DIR (or `out` in the config file)");
+    }
+    if config.input.is_empty() {
+        bail!("no input: give --input PATH, or `input` in the config file");
+    }
+    let hash = rundir::config_hash(config);
+    if run.plan_path().exists() && !overwrite {
+        let old = run.read_plan().map(|(plan, _)| plan.config_hash);
+        match old {
+            Ok(old) if old == hash => {}
+            Ok(old) => bail!(
+                "{} holds a plan made with another configuration (hash {}, this one is {}): give --overwrite to replace it, or another --run-dir",
+                run.root.display(),
+                &old[..12],
+                &hash[..12]
+            ),
+            Err(err) => bail!("{err:#}; give --overwrite to replace it"),
+        }
+    }
+    let plan = corpusledger_ingest::plan(&config.input, &config.ingest())?;
+    let fingerprints = rundir::fingerprints(&plan);
+    let run_plan = RunPlan::new(config, plan, fingerprints);
+    let plan_hash = run.write_plan(&run_plan)?;
+    Ok((run_plan, plan_hash))
+}
+
+/// The plan's configuration with this task's threads and memory limit;
+/// `--config`, when given, must be the plan's.
+fn stage_config(args: &StageArgs, run_plan: &RunPlan) -> Result<Config> {
+    if let Some(path) = &args.config {
+        let given = ConfigFile::load(path)?.resolve()?;
+        let hash = rundir::config_hash(&given);
+        if hash != run_plan.config_hash {
+            bail!(
+                "config {} (hash {}) is not the one the plan was made with (hash {}): the stages would mix two runs; \
+                 run `corpusledger plan --overwrite` with it, or leave --config out",
+                path.display(),
+                &hash[..12],
+                &run_plan.config_hash[..12]
+            );
+        }
+    }
+    let mut config = run_plan.config(args.threads, args.memory_limit)?;
+    config.quiet |= args.quiet;
+    Ok(config)
+}
+
+fn pool(config: &Config) -> Result<rayon::ThreadPool> {
+    rayon::ThreadPoolBuilder::new()
+        .num_threads(config.threads)
+        .build()
+        .context("cannot start worker threads")
+}
+
+pub fn ingest(args: &IngestArgs) -> Result<u8> {
+    let (n, per_task, task) = (args.num_shards, args.shards_per_task, args.shard_index);
+    if n == 0 || per_task == 0 {
+        bail!("--num-shards and --shards-per-task must be at least 1");
+    }
+    let first = u64::from(task) * u64::from(per_task);
+    if first >= u64::from(n) {
+        bail!(
+            "--shard-index {task} is out of range: with --num-shards {n} and --shards-per-task {per_task} the task indices are 0 to {}",
+            n.div_ceil(per_task) - 1
+        );
+    }
+    let run = RunDir::new(&args.stage.run_dir);
+    let (run_plan, plan_hash) = run.read_plan()?;
+    let config = stage_config(&args.stage, &run_plan)?;
+    let reporter = TerminalReporter::new(config.quiet);
+    let provenance = Provenance::new(config.license_min_score as f32);
+    let gate = pipeline::gate(&config)?;
+    let last = (first + u64::from(per_task)).min(u64::from(n)) as u32;
+    for shard in first as u32..last {
+        match run.read_marker(INGEST, shard, n) {
+            Ok(Some(marker)) => match run.check_marker(&marker, &plan_hash, &run_plan.config_hash) {
+                Ok(()) => {
+                    if !config.quiet {
+                        eprintln!("corpusledger ingest: shard {shard} of {n} is already done");
+                    }
+                    continue;
+                }
+                Err(err) => eprintln!("corpusledger ingest: shard {shard} of {n} again: {err:#}"),
+            },
+            Ok(None) => {}
+            Err(err) => eprintln!("corpusledger ingest: shard {shard} of {n} again: {err:#}"),
+        }
+        let marker = pool(&config)?.install(|| {
+            pipeline::sign_shard(
+                &run,
+                &run_plan,
+                &plan_hash,
+                shard,
+                n,
+                &config,
+                &provenance,
+                &gate,
+                &reporter,
+            )
+        })?;
+        if !config.quiet {
+            eprintln!(
+                "corpusledger ingest: shard {shard} of {n}: {} documents, {} rejected, {} texts",
+                marker.rows.get("documents").unwrap_or(&0),
+                marker.rows.get("rejections").unwrap_or(&0),
+                marker.rows.get("texts").unwrap_or(&0)
+            );
+        }
+    }
+    Ok(crate::EXIT_OK)
+}
+
+/// What a finished finalize leaves in the run directory.
+#[derive(Debug, Serialize, Deserialize, PartialEq)]
+#[serde(rename_all = "kebab-case")]
+struct FinalizeMarker {
+    plan_hash: String,
+    num_shards: u32,
+    manifest_sha256: String,
+}
+
+const FINALIZE_MARKER: &str = "finalize.done";
+
+/// Whether the dataset of this plan and shard count is finished: the
+/// finalize marker names the manifest that is there.
+pub fn finalized(run: &RunDir, plan_hash: &str, n: u32, out_dir: &Path) -> bool {
+    let Ok(text) = std::fs::read_to_string(run.root.join(FINALIZE_MARKER)) else {
+        return false;
+    };
+    let Ok(marker) = serde_json::from_str::<FinalizeMarker>(&text) else {
+        return false;
+    };
+    let manifest = std::fs::read(out_dir.join(pipeline::MANIFEST)).unwrap_or_default();
+    marker.plan_hash == plan_hash
+        && marker.num_shards == n
+        && marker.manifest_sha256 == pipeline::hex(&Sha256::digest(&manifest))
+}
+
+pub fn finalize(args: &FinalizeArgs) -> Result<u8> {
+    let n = args.num_shards;
+    if n == 0 {
+        bail!("--num-shards must be at least 1");
+    }
+    let run = RunDir::new(&args.stage.run_dir);
+    let (run_plan, plan_hash) = run.read_plan()?;
+    let config = stage_config(&args.stage, &run_plan)?;
+    let out_dir = config.out.clone().context("the plan has no output directory")?;
+    if finalized(&run, &plan_hash, n, &out_dir) {
+        if !config.quiet {
+            eprintln!("corpusledger finalize: {} is already finished", out_dir.display());
+        }
+        return Ok(crate::EXIT_OK);
+    }
+    std::fs::remove_file(run.root.join(FINALIZE_MARKER)).ok();
+    let reporter = TerminalReporter::new(config.quiet);
+    let gate = pipeline::gate(&config)?;
+    let mut timer = StageTimer::start();
+    let written = pool(&config)?.install(|| {
+        pipeline::finalize(
+            &run, &run_plan, &plan_hash, n, &config, &gate, &out_dir, &mut timer, &reporter,
+        )
+    })?;
+    let manifest = std::fs::read(out_dir.join(pipeline::MANIFEST)).context("cannot read the manifest just written")?;
+    let marker = FinalizeMarker {
+        plan_hash,
+        num_shards: n,
+        manifest_sha256: pipeline::hex(&Sha256::digest(&manifest)),
+    };
+    rundir::write_atomic(&run.root.join(FINALIZE_MARKER), &serde_json::to_vec_pretty(&marker)?)?;
+    let mut written = written;
+    written.summary.stage_seconds = timer.laps;
+    super::run::report(&config, &written)
+}

@@ -1,0 +1,295 @@
+//! What the decide and write stages read: the sign parts of every shard,
+//! merged. Texts are joined by content hash across parts and numbered in
+//! hash order, documents and rejections sorted in source order, so the
+//! result is the same whatever the number of shards or threads that made
+//! the parts.
+
+use std::collections::{BTreeSet, HashMap, HashSet};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use anyhow::{Context, Result, anyhow};
+use corpusledger_dedup::BandParams;
+use corpusledger_ingest::{BlobRef, BlobStore, Plan};
+use corpusledger_model::{Credit, DocId, DocLicense, Rejection, SourceRef};
+
+use super::bands::SpilledBands;
+use super::part::{self, DocRow, Record, TextRow};
+use crate::config::Config;
+
+/// A document that passed the checks.
+#[derive(Debug)]
+pub struct DocRecord {
+    pub id: DocId,
+    pub source: SourceRef,
+    /// Index into [`Ingested::texts`].
+    pub text: u32,
+    pub bytes: u64,
+    pub sha256: [u8; 32],
+    /// Shared by every document with the same answer: thousands of files
+    /// carry one license and one set of evidence.
+    pub license: Arc<DocLicense>,
+    pub language: Option<Arc<str>>,
+    /// Package URL of the nearest package manifest.
+    pub package: Option<Arc<str>>,
+    /// The commit the document's repository was read at.
+    pub revision: Option<Arc<str>>,
+    pub stars: Option<i64>,
+    /// The part whose credits file holds `credits`.
+    pub part: u32,
+    /// The attribution its license requires (Stack Exchange posts), as
+    /// JSON in the part's credits file: read back only when written out.
+    pub credits: Option<BlobRef>,
+}
+
+/// A distinct content, in the part that first brought it.
+#[derive(Debug)]
+pub struct TextEntry {
+    pub hash: u128,
+    pub part: u32,
+    pub content: BlobRef,
+    pub shingles: Option<BlobRef>,
+}
+
+/// The blob files of one part.
+#[derive(Debug)]
+struct PartStores {
+    contents: BlobStore,
+    shingles: BlobStore,
+    credits: BlobStore,
+}
+
+/// The merged parts: documents in source order, texts in hash order, and
+/// the part files they point into.
+#[derive(Debug)]
+pub struct Ingested {
+    pub docs: Vec<DocRecord>,
+    pub texts: Vec<TextEntry>,
+    pub rejections: Vec<Rejection>,
+    /// License problems met by any shard, sorted, each once.
+    pub problems: Vec<String>,
+    pub bands: BandParams,
+    /// Band keys per text, parallel to `texts`, when they are kept in memory.
+    pub band_keys: Vec<Option<Box<[u64]>>>,
+    /// Band keys on disk instead, when a memory limit is set.
+    pub spilled_bands: Option<SpilledBands>,
+    parts: Vec<PartStores>,
+}
+
+impl Ingested {
+    /// The credits of a document: none unless it was read from posts.
+    pub fn credits_of(&self, doc: &DocRecord) -> Result<Vec<Credit>> {
+        let Some(blob) = doc.credits else {
+            return Ok(Vec::new());
+        };
+        let bytes = self.parts[doc.part as usize].credits.read(blob)?;
+        serde_json::from_slice(&bytes).context("a credits file of the sign parts is damaged; run again")
+    }
+
+    /// The content of a text, into `buf`.
+    pub fn read_content(&self, text: u32, buf: &mut Vec<u8>) -> Result<()> {
+        let entry = &self.texts[text as usize];
+        self.parts[entry.part as usize].contents.read_into(entry.content, buf)?;
+        Ok(())
+    }
+
+    /// The shingle set of a text, read back from its part.
+    pub fn shingles_of(&self, text: u32) -> Vec<u64> {
+        let entry = &self.texts[text as usize];
+        let Some(blob) = entry.shingles else {
+            return Vec::new();
+        };
+        // A read error here means a part was damaged mid-run; an empty set
+        // makes the pair fail verification rather than invent a match.
+        let bytes = self.parts[entry.part as usize].shingles.read(blob).unwrap_or_default();
+        u64s(&bytes)
+    }
+
+    /// Reads and merges the sign parts in `dirs` (shard order). `plan`
+    /// gives the rejections met while listing; `work` holds the band spill
+    /// when the configuration sets a memory limit.
+    pub fn load(plan: &Plan, dirs: &[PathBuf], config: &Config, work: &Path) -> Result<Ingested> {
+        let bands = BandParams::optimal(config.threshold, config.num_perm);
+        let mut merge = Merge {
+            spilled: match config.memory_limit {
+                Some(limit) => Some(SpilledBands::create(&work.join("bands"), bands.bands, limit)?),
+                None => None,
+            },
+            rejections: plan.rejections.clone(),
+            ..Merge::default()
+        };
+        for (index, dir) in dirs.iter().enumerate() {
+            merge.part(index as u32, dir)?;
+        }
+        let Merge {
+            mut docs,
+            texts,
+            mut rejections,
+            problems,
+            mut spilled,
+            parts,
+            ..
+        } = merge;
+        let (texts, band_keys, new_index) = renumber_texts(texts, &mut docs);
+        if let Some(spill) = spilled.as_mut() {
+            spill.finish(new_index)?;
+        }
+        docs.sort_by(|a, b| super::source_order(&a.source, &b.source));
+        rejections.sort_by(|a, b| super::source_order(&a.source, &b.source));
+        Ok(Ingested {
+            docs,
+            texts,
+            rejections,
+            problems: problems.into_iter().collect(),
+            bands,
+            band_keys,
+            spilled_bands: spilled,
+            parts,
+        })
+    }
+}
+
+fn u64s(bytes: &[u8]) -> Vec<u64> {
+    bytes
+        .chunks_exact(8)
+        .map(|c| u64::from_le_bytes(c.try_into().expect("8 bytes")))
+        .collect()
+}
+
+#[derive(Default)]
+struct Merge {
+    docs: Vec<DocRecord>,
+    texts: Vec<MergedText>,
+    by_hash: HashMap<u128, u32>,
+    rejections: Vec<Rejection>,
+    problems: BTreeSet<String>,
+    licenses: HashSet<Arc<DocLicense>>,
+    strings: HashSet<Arc<str>>,
+    spilled: Option<SpilledBands>,
+    parts: Vec<PartStores>,
+}
+
+impl Merge {
+    fn part(&mut self, index: u32, dir: &Path) -> Result<()> {
+        let open = |name: &str| BlobStore::open(&dir.join(name)).map_err(anyhow::Error::new);
+        let bands = open(part::BANDS)?;
+        self.parts.push(PartStores {
+            contents: open(part::CONTENTS)?,
+            shingles: open(part::SHINGLES)?,
+            credits: open(part::CREDITS)?,
+        });
+        let mut licenses = Vec::new();
+        let mut texts: Vec<TextRow> = Vec::new();
+        let mut docs: Vec<DocRow> = Vec::new();
+        part::read_records(&dir.join(part::RECORDS), |record| {
+            match record {
+                Record::License(json) => {
+                    let license: DocLicense = serde_json::from_str(&json).context("a license record is damaged")?;
+                    licenses.push(intern(&mut self.licenses, license));
+                }
+                Record::Text(text) => texts.push(text),
+                Record::Doc(doc) => docs.push(doc),
+                Record::Rejection(rejection) => self.rejections.push(rejection),
+                Record::Problem(problem) => {
+                    self.problems.insert(problem);
+                }
+            }
+            Ok(())
+        })?;
+        // Part-local text index -> merged index.
+        let mut local = HashMap::with_capacity(texts.len());
+        for row in texts {
+            let merged = match self.by_hash.get(&row.hash) {
+                Some(&merged) => merged,
+                None => {
+                    let merged = self.texts.len() as u32;
+                    let keys = match row.bands {
+                        Some(blob) => Some(u64s(&bands.read(blob)?)),
+                        None => None,
+                    };
+                    let keys = match (&self.spilled, keys) {
+                        (Some(spill), Some(keys)) => {
+                            spill.push(merged, &keys)?;
+                            None
+                        }
+                        (_, keys) => keys.map(Vec::into_boxed_slice),
+                    };
+                    let entry = TextEntry {
+                        hash: row.hash,
+                        part: index,
+                        content: row.content,
+                        shingles: row.shingles,
+                    };
+                    self.texts.push((entry, keys));
+                    self.by_hash.insert(row.hash, merged);
+                    merged
+                }
+            };
+            local.insert(row.local, merged);
+        }
+        for row in docs {
+            let missing = || anyhow!("{}: a document refers to a record that is not there", dir.display());
+            let text = *local.get(&row.text).ok_or_else(missing)?;
+            let license = licenses.get(row.license as usize).ok_or_else(missing)?.clone();
+            let mut source = row.source;
+            source.input = intern_str(&mut self.strings, &source.input);
+            source.repo = source.repo.map(|r| intern_str(&mut self.strings, &r));
+            let mut share = |s: Option<String>| s.map(|s| intern_str(&mut self.strings, &s));
+            self.docs.push(DocRecord {
+                id: source.doc_id(),
+                source,
+                text,
+                bytes: row.bytes,
+                sha256: row.sha256,
+                license,
+                language: share(row.language),
+                package: share(row.package),
+                revision: share(row.revision),
+                stars: row.stars,
+                part: index,
+                credits: row.credits,
+            });
+        }
+        Ok(())
+    }
+}
+
+fn intern(set: &mut HashSet<Arc<DocLicense>>, license: DocLicense) -> Arc<DocLicense> {
+    if let Some(shared) = set.get(&license) {
+        return shared.clone();
+    }
+    let shared = Arc::new(license);
+    set.insert(shared.clone());
+    shared
+}
+
+fn intern_str(set: &mut HashSet<Arc<str>>, value: &str) -> Arc<str> {
+    if let Some(shared) = set.get(value) {
+        return shared.clone();
+    }
+    let shared: Arc<str> = Arc::from(value);
+    set.insert(shared.clone());
+    shared
+}
+
+/// A text and its band keys (when they are kept in memory).
+type MergedText = (TextEntry, Option<Box<[u64]>>);
+type Renumbered = (Vec<TextEntry>, Vec<Option<Box<[u64]>>>, Vec<u32>);
+
+/// Orders texts by content hash, so text indices (and everything that
+/// iterates over them) do not depend on which part or thread saw a text
+/// first. Returns the texts, their band keys and, for each old index, its
+/// new one.
+fn renumber_texts(texts: Vec<MergedText>, docs: &mut [DocRecord]) -> Renumbered {
+    let mut texts: Vec<(u32, MergedText)> = texts.into_iter().enumerate().map(|(i, t)| (i as u32, t)).collect();
+    texts.sort_by_key(|(_, (t, _))| t.hash);
+    let mut new_index = vec![0u32; texts.len()];
+    for (new, (old, _)) in texts.iter().enumerate() {
+        new_index[*old as usize] = new as u32;
+    }
+    for doc in docs.iter_mut() {
+        doc.text = new_index[doc.text as usize];
+    }
+    let (texts, keys) = texts.into_iter().map(|(_, t)| t).unzip();
+    (texts, keys, new_index)
+}

@@ -1,0 +1,350 @@
+//! The run directory that stages hand work through: the plan, one sign part
+//! per shard, and done markers. Names depend on (stage, shard, N) only. A
+//! shard's files are written under a temporary name, synced, renamed into
+//! place, and only then is its done marker written (itself through a
+//! temporary name): a consumer reads only what a valid marker lists, so a
+//! task killed at any point leaves either nothing or a whole shard.
+
+use std::collections::BTreeMap;
+use std::fs::File;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, Result, bail};
+use corpusledger_ingest::Plan;
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+
+use crate::config::{Config, ConfigFile};
+
+pub const PLAN: &str = "plan.bin";
+const MARKER_FORMAT: &str = "corpusledger-done";
+
+/// The plan as stages share it: the inputs listed once, the configuration
+/// that every later stage runs with, and a fingerprint of each unit's files.
+#[derive(Debug, Serialize, Deserialize)]
+pub struct RunPlan {
+    pub version: String,
+    /// The effective configuration as TOML (threads and memory limit are
+    /// each task's own).
+    pub config: String,
+    pub config_hash: String,
+    pub plan: Plan,
+    /// Per unit: a hash over its files' paths, sizes and modification
+    /// times, checked before the unit is read (empty when not taken).
+    pub fingerprints: Vec<String>,
+}
+
+impl RunPlan {
+    pub fn new(config: &Config, plan: Plan, fingerprints: Vec<String>) -> RunPlan {
+        RunPlan {
+            version: env!("CARGO_PKG_VERSION").to_owned(),
+            config: config.to_toml(),
+            config_hash: config_hash(config),
+            plan,
+            fingerprints,
+        }
+    }
+
+    /// The configuration the plan was made with, with this task's threads
+    /// and memory limit.
+    pub fn config(&self, threads: Option<usize>, memory_limit: Option<u64>) -> Result<Config> {
+        let file: ConfigFile = toml::from_str(&self.config).context("the plan's configuration is damaged")?;
+        let over = ConfigFile {
+            threads,
+            memory_limit,
+            ..ConfigFile::default()
+        };
+        file.overridden_by(over).resolve()
+    }
+
+    /// The units of shard `shard` of `n`: a contiguous range, so every unit
+    /// belongs to exactly one shard.
+    pub fn units_of(&self, shard: u32, n: u32) -> std::ops::Range<usize> {
+        let units = self.plan.units.len();
+        let at = |i: u32| (units as u128 * u128::from(i) / u128::from(n)) as usize;
+        at(shard)..at(shard + 1)
+    }
+}
+
+/// SHA-256 of the configuration as the manifest records it: everything that
+/// can change the output, nothing that cannot.
+pub fn config_hash(config: &Config) -> String {
+    let canonical = serde_json::to_vec(&config.for_manifest()).expect("config serialises");
+    super::hex(&Sha256::digest(canonical))
+}
+
+/// What a finished task leaves next to its output.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case", deny_unknown_fields)]
+pub struct Marker {
+    pub format: String,
+    pub tool_version: String,
+    pub stage: String,
+    pub shard: u32,
+    pub num_shards: u32,
+    /// Documents, rejections and texts written, as the stage counts them.
+    pub rows: BTreeMap<String, u64>,
+    /// SHA-256 of the plan file the task ran under.
+    pub plan_hash: String,
+    pub config_hash: String,
+    /// A hash of the fingerprints of the units read.
+    pub input_fingerprint: String,
+    /// Each file of the output and its size in bytes.
+    pub files: BTreeMap<String, u64>,
+}
+
+/// The run directory.
+#[derive(Debug, Clone)]
+pub struct RunDir {
+    pub root: PathBuf,
+}
+
+impl RunDir {
+    pub fn new(root: &Path) -> RunDir {
+        RunDir { root: root.to_owned() }
+    }
+
+    pub fn plan_path(&self) -> PathBuf {
+        self.root.join(PLAN)
+    }
+
+    fn shard_name(stage: &str, shard: u32, n: u32) -> String {
+        format!("{stage}/{shard:05}-of-{n:05}")
+    }
+
+    /// Where the output of a shard lives once done.
+    pub fn shard_dir(&self, stage: &str, shard: u32, n: u32) -> PathBuf {
+        self.root.join(Self::shard_name(stage, shard, n))
+    }
+
+    pub fn marker_path(&self, stage: &str, shard: u32, n: u32) -> PathBuf {
+        self.root.join(format!("{}.done", Self::shard_name(stage, shard, n)))
+    }
+
+    /// Writes the plan (atomically) and returns its SHA-256.
+    pub fn write_plan(&self, plan: &RunPlan) -> Result<String> {
+        std::fs::create_dir_all(&self.root)
+            .with_context(|| format!("cannot create run directory {}", self.root.display()))?;
+        let bytes = postcard::to_stdvec(plan).context("the plan serialises")?;
+        write_atomic(&self.plan_path(), &bytes)?;
+        Ok(super::hex(&Sha256::digest(&bytes)))
+    }
+
+    /// Reads the plan and its SHA-256.
+    pub fn read_plan(&self) -> Result<(RunPlan, String)> {
+        let path = self.plan_path();
+        let bytes = match std::fs::read(&path) {
+            Ok(bytes) => bytes,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => bail!(
+                "{} has no plan ({}): run `corpusledger plan --run-dir {}` first",
+                self.root.display(),
+                PLAN,
+                self.root.display()
+            ),
+            Err(e) => return Err(e).with_context(|| format!("cannot read {}", path.display())),
+        };
+        let plan: RunPlan = postcard::from_bytes(&bytes).with_context(|| {
+            format!(
+                "{} is damaged or was written by another version: run `corpusledger plan` again",
+                path.display()
+            )
+        })?;
+        if plan.version != env!("CARGO_PKG_VERSION") {
+            bail!(
+                "{} was written by corpusledger {}, this is {}: run `corpusledger plan` again",
+                path.display(),
+                plan.version,
+                env!("CARGO_PKG_VERSION")
+            );
+        }
+        Ok((plan, super::hex(&Sha256::digest(&bytes))))
+    }
+
+    /// The marker of a shard: `None` when there is none; an error when it
+    /// cannot be read or parsed.
+    pub fn read_marker(&self, stage: &str, shard: u32, n: u32) -> Result<Option<Marker>> {
+        let path = self.marker_path(stage, shard, n);
+        let text = match std::fs::read_to_string(&path) {
+            Ok(text) => text,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+            Err(e) => return Err(e).with_context(|| format!("cannot read marker {}", path.display())),
+        };
+        let marker: Marker =
+            serde_json::from_str(&text).with_context(|| format!("marker {} is corrupt", path.display()))?;
+        if marker.format != MARKER_FORMAT || marker.stage != stage || marker.shard != shard || marker.num_shards != n {
+            bail!(
+                "marker {} is corrupt: it names {} shard {} of {}",
+                path.display(),
+                marker.stage,
+                marker.shard,
+                marker.num_shards
+            );
+        }
+        Ok(Some(marker))
+    }
+
+    /// Checks that a marker belongs to this plan and that its files are
+    /// there with the sizes it lists; says what is wrong otherwise.
+    pub fn check_marker(&self, marker: &Marker, plan_hash: &str, config_hash: &str) -> Result<()> {
+        let path = self.marker_path(&marker.stage, marker.shard, marker.num_shards);
+        if marker.config_hash != config_hash {
+            bail!(
+                "marker {} was made with another configuration (hash {}, the plan's is {})",
+                path.display(),
+                short(&marker.config_hash),
+                short(config_hash)
+            );
+        }
+        if marker.plan_hash != plan_hash {
+            bail!(
+                "marker {} was made under another plan (hash {}, this plan's is {})",
+                path.display(),
+                short(&marker.plan_hash),
+                short(plan_hash)
+            );
+        }
+        let dir = self.shard_dir(&marker.stage, marker.shard, marker.num_shards);
+        for (name, &bytes) in &marker.files {
+            let file = dir.join(name);
+            let len = std::fs::metadata(&file).map(|m| m.len());
+            match len {
+                Ok(len) if len == bytes => {}
+                Ok(len) => bail!(
+                    "{} has {len} bytes, its marker {} says {bytes}",
+                    file.display(),
+                    path.display()
+                ),
+                Err(e) => bail!("{} (listed by marker {}): {e}", file.display(), path.display()),
+            }
+        }
+        Ok(())
+    }
+
+    /// Runs `make` into a fresh temporary folder for a shard, then moves it
+    /// into place and writes the marker `make` returns (files and sizes are
+    /// filled in here).
+    pub fn commit_shard(&self, mut marker: Marker, make: impl FnOnce(&Path) -> Result<Marker>) -> Result<Marker> {
+        let (stage, shard, n) = (marker.stage.clone(), marker.shard, marker.num_shards);
+        let dir = self.shard_dir(&stage, shard, n);
+        let marker_path = self.marker_path(&stage, shard, n);
+        let parent = dir.parent().expect("a stage folder").to_owned();
+        std::fs::create_dir_all(&parent).with_context(|| format!("cannot create {}", parent.display()))?;
+        // An old marker first: from now on the shard is not done.
+        remove_file(&marker_path)?;
+        let tmp = parent.join(format!(
+            "{}.tmp.{}",
+            dir.file_name().expect("named").to_string_lossy(),
+            std::process::id()
+        ));
+        remove_dir(&tmp)?;
+        std::fs::create_dir(&tmp).with_context(|| format!("cannot create {}", tmp.display()))?;
+        let made = make(&tmp)?;
+        marker.rows = made.rows;
+        marker.input_fingerprint = made.input_fingerprint;
+        marker.files = BTreeMap::new();
+        for entry in std::fs::read_dir(&tmp).with_context(|| format!("cannot list {}", tmp.display()))? {
+            let entry = entry?;
+            let len = entry.metadata()?.len();
+            marker
+                .files
+                .insert(entry.file_name().to_string_lossy().into_owned(), len);
+        }
+        remove_dir(&dir)?;
+        std::fs::rename(&tmp, &dir).with_context(|| format!("cannot move {} to {}", tmp.display(), dir.display()))?;
+        sync_dir(&parent)?;
+        let json = serde_json::to_vec_pretty(&marker).context("a marker serialises")?;
+        write_atomic(&marker_path, &json)?;
+        Ok(marker)
+    }
+
+    /// A marker for a task of this run, to be filled by [`commit_shard`](Self::commit_shard).
+    pub fn new_marker(stage: &str, shard: u32, n: u32, plan_hash: &str, config_hash: &str) -> Marker {
+        Marker {
+            format: MARKER_FORMAT.to_owned(),
+            tool_version: env!("CARGO_PKG_VERSION").to_owned(),
+            stage: stage.to_owned(),
+            shard,
+            num_shards: n,
+            rows: BTreeMap::new(),
+            plan_hash: plan_hash.to_owned(),
+            config_hash: config_hash.to_owned(),
+            input_fingerprint: String::new(),
+            files: BTreeMap::new(),
+        }
+    }
+}
+
+fn short(hash: &str) -> &str {
+    hash.get(..12).unwrap_or(hash)
+}
+
+fn remove_file(path: &Path) -> Result<()> {
+    match std::fs::remove_file(path) {
+        Err(e) if e.kind() != std::io::ErrorKind::NotFound => {
+            Err(e).with_context(|| format!("cannot remove {}", path.display()))
+        }
+        _ => Ok(()),
+    }
+}
+
+fn remove_dir(path: &Path) -> Result<()> {
+    match std::fs::remove_dir_all(path) {
+        Err(e) if e.kind() != std::io::ErrorKind::NotFound => {
+            Err(e).with_context(|| format!("cannot remove {}", path.display()))
+        }
+        _ => Ok(()),
+    }
+}
+
+fn sync_dir(dir: &Path) -> Result<()> {
+    File::open(dir)
+        .and_then(|f| f.sync_all())
+        .with_context(|| format!("cannot sync {}", dir.display()))
+}
+
+/// Writes `bytes` to `path` through a temporary file: synced, renamed, and
+/// the folder synced, so `path` is either the old file or the whole new one.
+pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
+    let parent = path.parent().unwrap_or(Path::new("."));
+    let tmp = parent.join(format!(
+        ".{}.tmp.{}",
+        path.file_name().expect("a file name").to_string_lossy(),
+        std::process::id()
+    ));
+    let mut file = File::create(&tmp).with_context(|| format!("cannot create {}", tmp.display()))?;
+    file.write_all(bytes)
+        .and_then(|()| file.sync_all())
+        .with_context(|| format!("cannot write {}", tmp.display()))?;
+    std::fs::rename(&tmp, path).with_context(|| format!("cannot move {} to {}", tmp.display(), path.display()))?;
+    sync_dir(parent)
+}
+
+/// Per unit of `plan`: a hash over each file's path, size and modification
+/// time (the input file itself for JSONL, Parquet and dumps).
+pub fn fingerprints(plan: &Plan) -> Vec<String> {
+    use rayon::prelude::*;
+    plan.units.par_iter().map(|unit| fingerprint(plan, unit)).collect()
+}
+
+/// The fingerprint of one unit, as [`fingerprints`] computes it.
+pub fn fingerprint(plan: &Plan, unit: &corpusledger_ingest::Unit) -> String {
+    let input = &plan.inputs[unit.input_idx];
+    let mut hasher = Sha256::new();
+    let mut add = |path: &Path, name: &str| {
+        let stat = std::fs::metadata(path).ok();
+        let size = stat.as_ref().map_or(u64::MAX, std::fs::Metadata::len);
+        let mtime = stat
+            .and_then(|m| m.modified().ok())
+            .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+            .map_or(u128::MAX, |d| d.as_nanos());
+        hasher.update(format!("{name}\0{size}\0{mtime}\n").as_bytes());
+    };
+    if unit.files.is_empty() {
+        add(&input.path, "");
+    }
+    for file in &unit.files {
+        add(&input.path.join(&file.rel), &file.rel);
+    }
+    super::hex(&hasher.finalize())
+}
