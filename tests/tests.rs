@@ -15,4 +15,5 @@ mod sample;
 mod schema;
 mod sign;
 mod stackexchange;
+mod stages;
 mod verify;

@@ -158,3 +158,54 @@ pub fn assert_golden(name: &str, actual: &str) {
         golden.display()
     );
 }
+
+/// Writes a tree of `repos` repositories of `files` source files each (plus
+/// a LICENSE per repository, MIT or Apache-2.0 in turn), with exact copies
+/// (every 7th file repeats one of an earlier repository) and near copies
+/// (every 5th: an earlier file with one line changed). Deterministic.
+pub fn synthetic_tree(dir: &Path, repos: usize, files: usize) {
+    let mut state = 0x9E37_79B9_7F4A_7C15u64;
+    let mut next = move || {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        state
+    };
+    const WORDS: [&str; 16] = [
+        "let", "value", "index", "count", "buffer", "result", "parse", "token", "return", "match", "self", "config",
+        "error", "write", "read", "total",
+    ];
+    let mut texts: Vec<String> = Vec::new();
+    for repo in 0..repos {
+        let root = dir.join(format!("repo-{repo:03}"));
+        std::fs::create_dir_all(root.join("src")).unwrap();
+        let license = if repo % 2 == 0 {
+            "MIT License\n\nPermission is hereby granted, free of charge, to any person obtaining a copy of this software and associated documentation files (the \"Software\"), to deal in the Software without restriction, including without limitation the rights to use, copy, modify, merge, publish, distribute, sublicense, and/or sell copies of the Software, and to permit persons to whom the Software is furnished to do so, subject to the following conditions:\n\nThe above copyright notice and this permission notice shall be included in all copies or substantial portions of the Software.\n\nTHE SOFTWARE IS PROVIDED \"AS IS\", WITHOUT WARRANTY OF ANY KIND, EXPRESS OR IMPLIED, INCLUDING BUT NOT LIMITED TO THE WARRANTIES OF MERCHANTABILITY, FITNESS FOR A PARTICULAR PURPOSE AND NONINFRINGEMENT. IN NO EVENT SHALL THE AUTHORS OR COPYRIGHT HOLDERS BE LIABLE FOR ANY CLAIM, DAMAGES OR OTHER LIABILITY, WHETHER IN AN ACTION OF CONTRACT, TORT OR OTHERWISE, ARISING FROM, OUT OF OR IN CONNECTION WITH THE SOFTWARE OR THE USE OR OTHER DEALINGS IN THE SOFTWARE.\n"
+        } else {
+            "SPDX-License-Identifier: Apache-2.0\n"
+        };
+        std::fs::write(root.join("LICENSE"), license).unwrap();
+        for file in 0..files {
+            let n = texts.len();
+            let text = if n > files && file % 7 == 3 {
+                texts[(next() as usize) % (n - files)].clone()
+            } else if n > files && file % 5 == 1 {
+                let base = &texts[(next() as usize) % (n - files)];
+                let mut lines: Vec<&str> = base.lines().collect();
+                let at = (next() as usize) % lines.len();
+                lines[at] = "    let changed = 1;";
+                lines.join("\n") + "\n"
+            } else {
+                let mut text = format!("fn f{repo}_{file}() {{\n");
+                for _ in 0..(20 + next() % 30) {
+                    let line: Vec<&str> = (0..(4 + next() % 8)).map(|_| WORDS[(next() % 16) as usize]).collect();
+                    text.push_str(&format!("    {};\n", line.join(" ")));
+                }
+                text.push_str("}\n");
+                text
+            };
+            std::fs::write(root.join("src").join(format!("m{file:03}.rs")), &text).unwrap();
+            texts.push(text);
+        }
+    }
+}

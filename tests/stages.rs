@@ -1,0 +1,232 @@
+//! The stages as separate tasks (`plan`, `ingest` per shard, `finalize`)
+//! give the bytes `run` gives, and refuse to mix two runs.
+
+use std::path::{Path, PathBuf};
+use std::process::Output;
+
+use crate::util;
+
+/// A corpus of eight units: 48 repositories of 40 files (units hold 256
+/// files), plus the bundled JSONL and Parquet inputs.
+fn corpus() -> (tempfile::TempDir, Vec<String>) {
+    let dir = tempfile::tempdir().unwrap();
+    util::synthetic_tree(&dir.path().join("tree"), 48, 40);
+    let inputs = vec![
+        dir.path().join("tree").to_str().unwrap().to_owned(),
+        "sample-data/jsonl/snippets.jsonl.zst".to_owned(),
+        "sample-data/stack/stack-sample.parquet".to_owned(),
+    ];
+    (dir, inputs)
+}
+
+fn plan(inputs: &[String], out: &Path, run_dir: &Path, extra: &[&str]) -> Output {
+    let mut args = vec![
+        "plan",
+        "--quiet",
+        "--out",
+        out.to_str().unwrap(),
+        "--run-dir",
+        run_dir.to_str().unwrap(),
+    ];
+    for input in inputs {
+        args.extend(["--input", input]);
+    }
+    args.extend(extra);
+    util::corpusledger(&args)
+}
+
+fn ingest(run_dir: &Path, n: u32, shard: u32, extra: &[&str]) -> Output {
+    let (n, shard) = (n.to_string(), shard.to_string());
+    let mut args = vec![
+        "ingest",
+        "--quiet",
+        "--run-dir",
+        run_dir.to_str().unwrap(),
+        "--num-shards",
+        &n,
+        "--shard-index",
+        &shard,
+    ];
+    args.extend(extra);
+    util::corpusledger(&args)
+}
+
+fn finalize(run_dir: &Path, n: u32, extra: &[&str]) -> Output {
+    let n = n.to_string();
+    let mut args = vec![
+        "finalize",
+        "--quiet",
+        "--run-dir",
+        run_dir.to_str().unwrap(),
+        "--num-shards",
+        &n,
+    ];
+    args.extend(extra);
+    util::corpusledger(&args)
+}
+
+fn ok(output: Output) -> Output {
+    assert!(output.status.success(), "{}", util::stderr(&output));
+    output
+}
+
+fn fails_with(output: Output, needle: &str) {
+    assert_eq!(output.status.code(), Some(2), "{}", util::stderr(&output));
+    let stderr = util::stderr(&output);
+    assert!(stderr.contains(needle), "expected {needle:?} in: {stderr}");
+}
+
+/// plan, every shard, finalize: returns the output directory.
+fn staged(inputs: &[String], work: &Path, n: u32, threads: &str) -> PathBuf {
+    let (out, run_dir) = (
+        work.join(format!("out-{n}-{threads}")),
+        work.join(format!("run-{n}-{threads}")),
+    );
+    ok(plan(inputs, &out, &run_dir, &[]));
+    // Shards in reverse: the order tasks run in changes nothing.
+    for shard in (0..n).rev() {
+        ok(ingest(&run_dir, n, shard, &["--threads", threads]));
+    }
+    ok(finalize(&run_dir, n, &["--threads", threads]));
+    out
+}
+
+#[test]
+fn shards_1_3_7_and_threads_1_2_give_the_bytes_of_run() {
+    let (dir, inputs) = corpus();
+    let reference = dir.path().join("run");
+    let inputs_ref: Vec<&str> = inputs.iter().map(String::as_str).collect();
+    ok(util::run(&inputs_ref, &reference, &["--threads", "2"]));
+    let expected = util::tree_bytes(&reference);
+    let manifest = util::manifest(&reference);
+    assert!(manifest["counts"]["documents"].as_u64().unwrap() > 1000);
+    let removed = &manifest["counts"]["removed"];
+    assert!(removed["exact-duplicate"].as_u64().unwrap() > 50, "{removed}");
+    assert!(removed["near-duplicate"].as_u64().unwrap() > 50, "{removed}");
+    for n in [1, 3, 7] {
+        for threads in ["1", "2"] {
+            let out = staged(&inputs, dir.path(), n, threads);
+            let actual = util::tree_bytes(&out);
+            assert_eq!(
+                actual.keys().collect::<Vec<_>>(),
+                expected.keys().collect::<Vec<_>>(),
+                "{n} shards, {threads} threads"
+            );
+            for (name, bytes) in &expected {
+                assert!(
+                    &actual[name] == bytes,
+                    "{name} differs with {n} shards and {threads} threads"
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn a_task_run_twice_or_killed_midway_leaves_one_copy_of_each_row() {
+    let (dir, inputs) = corpus();
+    let reference = staged(&inputs, dir.path(), 3, "2");
+    let (out, run_dir) = (dir.path().join("out"), dir.path().join("run"));
+    ok(plan(&inputs, &out, &run_dir, &[]));
+    for shard in 0..3 {
+        ok(ingest(&run_dir, 3, shard, &[]));
+    }
+    // A requeued task finds its marker and stops at once.
+    let again = ok(ingest(&run_dir, 3, 1, &["--threads", "1"]));
+    assert!(util::stderr(&again).is_empty(), "{}", util::stderr(&again));
+    // A task killed before its rename leaves a temporary folder and no
+    // marker: the next attempt starts afresh.
+    let part = run_dir.join("ingest/00002-of-00003");
+    std::fs::rename(&part, run_dir.join("ingest/00002-of-00003.tmp.999999")).unwrap();
+    std::fs::remove_file(run_dir.join("ingest/00002-of-00003.done")).unwrap();
+    fails_with(finalize(&run_dir, 3, &[]), "shard 2 of 3 is not done");
+    ok(ingest(&run_dir, 3, 2, &[]));
+    ok(finalize(&run_dir, 3, &[]));
+    assert_eq!(util::tree_bytes(&out), util::tree_bytes(&reference));
+    // A finished dataset is not written again.
+    let stat = std::fs::metadata(out.join("manifest.json"))
+        .unwrap()
+        .modified()
+        .unwrap();
+    ok(finalize(&run_dir, 3, &[]));
+    assert_eq!(
+        std::fs::metadata(out.join("manifest.json"))
+            .unwrap()
+            .modified()
+            .unwrap(),
+        stat
+    );
+}
+
+#[test]
+fn a_shard_index_out_of_range_is_refused() {
+    let (dir, inputs) = corpus();
+    let run_dir = dir.path().join("run");
+    ok(plan(&inputs, &dir.path().join("out"), &run_dir, &[]));
+    fails_with(ingest(&run_dir, 3, 3, &[]), "--shard-index 3 is out of range");
+    fails_with(ingest(&run_dir, 0, 0, &[]), "must be at least 1");
+    fails_with(ingest(&dir.path().join("nowhere"), 3, 0, &[]), "has no plan");
+}
+
+#[test]
+fn a_missing_or_corrupt_marker_is_named_and_redone() {
+    let (dir, inputs) = corpus();
+    let (out, run_dir) = (dir.path().join("out"), dir.path().join("run"));
+    ok(plan(&inputs, &out, &run_dir, &[]));
+    for shard in 0..3 {
+        ok(ingest(&run_dir, 3, shard, &[]));
+    }
+    let marker = run_dir.join("ingest/00001-of-00003.done");
+    std::fs::write(&marker, "{ not json").unwrap();
+    fails_with(finalize(&run_dir, 3, &[]), "00001-of-00003.done is corrupt");
+    // A marker whose files do not match is as bad as none.
+    let redo = ok(ingest(&run_dir, 3, 1, &[]));
+    assert!(util::stderr(&redo).contains("is corrupt"), "{}", util::stderr(&redo));
+    let records = run_dir.join("ingest/00000-of-00003/records.bin");
+    let bytes = std::fs::read(&records).unwrap();
+    std::fs::write(&records, &bytes[..bytes.len() / 2]).unwrap();
+    fails_with(finalize(&run_dir, 3, &[]), "its marker");
+    ok(ingest(&run_dir, 3, 0, &[]));
+    ok(finalize(&run_dir, 3, &[]));
+    assert_eq!(
+        util::manifest(&out)["counts"]["documents"].as_u64().unwrap() > 1000,
+        true
+    );
+}
+
+#[test]
+fn a_config_changed_between_stages_is_refused() {
+    let (dir, inputs) = corpus();
+    let (out, run_dir) = (dir.path().join("out"), dir.path().join("run"));
+    ok(plan(&inputs, &out, &run_dir, &["--threshold", "0.8"]));
+    let other = dir.path().join("other.toml");
+    std::fs::write(&other, "threshold = 0.9\n").unwrap();
+    fails_with(
+        ingest(&run_dir, 2, 0, &["--config", other.to_str().unwrap()]),
+        "is not the one the plan was made with",
+    );
+    // Planning again into the same folder with another configuration.
+    fails_with(
+        plan(&inputs, &out, &run_dir, &["--threshold", "0.9"]),
+        "another configuration",
+    );
+    ok(ingest(&run_dir, 2, 0, &[]));
+    ok(ingest(&run_dir, 2, 1, &[]));
+    ok(plan(&inputs, &out, &run_dir, &["--threshold", "0.9", "--overwrite"]));
+    fails_with(finalize(&run_dir, 2, &[]), "made with another configuration");
+}
+
+#[test]
+fn an_input_changed_after_plan_is_refused() {
+    let (dir, inputs) = corpus();
+    let (out, run_dir) = (dir.path().join("out"), dir.path().join("run"));
+    ok(plan(&inputs, &out, &run_dir, &[]));
+    let file = dir.path().join("tree/repo-000/src/m001.rs");
+    let mut text = std::fs::read_to_string(&file).unwrap();
+    text.push_str("// edited after plan\n");
+    std::fs::write(&file, text).unwrap();
+    fails_with(ingest(&run_dir, 1, 0, &[]), "changed, appeared or vanished after plan");
+    ok(plan(&inputs, &out, &run_dir, &[]));
+    ok(ingest(&run_dir, 1, 0, &[]));
+    ok(finalize(&run_dir, 1, &[]));
+}
