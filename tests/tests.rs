@@ -14,6 +14,7 @@ mod pathological;
 mod sample;
 mod schema;
 mod sign;
+mod slurm;
 mod stackexchange;
 mod stages;
 mod verify;

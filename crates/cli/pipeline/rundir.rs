@@ -232,12 +232,16 @@ impl RunDir {
         std::fs::create_dir_all(&parent).with_context(|| format!("cannot create {}", parent.display()))?;
         // An old marker first: from now on the shard is not done.
         remove_file(&marker_path)?;
-        let tmp = parent.join(format!(
-            "{}.tmp.{}",
-            dir.file_name().expect("named").to_string_lossy(),
-            std::process::id()
-        ));
-        remove_dir(&tmp)?;
+        // What a killed attempt left: its temporary folder.
+        let name = dir.file_name().expect("named").to_string_lossy().into_owned();
+        let stale = format!("{name}.tmp.");
+        for entry in std::fs::read_dir(&parent).with_context(|| format!("cannot list {}", parent.display()))? {
+            let entry = entry?;
+            if entry.file_name().to_string_lossy().starts_with(&stale) {
+                remove_dir(&entry.path())?;
+            }
+        }
+        let tmp = parent.join(format!("{stale}{}", std::process::id()));
         std::fs::create_dir(&tmp).with_context(|| format!("cannot create {}", tmp.display()))?;
         let made = make(&tmp)?;
         marker.rows = made.rows;
