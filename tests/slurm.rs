@@ -17,6 +17,7 @@ struct Cluster {
 }
 
 impl Cluster {
+    #[expect(clippy::print_stderr, reason = "a skipped test tells why")]
     fn start() -> Option<Cluster> {
         let script = util::root().join("scripts/slurm/start-local.sh");
         let output = Command::new("bash").arg(script).arg("3").output().expect("run bash");
