@@ -180,7 +180,7 @@ impl Scripts {
         out
     }
 
-    /// submit.sh [ARRAY]: the ingest array (all tasks, or the indices given),
+    /// `submit.sh [ARRAY]`: the ingest array (all tasks, or the indices given),
     /// then finalize after it; records the job ids in jobs.txt.
     fn submit(&self) -> String {
         format!(
