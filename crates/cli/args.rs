@@ -170,7 +170,7 @@ pub struct FinalizeArgs {
 pub enum SlurmCommand {
     /// Make the plan and write one sbatch script per stage, and submit.sh
     /// chaining them, under RUN_DIR/slurm/. Resources, partition, account,
-    /// QoS and extra #SBATCH lines come from the config's [slurm] table.
+    /// QoS and extra #SBATCH lines come from the config's `[slurm]` table.
     Plan(SlurmPlanArgs),
     /// `slurm plan` when RUN_DIR has no plan yet, then submit.sh: the
     /// ingest array, and finalize with --dependency=afterok on it.
