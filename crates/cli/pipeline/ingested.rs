@@ -14,7 +14,7 @@ use corpusledger_ingest::{BlobRef, BlobStore, Plan};
 use corpusledger_model::{Credit, DocId, DocLicense, Rejection, SourceRef};
 
 use super::bands::SpilledBands;
-use super::part::{self, DocRow, Record, TextRow};
+use super::part::{self, Record, TextRow};
 use crate::config::Config;
 
 /// A document that passed the checks.
@@ -49,6 +49,8 @@ pub struct TextEntry {
     pub part: u32,
     pub content: BlobRef,
     pub shingles: Option<BlobRef>,
+    /// Its band keys in the part's band file.
+    pub bands: Option<BlobRef>,
 }
 
 /// The blob files of one part.
@@ -57,6 +59,7 @@ struct PartStores {
     contents: BlobStore,
     shingles: BlobStore,
     credits: BlobStore,
+    bands: BlobStore,
 }
 
 /// The merged parts: documents in source order, texts in hash order, and
@@ -103,6 +106,19 @@ impl Ingested {
         // makes the pair fail verification rather than invent a match.
         let bytes = self.parts[entry.part as usize].shingles.read(blob).unwrap_or_default();
         u64s(&bytes)
+    }
+
+    /// The band keys of a text: from memory, or read back from its part
+    /// (none for a text without shingles).
+    pub fn band_keys_of(&self, text: u32) -> Result<Vec<u64>> {
+        if let Some(Some(keys)) = self.band_keys.get(text as usize) {
+            return Ok(keys.to_vec());
+        }
+        let entry = &self.texts[text as usize];
+        match entry.bands {
+            Some(blob) => Ok(u64s(&self.parts[entry.part as usize].bands.read(blob)?)),
+            None => Ok(Vec::new()),
+        }
     }
 
     /// Reads and merges the sign parts in `dirs` (shard order). `plan`
@@ -172,62 +188,40 @@ struct Merge {
 impl Merge {
     fn part(&mut self, index: u32, dir: &Path) -> Result<()> {
         let open = |name: &str| BlobStore::open(&dir.join(name)).map_err(anyhow::Error::new);
-        let bands = open(part::BANDS)?;
         self.parts.push(PartStores {
             contents: open(part::CONTENTS)?,
             shingles: open(part::SHINGLES)?,
             credits: open(part::CREDITS)?,
+            bands: open(part::BANDS)?,
         });
+        // Documents may come before the texts they name (threads finish in
+        // any order), so texts and licenses are read first, documents in a
+        // second pass: neither list is held whole.
+        let records = dir.join(part::RECORDS);
         let mut licenses = Vec::new();
-        let mut texts: Vec<TextRow> = Vec::new();
-        let mut docs: Vec<DocRow> = Vec::new();
-        part::read_records(&dir.join(part::RECORDS), |record| {
+        // Part-local text index -> merged index.
+        let mut local = HashMap::new();
+        part::read_records(&records, |record| {
             match record {
                 Record::License(json) => {
                     let license: DocLicense = serde_json::from_str(&json).context("a license record is damaged")?;
                     licenses.push(intern(&mut self.licenses, license));
                 }
-                Record::Text(text) => texts.push(text),
-                Record::Doc(doc) => docs.push(doc),
+                Record::Text(row) => {
+                    local.insert(row.local, self.text(index, row)?);
+                }
                 Record::Rejection(rejection) => self.rejections.push(rejection),
                 Record::Problem(problem) => {
                     self.problems.insert(problem);
                 }
+                Record::Doc(_) => {}
             }
             Ok(())
         })?;
-        // Part-local text index -> merged index.
-        let mut local = HashMap::with_capacity(texts.len());
-        for row in texts {
-            let merged = match self.by_hash.get(&row.hash) {
-                Some(&merged) => merged,
-                None => {
-                    let merged = self.texts.len() as u32;
-                    let keys = match row.bands {
-                        Some(blob) => Some(u64s(&bands.read(blob)?)),
-                        None => None,
-                    };
-                    let keys = match (&self.spilled, keys) {
-                        (Some(spill), Some(keys)) => {
-                            spill.push(merged, &keys)?;
-                            None
-                        }
-                        (_, keys) => keys.map(Vec::into_boxed_slice),
-                    };
-                    let entry = TextEntry {
-                        hash: row.hash,
-                        part: index,
-                        content: row.content,
-                        shingles: row.shingles,
-                    };
-                    self.texts.push((entry, keys));
-                    self.by_hash.insert(row.hash, merged);
-                    merged
-                }
+        part::read_records(&records, |record| {
+            let Record::Doc(row) = record else {
+                return Ok(());
             };
-            local.insert(row.local, merged);
-        }
-        for row in docs {
             let missing = || anyhow!("{}: a document refers to a record that is not there", dir.display());
             let text = *local.get(&row.text).ok_or_else(missing)?;
             let license = licenses.get(row.license as usize).ok_or_else(missing)?.clone();
@@ -249,8 +243,38 @@ impl Merge {
                 part: index,
                 credits: row.credits,
             });
-        }
+            Ok(())
+        })?;
         Ok(())
+    }
+}
+
+impl Merge {
+    /// The merged index of a part's text: a text already brought by an
+    /// earlier part (or earlier in this one) keeps its first copy.
+    fn text(&mut self, part: u32, row: TextRow) -> Result<u32> {
+        if let Some(&merged) = self.by_hash.get(&row.hash) {
+            return Ok(merged);
+        }
+        let merged = self.texts.len() as u32;
+        let keys = match (&self.spilled, row.bands) {
+            (None, Some(blob)) => Some(u64s(&self.parts[part as usize].bands.read(blob)?).into_boxed_slice()),
+            (Some(spill), Some(blob)) => {
+                spill.push(merged, &u64s(&self.parts[part as usize].bands.read(blob)?))?;
+                None
+            }
+            (_, None) => None,
+        };
+        let entry = TextEntry {
+            hash: row.hash,
+            part,
+            content: row.content,
+            shingles: row.shingles,
+            bands: row.bands,
+        };
+        self.texts.push((entry, keys));
+        self.by_hash.insert(row.hash, merged);
+        Ok(merged)
     }
 }
 

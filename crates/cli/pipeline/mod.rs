@@ -6,6 +6,7 @@
 
 mod bands;
 mod decide;
+mod index_rows;
 mod ingested;
 mod part;
 pub mod rundir;
@@ -195,6 +196,7 @@ pub fn finalize(
     timer.lap("deduplicate");
     let extras = write::Extras {
         gate,
+        work: &work,
         problems: ingested.problems.clone(),
     };
     let written = write::write_outputs(&run_plan.plan, &ingested, &decided, config, &extras, out_dir, reporter)?;

@@ -13,15 +13,16 @@ use corpusledger_manifest::{
     ClusterEntry, ConflictEntry, Conflicts, Counts, DedupParameters, InputEntry, LicenseHistograms, Licensing,
     Manifest, Merkle, OptOutEntry, OutputEntry, Problems, SignalHistograms, SizeBucket, Tool,
 };
-use corpusledger_model::{LicenseCategory, Reason, Rejection, Reporter, SourceRef};
+use corpusledger_model::{LicenseCategory, Reason, Rejection, Reporter};
 use corpusledger_output::{
     AttributionRow, AttributionWriter, DataRow, IndexRow, KeyKind, LedgerRow, OutputFile, ShardWriter, band_key,
-    key_of, write_index, write_ledger,
+    key_of, write_ledger, write_sorted_index,
 };
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
 use super::hex;
+use super::index_rows::IndexRows;
 use super::ingested::{DocRecord, Ingested};
 use super::sign::Gate;
 use crate::config::Config;
@@ -95,6 +96,8 @@ pub fn prepare_out_dir(out_dir: &Path) -> Result<()> {
 /// What the write stage needs besides the documents and decisions.
 pub struct Extras<'a> {
     pub gate: &'a Gate,
+    /// Where sorted runs of index rows go under a memory limit.
+    pub work: &'a Path,
     /// License problems met during ingest, sorted.
     pub problems: Vec<String>,
 }
@@ -145,25 +148,33 @@ pub fn write_outputs(
         reporter.advance(1);
     }
     let mut files = shards.finish()?;
-    let mut index = kept_index_rows(ingested, outcome, &files, config);
+    let mut index = IndexRows::new(config.memory_limit, &extras.work.join("index"));
+    kept_index_rows(ingested, outcome, &files, &mut index)?;
     let ledger_file = files.len() as u32;
     let mut ledger_row = 0u32;
+    let mut spill_error = None;
     let ledger = ledger_rows(docs, outcome, &ingested.rejections).inspect(|row| {
         if let Some(hash) = row
             .content_sha256
             .as_deref()
             .and_then(|h| u32::from_str_radix(h.get(..8)?, 16).ok())
         {
-            index.push(IndexRow {
+            let pushed = index.push(IndexRow {
                 key: hash,
                 kind: KeyKind::Content,
                 file: ledger_file,
                 row: ledger_row,
             });
+            if let Err(err) = pushed {
+                spill_error.get_or_insert(err);
+            }
         }
         ledger_row += 1;
     });
     files.push(write_ledger(out_dir, LEDGER, ledger, &config.writer())?);
+    if let Some(err) = spill_error {
+        return Err(err);
+    }
     let attribution = match attribution {
         Some(pass) => {
             let (file, summary) = pass.finish()?;
@@ -173,7 +184,17 @@ pub fn write_outputs(
         None => None,
     };
     let indexed: Vec<String> = files.iter().map(|f| f.path.clone()).collect();
-    files.push(write_index(out_dir, INDEX, &indexed, index, &config.writer())?);
+    let mut sorted = index.sorted()?;
+    files.push(write_sorted_index(
+        out_dir,
+        INDEX,
+        &indexed,
+        &mut sorted,
+        &config.writer(),
+    )?);
+    if let Some(err) = sorted.error() {
+        return Err(err.context("cannot merge the index rows"));
+    }
     files.sort_by(|a, b| a.path.cmp(&b.path));
     reporter.finish();
 
@@ -190,35 +211,26 @@ pub fn write_outputs(
 }
 
 /// Index rows of the kept documents: content hash, id and band keys, each
-/// pointing to the document's shard and row. Band keys kept in memory are
-/// used as they are; spilled ones are computed again from the shingle set.
-fn kept_index_rows(ingested: &Ingested, outcome: &Outcome, shards: &[OutputFile], config: &Config) -> Vec<IndexRow> {
-    let sketcher = corpusledger_dedup::Sketcher::new(config.num_perm, config.seed);
+/// pointing to the document's shard and row. Band keys not kept in memory
+/// are read back from the sign parts.
+fn kept_index_rows(ingested: &Ingested, outcome: &Outcome, shards: &[OutputFile], rows: &mut IndexRows) -> Result<()> {
     let mut places = shards
         .iter()
         .enumerate()
         .flat_map(|(file, shard)| (0..shard.rows as u32).map(move |row| (file as u32, row)));
-    let mut rows = Vec::new();
     for (doc, decision) in ingested.docs.iter().zip(&outcome.decisions) {
         if !matches!(decision, Decision::Kept { .. }) {
             continue;
         }
         let (file, row) = places.next().expect("one shard row per kept document");
         let mut push = |kind, key| rows.push(IndexRow { key, kind, file, row });
-        push(KeyKind::Content, key_of(&doc.sha256));
-        push(KeyKind::DocId, (doc.id.0 >> 96) as u32);
-        let band_keys = match &ingested.band_keys.get(doc.text as usize) {
-            Some(Some(keys)) => keys.to_vec(),
-            _ => sketcher
-                .sign(&ingested.shingles_of(doc.text))
-                .map(|sig| ingested.bands.keys(&sig))
-                .unwrap_or_default(),
-        };
-        for key in band_keys {
-            push(KeyKind::Band, band_key(key));
+        push(KeyKind::Content, key_of(&doc.sha256))?;
+        push(KeyKind::DocId, (doc.id.0 >> 96) as u32)?;
+        for key in ingested.band_keys_of(doc.text)? {
+            push(KeyKind::Band, band_key(key))?;
         }
     }
-    rows
+    Ok(())
 }
 
 /// For each kept document with duplicates, the documents removed in its
@@ -511,38 +523,45 @@ fn counts(ingested: &Ingested, outcome: &Outcome) -> Counts {
 }
 
 /// Per input: documents, bytes, and a digest over (key, row, content hash)
-/// of its documents in source order.
+/// of its documents in source order. Documents and rejections are each in
+/// source order, so they are merged as they are hashed, nothing collected.
 fn input_entries(plan: &Plan, ingested: &Ingested) -> Vec<InputEntry> {
     #[derive(Default)]
-    struct Tally<'a> {
+    struct Tally {
         documents: u64,
         bytes: u64,
-        items: Vec<(&'a SourceRef, String)>,
+        hasher: Sha256,
     }
-    let docs = ingested.docs.iter().map(|d| (&d.source, d.bytes, hex(&d.sha256)));
-    let rejections = ingested.rejections.iter().map(|r| {
-        let hash = r.content_sha256.as_ref().map_or_else(|| "-".to_owned(), |h| hex(h));
-        (&r.source, r.bytes, hash)
-    });
-    let mut tallies: BTreeMap<&str, Tally<'_>> = BTreeMap::new();
-    for (source, bytes, hash) in docs.chain(rejections) {
+    let mut docs = ingested.docs.iter().peekable();
+    let mut rejections = ingested.rejections.iter().peekable();
+    let mut tallies: BTreeMap<&str, Tally> = BTreeMap::new();
+    loop {
+        let take_doc = match (docs.peek(), rejections.peek()) {
+            (Some(doc), Some(rejection)) => super::source_order(&doc.source, &rejection.source).is_le(),
+            (Some(_), None) => true,
+            (None, Some(_)) => false,
+            (None, None) => break,
+        };
+        let (source, bytes, hash) = if take_doc {
+            let doc = docs.next().expect("peeked");
+            (&doc.source, doc.bytes, hex(&doc.sha256))
+        } else {
+            let r = rejections.next().expect("peeked");
+            let hash = r.content_sha256.as_ref().map_or_else(|| "-".to_owned(), |h| hex(h));
+            (&r.source, r.bytes, hash)
+        };
         let tally = tallies.entry(&*source.input).or_default();
         tally.documents += 1;
         tally.bytes += bytes;
-        tally.items.push((source, hash));
+        tally
+            .hasher
+            .update(format!("{}\0{}\0{}\n", source.key, source.row, hash).as_bytes());
     }
     plan.inputs
         .iter()
         .map(|input| {
-            let mut tally = tallies.remove(&*input.label).unwrap_or_default();
-            tally.items.sort_by(|a, b| super::source_order(a.0, b.0));
-            let digest = input.error.is_none().then(|| {
-                let mut hasher = Sha256::new();
-                for (source, hash) in &tally.items {
-                    hasher.update(format!("{}\0{}\0{}\n", source.key, source.row, hash).as_bytes());
-                }
-                hex(&hasher.finalize())
-            });
+            let tally = tallies.remove(&*input.label).unwrap_or_default();
+            let digest = input.error.is_none().then(|| hex(&tally.hasher.finalize()));
             let kind = if input.error.is_some() {
                 "unusable"
             } else {

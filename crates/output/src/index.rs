@@ -84,6 +84,18 @@ fn schema() -> SchemaRef {
     ]))
 }
 
+impl KeyKind {
+    /// The kind a byte stands for (as `kind as u8` wrote it).
+    pub fn from_u8(byte: u8) -> Option<KeyKind> {
+        match byte {
+            0 => Some(KeyKind::Content),
+            1 => Some(KeyKind::Band),
+            2 => Some(KeyKind::DocId),
+            _ => None,
+        }
+    }
+}
+
 /// Sorts `rows` and writes them to `out_dir/rel`, with `files` in the footer.
 pub fn write_index(
     out_dir: &Path,
@@ -93,6 +105,18 @@ pub fn write_index(
     config: &WriterConfig,
 ) -> Result<OutputFile> {
     rows.sort_unstable();
+    write_sorted_index(out_dir, rel, files, rows.into_iter(), config)
+}
+
+/// Writes rows that come sorted (from an external sort, say) to
+/// `out_dir/rel`, with `files` in the footer.
+pub fn write_sorted_index(
+    out_dir: &Path,
+    rel: &str,
+    files: &[String],
+    rows: impl Iterator<Item = IndexRow>,
+    config: &WriterConfig,
+) -> Result<OutputFile> {
     let config = WriterConfig {
         row_group_rows: INDEX_GROUP_ROWS,
         ..config.clone()
@@ -109,7 +133,11 @@ pub fn write_index(
     })?;
     let list = serde_json::to_string(files).map_err(|e| encode(&out_dir.join(rel), e))?;
     file.append_metadata(KeyValue::new(INDEX_FILES_KEY.to_owned(), list));
-    for chunk in rows.chunks(INDEX_GROUP_ROWS) {
+    let mut rows = rows.peekable();
+    let mut chunk = Vec::with_capacity(INDEX_GROUP_ROWS);
+    while rows.peek().is_some() {
+        chunk.clear();
+        chunk.extend(rows.by_ref().take(INDEX_GROUP_ROWS));
         let columns: Vec<Arc<dyn Array>> = vec![
             Arc::new(UInt32Array::from_iter_values(chunk.iter().map(|r| r.key))),
             Arc::new(UInt8Array::from_iter_values(chunk.iter().map(|r| r.kind as u8))),

@@ -23,7 +23,7 @@ mod index;
 mod rows;
 mod writer;
 
-pub use index::{INDEX_FILES_KEY, IndexReader, IndexRow, KeyKind, band_key, key_of, write_index};
+pub use index::{INDEX_FILES_KEY, IndexReader, IndexRow, KeyKind, band_key, key_of, write_index, write_sorted_index};
 pub use rows::{AttributionRow, DataRow, LedgerRow, attribution_schema, data_schema, ledger_schema};
 pub use writer::{
     AttributionWriter, OutputFile, ShardWriter, WriterConfig, read_batches, read_shard_provenance, sha256_file,
