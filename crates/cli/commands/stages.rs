@@ -78,7 +78,9 @@ fn stage_config(args: &StageArgs, run_plan: &RunPlan) -> Result<Config> {
         }
     }
     let mut config = run_plan.config(args.threads, args.memory_limit)?;
-    config.quiet |= args.quiet;
+    // How a task reports is its own: the plan's --quiet or --json is not.
+    config.quiet = args.quiet;
+    config.json = false;
     Ok(config)
 }
 

@@ -16,8 +16,9 @@ use corpusledger_manifest::{
 use corpusledger_model::{LicenseCategory, Reason, Rejection, Reporter};
 use corpusledger_output::{
     AttributionRow, AttributionWriter, DataRow, IndexRow, KeyKind, LedgerRow, OutputFile, ShardWriter, band_key,
-    key_of, write_ledger, write_sorted_index,
+    key_of, shard_ranges, write_ledger, write_sorted_index,
 };
+use rayon::prelude::*;
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
@@ -112,42 +113,69 @@ pub fn write_outputs(
     reporter: &dyn Reporter,
 ) -> Result<Written> {
     let docs = &ingested.docs;
-    reporter.start("write", Some(docs.len() as u64), "docs");
     let members = removed_members(outcome);
-    let mut shards = ShardWriter::new(out_dir, config.writer());
+    let kept: Vec<(u32, u32)> = outcome
+        .decisions
+        .iter()
+        .enumerate()
+        .filter_map(|(doc, decision)| match *decision {
+            Decision::Kept { cluster_size } => Some((doc as u32, cluster_size)),
+            Decision::Removed { .. } => None,
+        })
+        .collect();
+    reporter.start("write", Some(kept.len() as u64), "docs");
+    // Where the writer would cut the kept documents into shards; each shard
+    // is then written by itself, in parallel, to the same bytes.
+    let ranges = shard_ranges(kept.iter().map(|&(doc, _)| docs[doc as usize].bytes), &config.writer());
+    let shards: Vec<Vec<OutputFile>> = ranges
+        .par_iter()
+        .enumerate()
+        .map(|(number, range)| {
+            let mut shard = ShardWriter::numbered_from(out_dir, config.writer(), number);
+            let mut buf = Vec::new();
+            for &(doc_idx, cluster_size) in &kept[range.clone()] {
+                let doc = &docs[doc_idx as usize];
+                ingested.read_content(doc.text, &mut buf)?;
+                let content = String::from_utf8(std::mem::take(&mut buf)).context("spilled content is not UTF-8")?;
+                let removed = members.get(&doc_idx).map_or(&[][..], Vec::as_slice);
+                let source_url = match doc.credits {
+                    Some(_) => ingested.credits_of(doc)?.into_iter().next().map(|c| c.url),
+                    None => None,
+                };
+                let row = data_row(doc, content, source_url, cluster_size, cluster_of(docs, doc, removed));
+                shard.push(row)?;
+                reporter.advance(1);
+            }
+            Ok(shard.finish()?)
+        })
+        .collect::<Result<_>>()?;
+    let mut files: Vec<OutputFile> = shards.into_iter().flatten().collect();
+    // License conflicts and attribution, cluster by cluster in source order.
     let mut conflicts = Conflicts::default();
     let mut attribution = if docs.iter().any(|d| d.credits.is_some()) {
         Some(AttributionPass::new(ingested, out_dir, config)?)
     } else {
         None
     };
-    let mut buf = Vec::new();
-    for (doc_idx, (doc, decision)) in docs.iter().zip(&outcome.decisions).enumerate() {
-        if let Decision::Kept { cluster_size } = *decision {
-            ingested.read_content(doc.text, &mut buf)?;
-            let content = String::from_utf8(std::mem::take(&mut buf)).context("spilled content is not UTF-8")?;
-            let removed = members.get(&(doc_idx as u32)).map_or(&[][..], Vec::as_slice);
-            let cluster = cluster_of(docs, doc, removed);
-            if cluster.conflict() {
-                conflicts.clusters += 1;
-                conflicts.documents += u64::from(cluster_size);
-                conflicts.list.push(ConflictEntry {
-                    kept_doc_id: doc.id.to_string(),
-                    kept_license: doc.license.concluded.expression.clone(),
-                    licenses: cluster.licenses.clone(),
-                    categories: cluster.categories.iter().map(|c| category_name(*c)).collect(),
-                    documents: u64::from(cluster_size),
-                });
-            }
-            let source_url = match attribution.as_mut() {
-                Some(pass) => pass.add_cluster(doc_idx as u32, removed, cluster.conflict())?,
-                None => None,
-            };
-            shards.push(data_row(doc, content, source_url, cluster_size, cluster))?;
+    for &(doc_idx, cluster_size) in &kept {
+        let doc = &docs[doc_idx as usize];
+        let removed = members.get(&doc_idx).map_or(&[][..], Vec::as_slice);
+        let cluster = cluster_of(docs, doc, removed);
+        if cluster.conflict() {
+            conflicts.clusters += 1;
+            conflicts.documents += u64::from(cluster_size);
+            conflicts.list.push(ConflictEntry {
+                kept_doc_id: doc.id.to_string(),
+                kept_license: doc.license.concluded.expression.clone(),
+                licenses: cluster.licenses.clone(),
+                categories: cluster.categories.iter().map(|c| category_name(*c)).collect(),
+                documents: u64::from(cluster_size),
+            });
         }
-        reporter.advance(1);
+        if let Some(pass) = attribution.as_mut() {
+            pass.add_cluster(doc_idx, removed, cluster.conflict())?;
+        }
     }
-    let mut files = shards.finish()?;
     let mut index = IndexRows::new(config.memory_limit, &extras.work.join("index"));
     kept_index_rows(ingested, outcome, &files, &mut index)?;
     let ledger_file = files.len() as u32;
@@ -267,12 +295,10 @@ impl<'a> AttributionPass<'a> {
     }
 
     /// Writes the rows of one cluster: the kept document's posts, then
-    /// those of each copy removed in its favour, in source order. Returns
-    /// the kept document's own address, when it is a post.
-    fn add_cluster(&mut self, kept: u32, removed: &[u32], conflict: bool) -> Result<Option<String>> {
+    /// those of each copy removed in its favour, in source order.
+    fn add_cluster(&mut self, kept: u32, removed: &[u32], conflict: bool) -> Result<()> {
         let docs = &self.ingested.docs;
         let kept_doc = &docs[kept as usize];
-        let mut kept_url = None;
         let mut carries_posts = false;
         for &member in std::iter::once(&kept).chain(removed) {
             let doc = &docs[member as usize];
@@ -282,7 +308,6 @@ impl<'a> AttributionPass<'a> {
             carries_posts = true;
             let credits = self.ingested.credits_of(doc)?;
             let role = if member == kept {
-                kept_url = credits.first().map(|c| c.url.clone());
                 "kept"
             } else if doc.text == kept_doc.text {
                 Reason::ExactDuplicate.as_str()
@@ -328,7 +353,7 @@ impl<'a> AttributionPass<'a> {
                 self.summary.cross_license_clusters += 1;
             }
         }
-        Ok(kept_url)
+        Ok(())
     }
 
     fn finish(mut self) -> Result<(OutputFile, corpusledger_manifest::Attribution)> {

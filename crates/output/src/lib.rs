@@ -27,7 +27,7 @@ pub use index::{INDEX_FILES_KEY, IndexReader, IndexRow, KeyKind, band_key, key_o
 pub use rows::{AttributionRow, DataRow, LedgerRow, attribution_schema, data_schema, ledger_schema};
 pub use writer::{
     AttributionWriter, OutputFile, ShardWriter, WriterConfig, read_batches, read_shard_provenance, sha256_file,
-    write_ledger,
+    shard_ranges, write_ledger,
 };
 
 use std::path::PathBuf;

@@ -184,6 +184,8 @@ pub(crate) fn encode(path: &Path, err: impl std::fmt::Display) -> Error {
 pub struct ShardWriter {
     out_dir: PathBuf,
     config: WriterConfig,
+    /// The number of the first shard.
+    first: usize,
     current: Option<OpenFile>,
     pending: Vec<DataRow>,
     pending_bytes: usize,
@@ -202,9 +204,16 @@ impl std::fmt::Debug for ShardWriter {
 impl ShardWriter {
     /// A writer of shards under `out_dir/data/`.
     pub fn new(out_dir: &Path, config: WriterConfig) -> ShardWriter {
+        ShardWriter::numbered_from(out_dir, config, 0)
+    }
+
+    /// A writer whose first shard is `data/part-{first}`: the rows of one
+    /// shard of [`shard_ranges`], written apart from the others.
+    pub fn numbered_from(out_dir: &Path, config: WriterConfig, first: usize) -> ShardWriter {
         ShardWriter {
             out_dir: out_dir.to_owned(),
             config,
+            first,
             current: None,
             pending: Vec::new(),
             pending_bytes: 0,
@@ -230,7 +239,7 @@ impl ShardWriter {
 
     fn write_pending(&mut self) -> Result<()> {
         if self.current.is_none() {
-            let rel = format!("data/part-{:05}.parquet", self.done.len());
+            let rel = format!("data/part-{:05}.parquet", self.first + self.done.len());
             let mut file = OpenFile::create(&self.out_dir, rel, crate::data_schema(), &self.config)?;
             file.provenance = Some(ShardProvenance::default());
             self.current = Some(file);
@@ -266,6 +275,29 @@ impl ShardWriter {
         }
         Ok(self.done)
     }
+}
+
+/// How [`ShardWriter`] cuts rows of these content sizes into shards: the
+/// index ranges of each shard, in order (one empty range when there are no
+/// rows, as the writer writes one empty shard). Shards can then be written
+/// apart, each with [`ShardWriter::numbered_from`], to the same bytes.
+pub fn shard_ranges(
+    content_bytes: impl IntoIterator<Item = u64>,
+    config: &WriterConfig,
+) -> Vec<std::ops::Range<usize>> {
+    let mut ranges = Vec::new();
+    let (mut start, mut rows, mut bytes, mut n) = (0usize, 0u64, 0u64, 0usize);
+    for len in content_bytes {
+        if rows > 0 && (rows >= config.shard_max_rows || bytes >= config.shard_max_bytes) {
+            ranges.push(start..n);
+            (start, rows, bytes) = (n, 0, 0);
+        }
+        rows += 1;
+        bytes += len;
+        n += 1;
+    }
+    ranges.push(start..n);
+    ranges
 }
 
 /// Writes the ledger to `out_dir/rel`.
