@@ -61,10 +61,14 @@ impl RunPlan {
     /// The units of shard `shard` of `n`: a contiguous range, so every unit
     /// belongs to exactly one shard.
     pub fn units_of(&self, shard: u32, n: u32) -> std::ops::Range<usize> {
-        let units = self.plan.units.len();
-        let at = |i: u32| (units as u128 * u128::from(i) / u128::from(n)) as usize;
-        at(shard)..at(shard + 1)
+        shard_units(self.plan.units.len(), shard, n)
     }
+}
+
+/// Units `shard * units / n` up to `(shard + 1) * units / n`.
+fn shard_units(units: usize, shard: u32, n: u32) -> std::ops::Range<usize> {
+    let at = |i: u32| (units as u128 * u128::from(i) / u128::from(n)) as usize;
+    at(shard)..at(shard + 1)
 }
 
 /// SHA-256 of the configuration as the manifest records it: everything that
@@ -351,4 +355,53 @@ pub fn fingerprint(plan: &Plan, unit: &corpusledger_ingest::Unit) -> String {
         add(&input.path.join(&file.rel), &file.rel);
     }
     super::hex(&hasher.finalize())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        /// Every unit belongs to exactly one shard, and shards follow unit order.
+        #[test]
+        fn shards_partition_the_units(units in 0usize..5000, n in 1u32..2000) {
+            let mut next = 0;
+            for shard in 0..n {
+                let range = shard_units(units, shard, n);
+                prop_assert_eq!(range.start, next);
+                prop_assert!(range.end >= range.start);
+                prop_assert!(range.len() <= units.div_ceil(n as usize));
+                next = range.end;
+            }
+            prop_assert_eq!(next, units);
+        }
+    }
+
+    #[test]
+    fn a_marker_names_its_shard_and_checks_sizes() {
+        let dir = tempfile::tempdir().unwrap();
+        let run = RunDir::new(dir.path());
+        let marker = RunDir::new_marker("ingest", 2, 5, "plan", "config");
+        let made = run
+            .commit_shard(marker, |tmp| {
+                std::fs::write(tmp.join("a.bin"), b"12345").unwrap();
+                Ok(RunDir::new_marker("ingest", 2, 5, "plan", "config"))
+            })
+            .unwrap();
+        assert_eq!(made.files.get("a.bin"), Some(&5));
+        let read = run.read_marker("ingest", 2, 5).unwrap().unwrap();
+        assert_eq!(read, made);
+        run.check_marker(&read, "plan", "config").unwrap();
+        let err = run.check_marker(&read, "other", "config").unwrap_err().to_string();
+        assert!(err.contains("another plan"), "{err}");
+        std::fs::write(run.shard_dir("ingest", 2, 5).join("a.bin"), b"123").unwrap();
+        let err = run.check_marker(&read, "plan", "config").unwrap_err().to_string();
+        assert!(err.contains("has 3 bytes, its marker"), "{err}");
+        assert!(run.read_marker("ingest", 3, 5).unwrap().is_none());
+        // A marker copied to another shard's name is refused.
+        std::fs::copy(run.marker_path("ingest", 2, 5), run.marker_path("ingest", 4, 5)).unwrap();
+        let err = format!("{:#}", run.read_marker("ingest", 4, 5).unwrap_err());
+        assert!(err.contains("is corrupt"), "{err}");
+    }
 }

@@ -487,6 +487,34 @@ mod tests {
 
     proptest! {
         #![proptest_config(ProptestConfig::with_cases(24))]
+        // Shards written apart, each from its range of `shard_ranges`, are
+        // the files one writer makes of all rows, byte for byte.
+        #[test]
+        fn shards_written_apart_are_the_same_files(
+            contents in proptest::collection::vec(".{0,60}", 0..60),
+            max_rows in 1u64..25,
+            max_bytes in 1u64..400,
+        ) {
+            let rows: Vec<DataRow> = contents.into_iter().enumerate().map(|(i, c)| row(i, c)).collect();
+            let config = WriterConfig { shard_max_rows: max_rows, shard_max_bytes: max_bytes, row_group_rows: 7, ..WriterConfig::default() };
+            let (a, b) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+            let mut writer = ShardWriter::new(a.path(), config.clone());
+            rows.iter().cloned().for_each(|r| writer.push(r).unwrap());
+            let whole = writer.finish().unwrap();
+            let ranges = shard_ranges(rows.iter().map(|r| r.content.len() as u64), &config);
+            let mut apart = Vec::new();
+            // In reverse: the order shards are written in changes nothing.
+            for (number, range) in ranges.iter().enumerate().rev() {
+                let mut writer = ShardWriter::numbered_from(b.path(), config.clone(), number);
+                rows[range.clone()].iter().cloned().for_each(|r| writer.push(r).unwrap());
+                let mut files = writer.finish().unwrap();
+                prop_assert_eq!(files.len(), 1);
+                apart.push(files.pop().unwrap());
+            }
+            apart.reverse();
+            prop_assert_eq!(whole, apart);
+        }
+
         // Written rows read back equal, across shard boundaries, and the same
         // rows always give the same bytes.
         #[test]
