@@ -227,3 +227,89 @@ fn an_input_changed_after_plan_is_refused() {
     ok(ingest(&run_dir, 1, 0, &[]));
     ok(finalize(&run_dir, 1, &[]));
 }
+
+#[test]
+fn shards_per_task_cover_every_shard_once() {
+    let (dir, inputs) = corpus();
+    let reference = staged(&inputs, dir.path(), 7, "2");
+    let (out, run_dir) = (dir.path().join("out"), dir.path().join("run"));
+    ok(plan(&inputs, &out, &run_dir, &[]));
+    // 7 shards, 3 per task: tasks 0, 1 and 2 (the last does shard 6 only).
+    for task in 0..3 {
+        ok(ingest(&run_dir, 7, task, &["--shards-per-task", "3"]));
+    }
+    fails_with(
+        ingest(&run_dir, 7, 3, &["--shards-per-task", "3"]),
+        "the task indices are 0 to 2",
+    );
+    ok(finalize(&run_dir, 7, &[]));
+    assert_eq!(util::tree_bytes(&out), util::tree_bytes(&reference));
+}
+
+#[test]
+fn slurm_plan_writes_scripts_from_the_config() {
+    let (dir, inputs) = corpus();
+    let config = dir.path().join("config.toml");
+    std::fs::write(
+        &config,
+        "[slurm]\npartition = \"cpu\"\naccount = \"lab\"\nqos = \"low\"\ncpus = 4\nmem = \"3G\"\n\
+         finalize-mem = \"20G\"\ntime = \"01:30:00\"\nmax-running = 5\nextra = [\"--constraint=ssd\"]\n",
+    )
+    .unwrap();
+    let (out, run_dir) = (dir.path().join("out"), dir.path().join("run"));
+    let mut args = vec![
+        "slurm",
+        "plan",
+        "--quiet",
+        "--config",
+        config.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+        "--run-dir",
+        run_dir.to_str().unwrap(),
+        "--num-shards",
+        "2000",
+        "--shards-per-task",
+        "10",
+    ];
+    for input in &inputs {
+        args.extend(["--input", input]);
+    }
+    ok(util::corpusledger(&args));
+    let script = std::fs::read_to_string(run_dir.join("slurm/ingest.sbatch")).unwrap();
+    for line in [
+        "#SBATCH --array=0-199%5",
+        "#SBATCH --cpus-per-task=4",
+        "#SBATCH --mem=3G",
+        "#SBATCH --time=01:30:00",
+        "#SBATCH --requeue",
+        "#SBATCH --signal=B:USR1@60",
+        "#SBATCH --partition=cpu",
+        "#SBATCH --account=lab",
+        "#SBATCH --qos=low",
+        "#SBATCH --constraint=ssd",
+        "--num-shards 2000 --shards-per-task 10 --shard-index \"$SLURM_ARRAY_TASK_ID\"",
+    ] {
+        assert!(script.contains(line), "{line:?} not in:\n{script}");
+    }
+    let finalize = std::fs::read_to_string(run_dir.join("slurm/finalize.sbatch")).unwrap();
+    assert!(
+        finalize.contains("#SBATCH --mem=20G") && finalize.contains("finalize --run-dir"),
+        "{finalize}"
+    );
+    assert!(!finalize.contains("--array"), "{finalize}");
+    let submit = std::fs::read_to_string(run_dir.join("slurm/submit.sh")).unwrap();
+    assert!(
+        submit.contains("--dependency=afterok:\"$ingest\" --kill-on-invalid-dep=yes"),
+        "{submit}"
+    );
+    // The [slurm] table changes no output: it is not in the configuration hash.
+    let plain = dir.path().join("plain");
+    ok(plan(&inputs, &out, &plain, &[]));
+    let config_hash = |run_dir: &Path| {
+        ok(ingest(run_dir, 1, 0, &[]));
+        let marker = std::fs::read_to_string(run_dir.join("ingest/00000-of-00001.done")).unwrap();
+        serde_json::from_str::<serde_json::Value>(&marker).unwrap()["config-hash"].clone()
+    };
+    assert_eq!(config_hash(&run_dir), config_hash(&plain));
+}

@@ -93,7 +93,7 @@ fn set_executable(path: &Path) -> Result<()> {
         .with_context(|| format!("cannot make {} executable", path.display()))
 }
 
-/// Paths made absolute and quoted for the shell.
+/// What the scripts name: absolute paths (quoted where a shell reads them).
 struct Scripts {
     bin: String,
     run_dir: String,
@@ -116,8 +116,8 @@ impl Scripts {
     fn new(run_dir: &Path, config: &Config) -> Result<Scripts> {
         let bin = std::env::current_exe().context("cannot find this program's path")?;
         Ok(Scripts {
-            bin: quote(&absolute(&bin)?),
-            run_dir: quote(&absolute(run_dir)?),
+            bin: absolute(&bin)?,
+            run_dir: absolute(run_dir)?,
             workdir: absolute(&std::env::current_dir()?)?,
             slurm: config.slurm.clone(),
         })
@@ -151,31 +151,36 @@ impl Scripts {
         out
     }
 
+    fn logs(&self) -> PathBuf {
+        slurm_dir(Path::new(&self.run_dir)).join("logs")
+    }
+
     fn ingest(&self, layout: &Layout) -> String {
-        let logs = slurm_dir(Path::new(self.run_dir.trim_matches('\''))).join("logs");
-        let mut out = self.header(INGEST, &self.slurm.mem, &format!("{}/ingest-%A_%a.log", logs.display()));
+        let log = self.logs().join("ingest-%A_%a.log");
+        let mut out = self.header(INGEST, &self.slurm.mem, &log.display().to_string());
         let limit = self.slurm.max_running.map(|m| format!("%{m}")).unwrap_or_default();
         let _ = writeln!(out, "#SBATCH --array=0-{}{limit}", layout.tasks() - 1);
         let _ = writeln!(
             out,
             "# The shard count is explicit: SLURM_ARRAY_TASK_COUNT counts this array's indices only.\n\
              exec {} ingest --run-dir {} --num-shards {} --shards-per-task {} --shard-index \"$SLURM_ARRAY_TASK_ID\" --threads \"${{SLURM_CPUS_PER_TASK:-1}}\" --quiet",
-            self.bin, self.run_dir, layout.num_shards, layout.shards_per_task
+            quote(&self.bin),
+            quote(&self.run_dir),
+            layout.num_shards,
+            layout.shards_per_task
         );
         out
     }
 
     fn finalize(&self, layout: &Layout) -> String {
-        let logs = slurm_dir(Path::new(self.run_dir.trim_matches('\''))).join("logs");
-        let mut out = self.header(
-            "finalize",
-            &self.slurm.finalize_mem,
-            &format!("{}/finalize-%j.log", logs.display()),
-        );
+        let log = self.logs().join("finalize-%j.log");
+        let mut out = self.header("finalize", &self.slurm.finalize_mem, &log.display().to_string());
         let _ = writeln!(
             out,
             "exec {} finalize --run-dir {} --num-shards {} --threads \"${{SLURM_CPUS_PER_TASK:-1}}\" --quiet",
-            self.bin, self.run_dir, layout.num_shards
+            quote(&self.bin),
+            quote(&self.run_dir),
+            layout.num_shards
         );
         out
     }
@@ -198,7 +203,7 @@ finalize=${{finalize%%;*}}
 echo "ingest $ingest finalize $finalize" >> "$dir/jobs.txt"
 echo "ingest array job $ingest, finalize job $finalize"
 "#,
-            dir = quote(&format!("{}/slurm", self.run_dir.trim_matches('\''))),
+            dir = quote(&slurm_dir(Path::new(&self.run_dir)).display().to_string()),
             ingest = INGEST_SCRIPT,
             finalize = FINALIZE_SCRIPT,
         )
