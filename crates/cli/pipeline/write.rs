@@ -430,35 +430,47 @@ fn data_row(
     }
 }
 
-/// Removed duplicates and rejections, in source order: both lists are
-/// sorted, so they are merged lazily, one row at a time.
+/// A document or a rejection, as [`in_source_order`] yields them.
+enum Entry<'a> {
+    Doc(&'a DocRecord, &'a Decision),
+    Rejected(&'a Rejection),
+}
+
+/// The documents (with their decisions) and the rejections merged in source
+/// order: both lists are sorted, so they are merged lazily.
+fn in_source_order<'a>(
+    docs: &'a [DocRecord],
+    outcome: &'a Outcome,
+    rejections: &'a [Rejection],
+) -> impl Iterator<Item = Entry<'a>> + 'a {
+    let mut docs = docs.iter().zip(&outcome.decisions).peekable();
+    let mut rejected = rejections.iter().peekable();
+    std::iter::from_fn(move || {
+        let take_doc = match (docs.peek(), rejected.peek()) {
+            (Some((doc, _)), Some(rejection)) => super::source_order(&doc.source, &rejection.source).is_le(),
+            (Some(_), None) => true,
+            (None, Some(_)) => false,
+            (None, None) => return None,
+        };
+        Some(if take_doc {
+            let (doc, decision) = docs.next().expect("peeked");
+            Entry::Doc(doc, decision)
+        } else {
+            Entry::Rejected(rejected.next().expect("peeked"))
+        })
+    })
+}
+
+/// Removed duplicates and rejections, in source order, one row at a time.
 fn ledger_rows<'a>(
     docs: &'a [DocRecord],
     outcome: &'a Outcome,
     rejections: &'a [Rejection],
 ) -> impl Iterator<Item = LedgerRow> + 'a {
-    let mut removed = docs
-        .iter()
-        .zip(&outcome.decisions)
-        .filter_map(|(doc, decision)| match *decision {
-            Decision::Removed { kept, jaccard } => Some((doc, &docs[kept as usize], jaccard)),
-            Decision::Kept { .. } => None,
-        })
-        .peekable();
-    let mut rejected = rejections.iter().peekable();
-    std::iter::from_fn(move || {
-        let take_removed = match (removed.peek(), rejected.peek()) {
-            (Some((doc, ..)), Some(rejection)) => super::source_order(&doc.source, &rejection.source).is_le(),
-            (Some(_), None) => true,
-            (None, Some(_)) => false,
-            (None, None) => return None,
-        };
-        Some(if take_removed {
-            let (doc, kept, jaccard) = removed.next().expect("peeked");
-            removed_row(doc, kept, jaccard)
-        } else {
-            rejected_row(rejected.next().expect("peeked"))
-        })
+    in_source_order(docs, outcome, rejections).filter_map(|entry| match entry {
+        Entry::Doc(doc, &Decision::Removed { kept, jaccard }) => Some(removed_row(doc, &docs[kept as usize], jaccard)),
+        Entry::Doc(_, Decision::Kept { .. }) => None,
+        Entry::Rejected(rejection) => Some(rejected_row(rejection)),
     })
 }
 
@@ -550,30 +562,21 @@ fn counts(ingested: &Ingested, outcome: &Outcome) -> Counts {
 /// Per input: documents, bytes, and a digest over (key, row, content hash)
 /// of its documents in source order. Documents and rejections are each in
 /// source order, so they are merged as they are hashed, nothing collected.
-fn input_entries(plan: &Plan, ingested: &Ingested) -> Vec<InputEntry> {
+fn input_entries(plan: &Plan, ingested: &Ingested, outcome: &Outcome) -> Vec<InputEntry> {
     #[derive(Default)]
     struct Tally {
         documents: u64,
         bytes: u64,
         hasher: Sha256,
     }
-    let mut docs = ingested.docs.iter().peekable();
-    let mut rejections = ingested.rejections.iter().peekable();
     let mut tallies: BTreeMap<&str, Tally> = BTreeMap::new();
-    loop {
-        let take_doc = match (docs.peek(), rejections.peek()) {
-            (Some(doc), Some(rejection)) => super::source_order(&doc.source, &rejection.source).is_le(),
-            (Some(_), None) => true,
-            (None, Some(_)) => false,
-            (None, None) => break,
-        };
-        let (source, bytes, hash) = if take_doc {
-            let doc = docs.next().expect("peeked");
-            (&doc.source, doc.bytes, hex(&doc.sha256))
-        } else {
-            let r = rejections.next().expect("peeked");
-            let hash = r.content_sha256.as_ref().map_or_else(|| "-".to_owned(), |h| hex(h));
-            (&r.source, r.bytes, hash)
+    for entry in in_source_order(&ingested.docs, outcome, &ingested.rejections) {
+        let (source, bytes, hash) = match entry {
+            Entry::Doc(doc, _) => (&doc.source, doc.bytes, hex(&doc.sha256)),
+            Entry::Rejected(r) => {
+                let hash = r.content_sha256.as_ref().map_or_else(|| "-".to_owned(), |h| hex(h));
+                (&r.source, r.bytes, hash)
+            }
         };
         let tally = tallies.entry(&*source.input).or_default();
         tally.documents += 1;
@@ -766,7 +769,7 @@ fn manifest(
                 .collect(),
             cluster_sizes: SizeBucket::histogram(cluster_sizes),
         },
-        inputs: input_entries(plan, ingested),
+        inputs: input_entries(plan, ingested, outcome),
         counts: counts(ingested, outcome),
         licenses,
         license_categories: categories,
