@@ -4,6 +4,7 @@
 //! writes, `slurm resume` finishes the same dataset. Skipped, saying why,
 //! only where the cluster cannot be started (not root, no apt-get).
 
+use std::collections::BTreeMap;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
@@ -84,12 +85,20 @@ impl Drop for Cluster {
     }
 }
 
-/// The ingest and finalize job ids of the last submission in RUN/slurm/jobs.txt.
-fn last_jobs(run_dir: &Path) -> (String, String) {
+/// The job ids of the last submission in RUN/slurm/jobs.txt, by stage
+/// (`ingest 12 cluster 13 finalize 14 manifest 15`).
+fn last_jobs(run_dir: &Path) -> BTreeMap<String, String> {
     let text = std::fs::read_to_string(run_dir.join("slurm/jobs.txt")).expect("jobs.txt");
     let line = text.lines().last().expect("a submission");
     let words: Vec<&str> = line.split_whitespace().collect();
-    (words[1].to_owned(), words[3].to_owned())
+    words
+        .chunks(2)
+        .map(|pair| (pair[0].to_owned(), pair[1].to_owned()))
+        .collect()
+}
+
+fn all_ids(jobs: &BTreeMap<String, String>) -> String {
+    jobs.values().cloned().collect::<Vec<_>>().join(",")
 }
 
 fn logs(run_dir: &Path) -> String {
@@ -115,12 +124,16 @@ fn assert_ok(output: &Output) {
 /// Waits for the jobs of the last submission, then says whether the dataset
 /// is finished (with the logs when not).
 fn wait_finished(cluster: &Cluster, run_dir: &Path) {
-    let (ingest, finalize) = last_jobs(run_dir);
-    cluster.wait_gone(&format!("{ingest},{finalize}"), Duration::from_secs(600));
+    let jobs = last_jobs(run_dir);
+    assert_eq!(
+        jobs.keys().collect::<Vec<_>>(),
+        ["cluster", "finalize", "ingest", "manifest"].iter().collect::<Vec<_>>()
+    );
+    cluster.wait_gone(&all_ids(&jobs), Duration::from_secs(600));
     let status = cluster.corpusledger(&["slurm", "status", "--run-dir", run_dir.to_str().unwrap()]);
     assert_ok(&status);
     assert!(
-        String::from_utf8_lossy(&status.stdout).contains("finalize  done"),
+        String::from_utf8_lossy(&status.stdout).contains("manifest  done"),
         "{}\n{}",
         String::from_utf8_lossy(&status.stdout),
         logs(run_dir)
@@ -220,10 +233,12 @@ fn slurm_array_gives_the_bytes_of_run_and_resumes_after_a_cancelled_task() {
     let nodes = logs(&run_dir);
     assert!(!nodes.contains("error"), "{nodes}");
 
-    // Cancel shard 0 while it writes its part: finalize never starts (its
-    // dependency failed), the shard has no marker, and resume redoes only it.
+    // Cancel shard 0 while it writes its part: the later stages never start
+    // (their dependency failed), the shard has no marker, and resume redoes
+    // only it, then the stages after it.
     let (out, run_dir) = submit("cancelled");
-    let (ingest, finalize) = last_jobs(&run_dir);
+    let jobs = last_jobs(&run_dir);
+    let ingest = jobs["ingest"].clone();
     let task = format!("{ingest}_0");
     let start = Instant::now();
     while !cluster.squeue(&task, "%T").contains("RUNNING") {
@@ -232,7 +247,7 @@ fn slurm_array_gives_the_bytes_of_run_and_resumes_after_a_cancelled_task() {
     }
     std::thread::sleep(Duration::from_millis(700));
     assert_ok(&cluster.command("scancel").arg(&task).output().unwrap());
-    cluster.wait_gone(&format!("{ingest},{finalize}"), Duration::from_secs(600));
+    cluster.wait_gone(&all_ids(&jobs), Duration::from_secs(600));
     let shard0 = run_dir.join("ingest/00000-of-00007.done");
     assert!(
         !shard0.exists(),
@@ -256,8 +271,8 @@ fn slurm_array_gives_the_bytes_of_run_and_resumes_after_a_cancelled_task() {
     assert!(!out.join("manifest.json").exists());
 
     assert_ok(&cluster.corpusledger(&["slurm", "resume", "--run-dir", run_dir.to_str().unwrap()]));
-    let (again, _) = last_jobs(&run_dir);
-    assert_ne!(again, ingest);
+    let again = last_jobs(&run_dir);
+    assert_ne!(again["ingest"], ingest);
     wait_finished(&cluster, &run_dir);
     assert_same_tree(&out, &reference);
     assert!(partial(&run_dir).is_empty(), "the partial part is gone");

@@ -51,18 +51,35 @@ fn ingest(run_dir: &Path, n: u32, shard: u32, extra: &[&str]) -> Output {
     util::corpusledger(&args)
 }
 
-fn finalize(run_dir: &Path, n: u32, extra: &[&str]) -> Output {
-    let n = n.to_string();
-    let mut args = vec![
-        "finalize",
-        "--quiet",
-        "--run-dir",
-        run_dir.to_str().unwrap(),
-        "--num-shards",
-        &n,
-    ];
-    args.extend(extra);
-    util::corpusledger(&args)
+/// cluster, finalize for every shard, manifest: the first failure, or the
+/// manifest stage's output.
+fn finish(run_dir: &Path, n: u32, extra: &[&str]) -> Output {
+    let n_text = n.to_string();
+    let stage = |name: &str, more: &[&str]| {
+        let mut args = vec![
+            name,
+            "--quiet",
+            "--run-dir",
+            run_dir.to_str().unwrap(),
+            "--num-shards",
+            &n_text,
+        ];
+        args.extend(more);
+        args.extend(extra);
+        util::corpusledger(&args)
+    };
+    let cluster = stage("cluster", &[]);
+    if !cluster.status.success() {
+        return cluster;
+    }
+    // Shards in reverse: the order tasks run in changes nothing.
+    for shard in (0..n).rev() {
+        let finalize = stage("finalize", &["--shard-index", &shard.to_string()]);
+        if !finalize.status.success() {
+            return finalize;
+        }
+    }
+    stage("manifest", &[])
 }
 
 fn ok(output: Output) -> Output {
@@ -76,7 +93,7 @@ fn fails_with(output: Output, needle: &str) {
     assert!(stderr.contains(needle), "expected {needle:?} in: {stderr}");
 }
 
-/// plan, every shard, finalize: returns the output directory.
+/// plan, every ingest shard, then the rest: returns the output directory.
 fn staged(inputs: &[String], work: &Path, n: u32, threads: &str) -> PathBuf {
     let (out, run_dir) = (
         work.join(format!("out-{n}-{threads}")),
@@ -87,7 +104,7 @@ fn staged(inputs: &[String], work: &Path, n: u32, threads: &str) -> PathBuf {
     for shard in (0..n).rev() {
         ok(ingest(&run_dir, n, shard, &["--threads", threads]));
     }
-    ok(finalize(&run_dir, n, &["--threads", threads]));
+    ok(finish(&run_dir, n, &["--threads", threads]));
     out
 }
 
@@ -139,16 +156,16 @@ fn a_task_run_twice_or_killed_midway_leaves_one_copy_of_each_row() {
     let part = run_dir.join("ingest/00002-of-00003");
     std::fs::rename(&part, run_dir.join("ingest/00002-of-00003.tmp.999999")).unwrap();
     std::fs::remove_file(run_dir.join("ingest/00002-of-00003.done")).unwrap();
-    fails_with(finalize(&run_dir, 3, &[]), "shard 2 of 3 is not done");
+    fails_with(finish(&run_dir, 3, &[]), "shard 2 of 3 is not done");
     ok(ingest(&run_dir, 3, 2, &[]));
-    ok(finalize(&run_dir, 3, &[]));
+    ok(finish(&run_dir, 3, &[]));
     assert_eq!(util::tree_bytes(&out), util::tree_bytes(&reference));
     // A finished dataset is not written again.
     let stat = std::fs::metadata(out.join("manifest.json"))
         .unwrap()
         .modified()
         .unwrap();
-    ok(finalize(&run_dir, 3, &[]));
+    ok(finish(&run_dir, 3, &[]));
     assert_eq!(
         std::fs::metadata(out.join("manifest.json"))
             .unwrap()
@@ -178,16 +195,16 @@ fn a_missing_or_corrupt_marker_is_named_and_redone() {
     }
     let marker = run_dir.join("ingest/00001-of-00003.done");
     std::fs::write(&marker, "{ not json").unwrap();
-    fails_with(finalize(&run_dir, 3, &[]), "00001-of-00003.done is corrupt");
+    fails_with(finish(&run_dir, 3, &[]), "00001-of-00003.done is corrupt");
     // A marker whose files do not match is as bad as none.
     let redo = ok(ingest(&run_dir, 3, 1, &[]));
     assert!(util::stderr(&redo).contains("is corrupt"), "{}", util::stderr(&redo));
     let records = run_dir.join("ingest/00000-of-00003/records.bin");
     let bytes = std::fs::read(&records).unwrap();
     std::fs::write(&records, &bytes[..bytes.len() / 2]).unwrap();
-    fails_with(finalize(&run_dir, 3, &[]), "its marker");
+    fails_with(finish(&run_dir, 3, &[]), "its marker");
     ok(ingest(&run_dir, 3, 0, &[]));
-    ok(finalize(&run_dir, 3, &[]));
+    ok(finish(&run_dir, 3, &[]));
     assert!(util::manifest(&out)["counts"]["documents"].as_u64().unwrap() > 1000);
 }
 
@@ -210,7 +227,7 @@ fn a_config_changed_between_stages_is_refused() {
     ok(ingest(&run_dir, 2, 0, &[]));
     ok(ingest(&run_dir, 2, 1, &[]));
     ok(plan(&inputs, &out, &run_dir, &["--threshold", "0.9", "--overwrite"]));
-    fails_with(finalize(&run_dir, 2, &[]), "made with another configuration");
+    fails_with(finish(&run_dir, 2, &[]), "made with another configuration");
 }
 
 #[test]
@@ -225,7 +242,7 @@ fn an_input_changed_after_plan_is_refused() {
     fails_with(ingest(&run_dir, 1, 0, &[]), "changed, appeared or vanished after plan");
     ok(plan(&inputs, &out, &run_dir, &[]));
     ok(ingest(&run_dir, 1, 0, &[]));
-    ok(finalize(&run_dir, 1, &[]));
+    ok(finish(&run_dir, 1, &[]));
 }
 
 #[test]
@@ -242,7 +259,7 @@ fn shards_per_task_cover_every_shard_once() {
         ingest(&run_dir, 7, 3, &["--shards-per-task", "3"]),
         "the task indices are 0 to 2",
     );
-    ok(finalize(&run_dir, 7, &[]));
+    ok(finish(&run_dir, 7, &[]));
     assert_eq!(util::tree_bytes(&out), util::tree_bytes(&reference));
 }
 
@@ -294,13 +311,20 @@ fn slurm_plan_writes_scripts_from_the_config() {
     }
     let finalize = std::fs::read_to_string(run_dir.join("slurm/finalize.sbatch")).unwrap();
     assert!(
-        finalize.contains("#SBATCH --mem=20G") && finalize.contains("finalize --run-dir"),
+        finalize.contains("#SBATCH --array=0-199%5") && finalize.contains("#SBATCH --mem=3G"),
         "{finalize}"
     );
-    assert!(!finalize.contains("--array"), "{finalize}");
+    for one in ["cluster", "manifest"] {
+        let script = std::fs::read_to_string(run_dir.join(format!("slurm/{one}.sbatch"))).unwrap();
+        assert!(
+            script.contains("#SBATCH --mem=20G") && script.contains(&format!("{one} --run-dir")),
+            "{script}"
+        );
+        assert!(!script.contains("--array"), "{script}");
+    }
     let submit = std::fs::read_to_string(run_dir.join("slurm/submit.sh")).unwrap();
     assert!(
-        submit.contains("--dependency=afterok:\"$ingest\" --kill-on-invalid-dep=yes"),
+        submit.contains("--dependency=afterok:\"$id\" --kill-on-invalid-dep=yes"),
         "{submit}"
     );
     // The [slurm] table changes no output: it is not in the configuration hash.

@@ -91,13 +91,25 @@ pub enum Command {
     ///
     /// Exit codes: 0 done; 2 could not run.
     Ingest(IngestArgs),
-    /// Stage 3, one task: merge the sign parts of all shards, deduplicate
-    /// and write the dataset (data shards, ledger, attribution, index, the
-    /// manifest last) into the plan's output directory. The output is the
-    /// same byte for byte as `run` on the same inputs and configuration.
+    /// Stage 3, one task: merge the sign parts of all shards and
+    /// deduplicate (LSH buckets, verified pairs, clusters, keep policy);
+    /// writes the decisions and a done marker.
+    ///
+    /// Exit codes: 0 done; 2 could not run.
+    Cluster(ClusterArgs),
+    /// Stage 4, one task per shard: write this task's share of the data
+    /// shards (data shard numbers equal to the shard index modulo N) and a
+    /// done marker.
+    ///
+    /// Exit codes: 0 done; 2 could not run.
+    Finalize(FinalizeArgs),
+    /// Stage 5, one task: gather the data shards into the plan's output
+    /// directory, write the ledger, attribution, index and, last, the
+    /// manifest. The dataset is the same byte for byte as `run` on the same
+    /// inputs and configuration.
     ///
     /// Exit codes: 0 done; 1 done, but some input could not be read; 2 could not run.
-    Finalize(FinalizeArgs),
+    Manifest(ManifestArgs),
     /// Run the stages as Slurm jobs: `plan` writes the sbatch scripts,
     /// `submit` submits them (an array of ingest tasks, then finalize after
     /// it), `status` reads the done markers, `resume` submits again only
@@ -158,10 +170,35 @@ pub struct IngestArgs {
 }
 
 #[derive(Debug, Args)]
-pub struct FinalizeArgs {
+pub struct ClusterArgs {
     #[command(flatten)]
     pub stage: StageArgs,
     /// How many shards `ingest` was run with.
+    #[arg(long, value_name = "N")]
+    pub num_shards: u32,
+}
+
+#[derive(Debug, Args)]
+pub struct FinalizeArgs {
+    #[command(flatten)]
+    pub stage: StageArgs,
+    /// How many shards `ingest` was run with; finalize runs as many tasks.
+    #[arg(long, value_name = "N")]
+    pub num_shards: u32,
+    /// This task's index: shards I*K to I*K+K-1 with --shards-per-task K
+    /// [default: $SLURM_ARRAY_TASK_ID].
+    #[arg(long, value_name = "I", env = "SLURM_ARRAY_TASK_ID")]
+    pub shard_index: u32,
+    /// Shards per task (the merged parts are read once for all of them).
+    #[arg(long, value_name = "K", default_value_t = 1)]
+    pub shards_per_task: u32,
+}
+
+#[derive(Debug, Args)]
+pub struct ManifestArgs {
+    #[command(flatten)]
+    pub stage: StageArgs,
+    /// How many shards `ingest` and `finalize` were run with.
     #[arg(long, value_name = "N")]
     pub num_shards: u32,
 }

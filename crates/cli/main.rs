@@ -36,7 +36,9 @@ fn main() -> ExitCode {
         args::Command::Datasheet(args) => commands::datasheet::run(&args),
         args::Command::Plan(args) => commands::stages::plan(&args),
         args::Command::Ingest(args) => commands::stages::ingest(&args),
+        args::Command::Cluster(args) => commands::stages::cluster(&args),
         args::Command::Finalize(args) => commands::stages::finalize(&args),
+        args::Command::Manifest(args) => commands::stages::manifest(&args),
         args::Command::Slurm(command) => commands::slurm::run(&command),
     };
     match result {

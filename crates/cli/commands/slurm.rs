@@ -12,12 +12,14 @@ use serde::{Deserialize, Serialize};
 
 use crate::args::{SlurmCommand, SlurmPlanArgs, SlurmRunArgs};
 use crate::config::{Config, SlurmConfig};
-use crate::pipeline::INGEST;
 use crate::pipeline::rundir::{self, RunDir};
+use crate::pipeline::{CLUSTER, FINALIZE, INGEST};
 
 const LAYOUT: &str = "layout.json";
-const INGEST_SCRIPT: &str = "ingest.sbatch";
-const FINALIZE_SCRIPT: &str = "finalize.sbatch";
+/// The stages in submission order, each with its sbatch script
+/// (`STAGE.sbatch`); ingest and finalize are arrays.
+const STAGES: [&str; 4] = [INGEST, CLUSTER, FINALIZE, MANIFEST_STAGE];
+const MANIFEST_STAGE: &str = "manifest";
 const SUBMIT_SCRIPT: &str = "submit.sh";
 
 /// How the run is cut into Slurm tasks, as `slurm plan` decided it.
@@ -68,8 +70,9 @@ fn plan(args: &SlurmPlanArgs) -> Result<PathBuf> {
         rundir::write_atomic(&dir.join(name), text.as_bytes())?;
         set_executable(&dir.join(name))
     };
-    write(INGEST_SCRIPT, scripts.ingest(&layout))?;
-    write(FINALIZE_SCRIPT, scripts.finalize(&layout))?;
+    for stage in STAGES {
+        write(&format!("{stage}.sbatch"), scripts.stage(stage, &layout))?;
+    }
     write(SUBMIT_SCRIPT, scripts.submit())?;
     rundir::write_atomic(&dir.join(LAYOUT), &serde_json::to_vec_pretty(&layout)?)?;
     if !config.quiet {
@@ -155,57 +158,71 @@ impl Scripts {
         slurm_dir(Path::new(&self.run_dir)).join("logs")
     }
 
-    fn ingest(&self, layout: &Layout) -> String {
-        let log = self.logs().join("ingest-%A_%a.log");
-        let mut out = self.header(INGEST, &self.slurm.mem, &log.display().to_string());
-        let limit = self.slurm.max_running.map(|m| format!("%{m}")).unwrap_or_default();
-        let _ = writeln!(out, "#SBATCH --array=0-{}{limit}", layout.tasks() - 1);
-        let _ = writeln!(
-            out,
-            "# The shard count is explicit: SLURM_ARRAY_TASK_COUNT counts this array's indices only.\n\
-             exec {} ingest --run-dir {} --num-shards {} --shards-per-task {} --shard-index \"$SLURM_ARRAY_TASK_ID\" --threads \"${{SLURM_CPUS_PER_TASK:-1}}\" --quiet",
-            quote(&self.bin),
-            quote(&self.run_dir),
-            layout.num_shards,
-            layout.shards_per_task
-        );
-        out
-    }
-
-    fn finalize(&self, layout: &Layout) -> String {
-        let log = self.logs().join("finalize-%j.log");
-        let mut out = self.header("finalize", &self.slurm.finalize_mem, &log.display().to_string());
-        let _ = writeln!(
-            out,
-            "exec {} finalize --run-dir {} --num-shards {} --threads \"${{SLURM_CPUS_PER_TASK:-1}}\" --quiet",
+    /// One stage's script: ingest and finalize are arrays of tasks of
+    /// `--shards-per-task` shards; cluster and manifest are one task with
+    /// the larger memory.
+    fn stage(&self, stage: &str, layout: &Layout) -> String {
+        let array = stage == INGEST || stage == FINALIZE;
+        let (log, mem) = if array {
+            (format!("{stage}-%A_%a.log"), &self.slurm.mem)
+        } else {
+            (format!("{stage}-%j.log"), &self.slurm.finalize_mem)
+        };
+        let mut out = self.header(stage, mem, &self.logs().join(log).display().to_string());
+        let mut command = format!(
+            "exec {} {stage} --run-dir {} --num-shards {}",
             quote(&self.bin),
             quote(&self.run_dir),
             layout.num_shards
         );
+        if array {
+            let limit = self.slurm.max_running.map(|m| format!("%{m}")).unwrap_or_default();
+            let _ = writeln!(out, "#SBATCH --array=0-{}{limit}", layout.tasks() - 1);
+            let _ = writeln!(
+                out,
+                "# The shard count is explicit: SLURM_ARRAY_TASK_COUNT counts this array's indices only."
+            );
+            command.push_str(&format!(
+                " --shards-per-task {} --shard-index \"$SLURM_ARRAY_TASK_ID\"",
+                layout.shards_per_task
+            ));
+        }
+        let _ = writeln!(out, "{command} --threads \"${{SLURM_CPUS_PER_TASK:-1}}\" --quiet");
         out
     }
 
-    /// `submit.sh [ARRAY]`: the ingest array (all tasks, or the indices given),
-    /// then finalize after it; records the job ids in jobs.txt.
+    /// `submit.sh [FROM [ARRAY]]`: the stages from FROM on, each after the
+    /// one before (afterok); ARRAY limits FROM's array to those indices.
+    /// Appends the job ids to jobs.txt.
     fn submit(&self) -> String {
         format!(
             r#"#!/bin/bash
-# Submits the ingest array, then finalize once every ingest task succeeded.
-# Usage: submit.sh [ARRAY]   ARRAY: the task indices to (re)submit, e.g. 3,5 (default: all)
+# Submits the stages from FROM (default: ingest) on, each once the one before succeeded.
+# Usage: submit.sh [FROM [ARRAY]]   FROM: ingest, cluster, finalize or manifest;
+#                                  ARRAY: FROM's task indices to (re)submit, e.g. 3,5 (default: all)
 set -euo pipefail
 dir={dir}
+from=${{1:-ingest}}
+case "$from" in ingest|cluster|finalize|manifest) ;; *) echo "submit.sh: unknown stage $from" >&2; exit 2;; esac
 array=()
-if [ -n "${{1:-}}" ]; then array=(--array="$1"); fi
-ingest=$(sbatch --parsable "${{array[@]}}" "$dir/{ingest}")
-ingest=${{ingest%%;*}}
-finalize=$(sbatch --parsable --dependency=afterok:"$ingest" --kill-on-invalid-dep=yes "$dir/{finalize}")
-finalize=${{finalize%%;*}}
-echo "ingest $ingest finalize $finalize" >> "$dir/jobs.txt"
-echo "ingest array job $ingest, finalize job $finalize"
+if [ -n "${{2:-}}" ]; then array=(--array="$2"); fi
+dependency=()
+jobs=()
+started=0
+for stage in ingest cluster finalize manifest; do
+  [ "$stage" = "$from" ] && started=1
+  [ "$started" = 1 ] || continue
+  extra=()
+  if [ "$stage" = "$from" ]; then extra=("${{array[@]}}"); fi
+  id=$(sbatch --parsable "${{dependency[@]}}" "${{extra[@]}}" "$dir/$stage.sbatch")
+  id=${{id%%;*}}
+  dependency=(--dependency=afterok:"$id" --kill-on-invalid-dep=yes)
+  jobs+=("$stage $id")
+done
+echo "${{jobs[*]}}" >> "$dir/jobs.txt"
+echo "submitted: ${{jobs[*]}}"
 "#,
             dir = quote(&slurm_dir(Path::new(&self.run_dir)).display().to_string()),
-            ingest = INGEST_SCRIPT,
-            finalize = FINALIZE_SCRIPT,
         )
     }
 }
@@ -244,11 +261,12 @@ fn check_same_plan(args: &SlurmPlanArgs) -> Result<()> {
     Ok(())
 }
 
-fn run_submit(dir: &Path, array: Option<&str>) -> Result<()> {
+fn run_submit(dir: &Path, from: Option<(&str, Option<&str>)>) -> Result<()> {
     let mut command = Command::new("bash");
     command.arg(dir.join(SUBMIT_SCRIPT));
-    if let Some(array) = array {
-        command.arg(array);
+    if let Some((stage, array)) = from {
+        command.arg(stage);
+        command.args(array);
     }
     let status = command
         .status()
@@ -275,23 +293,30 @@ fn read_layout(run_dir: &Path) -> Result<Layout> {
 #[serde(rename_all = "kebab-case")]
 struct Status {
     num_shards: u32,
+    ingest: StageStatus,
+    cluster_done: bool,
+    finalize: StageStatus,
+    finished: bool,
+}
+
+/// The shards of an array stage.
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "kebab-case")]
+struct StageStatus {
     shards_done: u32,
     /// Shards with no valid marker, each with why.
     shards_missing: Vec<(u32, String)>,
     /// Array task indices to submit again.
     tasks_missing: Vec<u32>,
-    finalized: bool,
 }
 
-fn read_status(run_dir: &Path) -> Result<Status> {
-    let layout = read_layout(run_dir)?;
-    let run = RunDir::new(run_dir);
-    let (run_plan, plan_hash) = run.read_plan()?;
+/// Which shards of `stage` have a valid marker.
+fn stage_status(run: &RunDir, stage: &str, layout: &Layout, plan_hash: &str, config_hash: &str) -> StageStatus {
     let n = layout.num_shards;
     let mut missing = Vec::new();
     for shard in 0..n {
-        let why = match run.read_marker(INGEST, shard, n) {
-            Ok(Some(marker)) => match run.check_marker(&marker, &plan_hash, &run_plan.config_hash) {
+        let why = match run.read_marker(stage, shard, n) {
+            Ok(Some(marker)) => match run.check_marker(&marker, plan_hash, config_hash) {
                 Ok(()) => continue,
                 Err(err) => format!("{err:#}"),
             },
@@ -302,12 +327,26 @@ fn read_status(run_dir: &Path) -> Result<Status> {
     }
     let mut tasks: Vec<u32> = missing.iter().map(|(s, _)| s / layout.shards_per_task).collect();
     tasks.dedup();
-    Ok(Status {
-        num_shards: n,
+    StageStatus {
         shards_done: n - missing.len() as u32,
         shards_missing: missing,
         tasks_missing: tasks,
-        finalized: super::stages::finalized(&run, &plan_hash, n, &layout.out),
+    }
+}
+
+fn read_status(run_dir: &Path) -> Result<Status> {
+    let layout = read_layout(run_dir)?;
+    let run = RunDir::new(run_dir);
+    let (run_plan, plan_hash) = run.read_plan()?;
+    let config_hash = &run_plan.config_hash;
+    let cluster_done =
+        matches!(run.read_marker(CLUSTER, 0, 1), Ok(Some(m)) if run.check_marker(&m, &plan_hash, config_hash).is_ok());
+    Ok(Status {
+        num_shards: layout.num_shards,
+        ingest: stage_status(&run, INGEST, &layout, &plan_hash, config_hash),
+        cluster_done,
+        finalize: stage_status(&run, FINALIZE, &layout, &plan_hash, config_hash),
+        finished: super::stages::finished(&run, &plan_hash, layout.num_shards, &layout.out),
     })
 }
 
@@ -316,13 +355,19 @@ fn status(args: &SlurmRunArgs) -> Result<u8> {
     if args.json {
         println!("{}", serde_json::to_string_pretty(&status)?);
     } else {
-        println!("ingest    {} of {} shards done", status.shards_done, status.num_shards);
-        for (shard, why) in &status.shards_missing {
-            println!("  shard {shard}: {why}");
+        let done = |yes: bool| if yes { "done" } else { "not done" };
+        for (stage, shards) in [(INGEST, &status.ingest), (FINALIZE, &status.finalize)] {
+            if stage == FINALIZE {
+                println!("cluster   {}", done(status.cluster_done));
+            }
+            println!("{stage:<9} {} of {} shards done", shards.shards_done, status.num_shards);
+            for (shard, why) in &shards.shards_missing {
+                println!("  shard {shard}: {why}");
+            }
         }
-        println!("finalize  {}", if status.finalized { "done" } else { "not done" });
+        println!("manifest  {}", done(status.finished));
     }
-    Ok(if status.finalized {
+    Ok(if status.finished {
         crate::EXIT_OK
     } else {
         crate::EXIT_PROBLEMS
@@ -332,38 +377,23 @@ fn status(args: &SlurmRunArgs) -> Result<u8> {
 fn resume(args: &SlurmRunArgs) -> Result<u8> {
     let status = read_status(&args.run_dir)?;
     let dir = slurm_dir(&args.run_dir);
-    if status.tasks_missing.is_empty() {
-        if status.finalized {
-            eprintln!("corpusledger slurm resume: nothing to do, the dataset is finished");
-            return Ok(crate::EXIT_OK);
-        }
-        // Every shard is done: finalize alone.
-        let finalize = dir.join(FINALIZE_SCRIPT);
-        let output = Command::new("sbatch")
-            .arg("--parsable")
-            .arg(&finalize)
-            .output()
-            .context("cannot run sbatch")?;
-        if !output.status.success() {
-            bail!(
-                "sbatch {} failed: {}",
-                finalize.display(),
-                String::from_utf8_lossy(&output.stderr)
-            );
-        }
-        eprintln!(
-            "corpusledger slurm resume: finalize job {}",
-            String::from_utf8_lossy(&output.stdout).trim()
-        );
+    let indices = |tasks: &[u32]| tasks.iter().map(u32::to_string).collect::<Vec<_>>().join(",");
+    let (from, array) = if !status.ingest.tasks_missing.is_empty() {
+        (INGEST, Some(indices(&status.ingest.tasks_missing)))
+    } else if !status.cluster_done {
+        (CLUSTER, None)
+    } else if !status.finalize.tasks_missing.is_empty() {
+        (FINALIZE, Some(indices(&status.finalize.tasks_missing)))
+    } else if !status.finished {
+        (MANIFEST_STAGE, None)
+    } else {
+        eprintln!("corpusledger slurm resume: nothing to do, the dataset is finished");
         return Ok(crate::EXIT_OK);
-    }
-    let array: Vec<String> = status.tasks_missing.iter().map(u32::to_string).collect();
+    };
     eprintln!(
-        "corpusledger slurm resume: {} of {} shards not done; submitting tasks {}",
-        status.shards_missing.len(),
-        status.num_shards,
-        array.join(",")
+        "corpusledger slurm resume: from {from}{}",
+        array.as_deref().map(|a| format!(", tasks {a}")).unwrap_or_default()
     );
-    run_submit(&dir, Some(&array.join(",")))?;
+    run_submit(&dir, Some((from, array.as_deref())))?;
     Ok(crate::EXIT_OK)
 }

@@ -8,10 +8,10 @@ use corpusledger_provenance::Provenance;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
-use crate::args::{FinalizeArgs, IngestArgs, PlanArgs, StageArgs};
+use crate::args::{ClusterArgs, FinalizeArgs, IngestArgs, ManifestArgs, PlanArgs, StageArgs};
 use crate::config::{Config, ConfigFile};
 use crate::pipeline::rundir::{self, RunDir, RunPlan};
-use crate::pipeline::{self, INGEST, StageTimer};
+use crate::pipeline::{self, CLUSTER, FINALIZE, INGEST, StageTimer};
 use crate::reporter::TerminalReporter;
 
 pub fn plan(args: &PlanArgs) -> Result<u8> {
@@ -91,8 +91,9 @@ fn pool(config: &Config) -> Result<rayon::ThreadPool> {
         .context("cannot start worker threads")
 }
 
-pub fn ingest(args: &IngestArgs) -> Result<u8> {
-    let (n, per_task, task) = (args.num_shards, args.shards_per_task, args.shard_index);
+/// The shards of task `task`: `task * per_task` up to `n`, at most
+/// `per_task` of them.
+fn task_shards(n: u32, per_task: u32, task: u32) -> Result<std::ops::Range<u32>> {
     if n == 0 || per_task == 0 {
         bail!("--num-shards and --shards-per-task must be at least 1");
     }
@@ -103,14 +104,19 @@ pub fn ingest(args: &IngestArgs) -> Result<u8> {
             n.div_ceil(per_task) - 1
         );
     }
+    Ok(first as u32..(first + u64::from(per_task)).min(u64::from(n)) as u32)
+}
+
+pub fn ingest(args: &IngestArgs) -> Result<u8> {
+    let n = args.num_shards;
+    let shards = task_shards(n, args.shards_per_task, args.shard_index)?;
     let run = RunDir::new(&args.stage.run_dir);
     let (run_plan, plan_hash) = run.read_plan()?;
     let config = stage_config(&args.stage, &run_plan)?;
     let reporter = TerminalReporter::new(config.quiet);
     let provenance = Provenance::new(config.license_min_score as f32);
     let gate = pipeline::gate(&config)?;
-    let last = (first + u64::from(per_task)).min(u64::from(n)) as u32;
-    for shard in first as u32..last {
+    for shard in shards {
         match run.read_marker(INGEST, shard, n) {
             Ok(Some(marker)) => match run.check_marker(&marker, &plan_hash, &run_plan.config_hash) {
                 Ok(()) => {
@@ -149,24 +155,111 @@ pub fn ingest(args: &IngestArgs) -> Result<u8> {
     Ok(crate::EXIT_OK)
 }
 
-/// What a finished finalize leaves in the run directory.
+pub fn cluster(args: &ClusterArgs) -> Result<u8> {
+    let n = shard_count(args.num_shards)?;
+    let run = RunDir::new(&args.stage.run_dir);
+    let (run_plan, plan_hash) = run.read_plan()?;
+    let config = stage_config(&args.stage, &run_plan)?;
+    if let Ok(Some(marker)) = run.read_marker(CLUSTER, 0, 1) {
+        if run.check_marker(&marker, &plan_hash, &run_plan.config_hash).is_ok() {
+            note(&config, "cluster is already done");
+            return Ok(crate::EXIT_OK);
+        }
+    }
+    let reporter = TerminalReporter::new(config.quiet);
+    let bands = run.root.join("cluster-bands");
+    let outcome = pool(&config)?.install(|| -> Result<_> {
+        let ingested = pipeline::load(&run, &run_plan, &plan_hash, n, &config, Some(&bands))?;
+        pipeline::cluster(&run, &run_plan, &plan_hash, &ingested, &config, &reporter)
+    })?;
+    if bands.exists() {
+        std::fs::remove_dir_all(&bands).with_context(|| format!("cannot remove {}", bands.display()))?;
+    }
+    note(
+        &config,
+        &format!(
+            "cluster: {} documents, {} clusters, {} candidate pairs verified to {}",
+            outcome.decisions.len(),
+            outcome.stats.clusters,
+            outcome.stats.candidate_pairs,
+            outcome.stats.verified_pairs
+        ),
+    );
+    Ok(crate::EXIT_OK)
+}
+
+pub fn finalize(args: &FinalizeArgs) -> Result<u8> {
+    let n = args.num_shards;
+    let shards = task_shards(n, args.shards_per_task, args.shard_index)?;
+    let run = RunDir::new(&args.stage.run_dir);
+    let (run_plan, plan_hash) = run.read_plan()?;
+    let config = stage_config(&args.stage, &run_plan)?;
+    let todo: Vec<u32> = shards
+        .filter(|&shard| {
+            let done = matches!(run.read_marker(FINALIZE, shard, n),
+                Ok(Some(marker)) if run.check_marker(&marker, &plan_hash, &run_plan.config_hash).is_ok());
+            if done {
+                note(&config, &format!("finalize shard {shard} of {n} is already done"));
+            }
+            !done
+        })
+        .collect();
+    if todo.is_empty() {
+        return Ok(crate::EXIT_OK);
+    }
+    let reporter = TerminalReporter::new(config.quiet);
+    pool(&config)?.install(|| -> Result<()> {
+        let ingested = pipeline::load(&run, &run_plan, &plan_hash, n, &config, None)?;
+        let outcome = pipeline::read_decisions(&run, &run_plan, &plan_hash, ingested.docs.len())?;
+        for shard in todo {
+            let marker = pipeline::finalize_shard(
+                &run, &run_plan, &plan_hash, shard, n, &ingested, &outcome, &config, &reporter,
+            )?;
+            note(
+                &config,
+                &format!(
+                    "finalize shard {shard} of {n}: {} data shards, {} documents",
+                    marker.rows.get("data-shards").unwrap_or(&0),
+                    marker.rows.get("documents").unwrap_or(&0)
+                ),
+            );
+        }
+        Ok(())
+    })?;
+    Ok(crate::EXIT_OK)
+}
+
+fn note(config: &Config, text: &str) {
+    if !config.quiet {
+        eprintln!("corpusledger {text}");
+    }
+}
+
+fn shard_count(n: u32) -> Result<u32> {
+    if n == 0 {
+        bail!("--num-shards must be at least 1");
+    }
+    Ok(n)
+}
+
+/// What a finished manifest stage leaves in the run directory.
 #[derive(Debug, Serialize, Deserialize, PartialEq)]
 #[serde(rename_all = "kebab-case")]
-struct FinalizeMarker {
+struct FinishedMarker {
     plan_hash: String,
     num_shards: u32,
     manifest_sha256: String,
 }
 
-const FINALIZE_MARKER: &str = "finalize.done";
+const FINISHED_MARKER: &str = "manifest.done";
 
 /// Whether the dataset of this plan and shard count is finished: the
-/// finalize marker names the manifest that is there.
-pub fn finalized(run: &RunDir, plan_hash: &str, n: u32, out_dir: &Path) -> bool {
-    let Ok(text) = std::fs::read_to_string(run.root.join(FINALIZE_MARKER)) else {
+/// manifest stage's marker names the manifest that is there.
+pub fn finished(run: &RunDir, plan_hash: &str, n: u32, out_dir: &Path) -> bool {
+    let Ok(text) = std::fs::read_to_string(run.root.join(FINISHED_MARKER)) else {
         return false;
     };
-    let Ok(marker) = serde_json::from_str::<FinalizeMarker>(&text) else {
+    let Ok(marker) = serde_json::from_str::<FinishedMarker>(&text) else {
         return false;
     };
     let manifest = std::fs::read(out_dir.join(pipeline::MANIFEST)).unwrap_or_default();
@@ -175,38 +268,37 @@ pub fn finalized(run: &RunDir, plan_hash: &str, n: u32, out_dir: &Path) -> bool 
         && marker.manifest_sha256 == pipeline::hex(&Sha256::digest(&manifest))
 }
 
-pub fn finalize(args: &FinalizeArgs) -> Result<u8> {
-    let n = args.num_shards;
-    if n == 0 {
-        bail!("--num-shards must be at least 1");
-    }
+pub fn manifest(args: &ManifestArgs) -> Result<u8> {
+    let n = shard_count(args.num_shards)?;
     let run = RunDir::new(&args.stage.run_dir);
     let (run_plan, plan_hash) = run.read_plan()?;
     let config = stage_config(&args.stage, &run_plan)?;
     let out_dir = config.out.clone().context("the plan has no output directory")?;
-    if finalized(&run, &plan_hash, n, &out_dir) {
-        if !config.quiet {
-            eprintln!("corpusledger finalize: {} is already finished", out_dir.display());
-        }
+    if finished(&run, &plan_hash, n, &out_dir) {
+        note(&config, &format!("manifest: {} is already finished", out_dir.display()));
         return Ok(crate::EXIT_OK);
     }
-    std::fs::remove_file(run.root.join(FINALIZE_MARKER)).ok();
+    std::fs::remove_file(run.root.join(FINISHED_MARKER)).ok();
     let reporter = TerminalReporter::new(config.quiet);
     let gate = pipeline::gate(&config)?;
     let mut timer = StageTimer::start();
-    let written = pool(&config)?.install(|| {
-        pipeline::finalize(
-            &run, &run_plan, &plan_hash, n, &config, &gate, &out_dir, &mut timer, &reporter,
-        )
+    let mut written = pool(&config)?.install(|| -> Result<_> {
+        let ingested = pipeline::load(&run, &run_plan, &plan_hash, n, &config, None)?;
+        let outcome = pipeline::read_decisions(&run, &run_plan, &plan_hash, ingested.docs.len())?;
+        timer.lap("merge");
+        let written = pipeline::manifest(
+            &run, &run_plan, &plan_hash, n, &ingested, &outcome, &config, &gate, &out_dir, &reporter,
+        )?;
+        timer.lap("write");
+        Ok(written)
     })?;
     let manifest = std::fs::read(out_dir.join(pipeline::MANIFEST)).context("cannot read the manifest just written")?;
-    let marker = FinalizeMarker {
+    let marker = FinishedMarker {
         plan_hash,
         num_shards: n,
         manifest_sha256: pipeline::hex(&Sha256::digest(&manifest)),
     };
-    rundir::write_atomic(&run.root.join(FINALIZE_MARKER), &serde_json::to_vec_pretty(&marker)?)?;
-    let mut written = written;
+    rundir::write_atomic(&run.root.join(FINISHED_MARKER), &serde_json::to_vec_pretty(&marker)?)?;
     written.summary.stage_seconds = timer.laps;
     super::run::report(&config, &written)
 }

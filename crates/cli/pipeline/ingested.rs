@@ -121,15 +121,24 @@ impl Ingested {
         }
     }
 
+    /// Frees the band keys once clustering is done.
+    pub fn drop_band_keys(&mut self) {
+        self.band_keys = Vec::new();
+        self.spilled_bands = None;
+    }
+
     /// Reads and merges the sign parts in `dirs` (shard order). `plan`
-    /// gives the rejections met while listing; `work` holds the band spill
-    /// when the configuration sets a memory limit.
-    pub fn load(plan: &Plan, dirs: &[PathBuf], config: &Config, work: &Path) -> Result<Ingested> {
-        let bands = BandParams::optimal(config.threshold, config.num_perm);
+    /// gives the rejections met while listing. With `bands`, the band keys
+    /// are loaded too: in memory, or with a memory limit spilled to that
+    /// folder; without, [`band_keys_of`](Self::band_keys_of) reads them
+    /// from the parts.
+    pub fn load(plan: &Plan, dirs: &[PathBuf], config: &Config, bands: Option<&Path>) -> Result<Ingested> {
+        let params = BandParams::optimal(config.threshold, config.num_perm);
         let mut merge = Merge {
-            spilled: match config.memory_limit {
-                Some(limit) => Some(SpilledBands::create(&work.join("bands"), bands.bands, limit)?),
-                None => None,
+            want_bands: bands.is_some(),
+            spilled: match (bands, config.memory_limit) {
+                (Some(dir), Some(limit)) => Some(SpilledBands::create(dir, params.bands, limit)?),
+                _ => None,
             },
             rejections: plan.rejections.clone(),
             ..Merge::default()
@@ -157,7 +166,7 @@ impl Ingested {
             texts,
             rejections,
             problems: problems.into_iter().collect(),
-            bands,
+            bands: params,
             band_keys,
             spilled_bands: spilled,
             parts,
@@ -182,6 +191,8 @@ struct Merge {
     licenses: HashSet<Arc<DocLicense>>,
     strings: HashSet<Arc<str>>,
     spilled: Option<SpilledBands>,
+    /// Whether band keys are loaded (clustering needs them, nothing else).
+    want_bands: bool,
     parts: Vec<PartStores>,
 }
 
@@ -257,7 +268,8 @@ impl Merge {
             return Ok(merged);
         }
         let merged = self.texts.len() as u32;
-        let keys = match (&self.spilled, row.bands) {
+        let blob = row.bands.filter(|_| self.want_bands);
+        let keys = match (&self.spilled, blob) {
             (None, Some(blob)) => Some(u64s(&self.parts[part as usize].bands.read(blob)?).into_boxed_slice()),
             (Some(spill), Some(blob)) => {
                 spill.push(merged, &u64s(&self.parts[part as usize].bands.read(blob)?))?;

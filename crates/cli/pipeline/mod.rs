@@ -1,8 +1,10 @@
-//! The pipeline as stages over shards: plan, ingest and sign (N shard
-//! tasks, each writing a sign part), then finalize (merge the parts,
-//! deduplicate, write the dataset). `run` executes the same stage functions
-//! in one process with one shard; `plan`, `sign` and `finalize` run them as
-//! separate tasks (by hand or as Slurm job arrays) through a run directory.
+//! The pipeline as stages over shards: plan; ingest and sign (N shard
+//! tasks, each writing a sign part); cluster (one task: merge the parts and
+//! deduplicate); finalize (N tasks, each writing its share of the data
+//! shards); manifest (one task: ledger, attribution, index, manifest). `run`
+//! executes the same stage functions in one process with one shard; the
+//! `plan`, `ingest`, `cluster`, `finalize` and `manifest` commands run them
+//! as separate tasks (by hand or as Slurm jobs) through a run directory.
 
 mod bands;
 mod decide;
@@ -23,14 +25,23 @@ use corpusledger_provenance::Provenance;
 use sha2::{Digest, Sha256};
 
 use crate::config::Config;
+use corpusledger_dedup::Outcome;
+use corpusledger_output::OutputFile;
+pub use ingested::Ingested;
 use rundir::{Marker, RunDir, RunPlan};
 
 pub use write::{MANIFEST, Written};
 
 /// Where the in-process run keeps its run directory.
 const WORK_DIR: &str = ".work";
-/// The ingest (and sign) stage's name in the run directory.
+/// The stages' names in the run directory.
 pub const INGEST: &str = "ingest";
+pub const CLUSTER: &str = "cluster";
+pub const FINALIZE: &str = "finalize";
+/// The cluster stage's output: postcard of the dedup outcome.
+const DECISIONS: &str = "decisions.bin";
+/// A finalize shard's list of the data shards it wrote.
+const SHARD_FILES: &str = "shards.json";
 
 /// Runs every stage in this process and returns what was written.
 pub fn execute(config: &Config, out_dir: &Path, reporter: &dyn Reporter) -> Result<Written> {
@@ -60,9 +71,19 @@ pub fn execute(config: &Config, out_dir: &Path, reporter: &dyn Reporter) -> Resu
     // The file list is read; later stages need only the inputs.
     run_plan.plan.units = Vec::new();
     timer.lap("ingest+sign");
-    let mut written = finalize(
-        &run, &run_plan, &plan_hash, 1, config, &gate, out_dir, &mut timer, reporter,
+    // One merge serves every later stage of the one process.
+    let mut ingested = load(&run, &run_plan, &plan_hash, 1, config, Some(&run.root.join("bands")))?;
+    timer.lap("merge");
+    let outcome = cluster(&run, &run_plan, &plan_hash, &ingested, config, reporter)?;
+    ingested.drop_band_keys();
+    timer.lap("deduplicate");
+    finalize_shard(&run, &run_plan, &plan_hash, 0, 1, &ingested, &outcome, config, reporter)?;
+    timer.lap("write shards");
+    let mut written = manifest(
+        &run, &run_plan, &plan_hash, 1, &ingested, &outcome, config, &gate, out_dir, reporter,
     )?;
+    timer.lap("write");
+    drop(ingested);
     std::fs::remove_dir_all(&work).with_context(|| format!("cannot remove work directory {}", work.display()))?;
     written.summary.stage_seconds = timer.laps;
     written.summary.elapsed_seconds = started.elapsed().as_secs_f64();
@@ -128,82 +149,224 @@ pub fn sign_shard(
     run.commit_shard(marker, |dir| {
         let counts = sign::sign_part(plan, units, config, provenance, gate, dir, reporter)?;
         let mut made = RunDir::new_marker(INGEST, shard, n, plan_hash, &run_plan.config_hash);
-        made.rows = [
+        made.rows = rows([
             ("documents", counts.docs),
             ("rejections", counts.rejections),
             ("texts", counts.texts),
             ("records", counts.records),
-        ]
-        .into_iter()
-        .map(|(k, v)| (k.to_owned(), v))
-        .collect();
+        ]);
         made.input_fingerprint = hex(&inputs.finalize());
         Ok(made)
     })
 }
 
-/// The sign parts of all `n` shards, each checked against its marker; an
-/// error names every shard that is missing or wrong.
-pub fn sign_parts(run: &RunDir, run_plan: &RunPlan, plan_hash: &str, n: u32) -> Result<Vec<PathBuf>> {
+/// The outputs of all `n` shards of `stage`, each checked against its
+/// marker; an error names every shard that is missing or wrong, and how to
+/// redo it.
+pub fn done_shards(run: &RunDir, run_plan: &RunPlan, plan_hash: &str, stage: &str, n: u32) -> Result<Vec<PathBuf>> {
     let mut dirs = Vec::new();
     let mut problems = Vec::new();
     for shard in 0..n {
-        let checked = run.read_marker(INGEST, shard, n).and_then(|marker| match marker {
+        let checked = run.read_marker(stage, shard, n).and_then(|marker| match marker {
             Some(marker) => run.check_marker(&marker, plan_hash, &run_plan.config_hash),
             None => bail!(
-                "shard {shard} of {n} is not done (no {})",
-                run.marker_path(INGEST, shard, n).display()
+                "{stage} shard {shard} of {n} is not done (no {})",
+                run.marker_path(stage, shard, n).display()
             ),
         });
         match checked {
-            Ok(()) => dirs.push(run.shard_dir(INGEST, shard, n)),
+            Ok(()) => dirs.push(run.shard_dir(stage, shard, n)),
             Err(err) => problems.push(format!("{err:#}")),
         }
     }
     if !problems.is_empty() {
+        let redo = match stage {
+            CLUSTER => format!("`corpusledger cluster --run-dir {} --num-shards N`", run.root.display()),
+            _ => format!(
+                "`corpusledger {stage} --run-dir {} --num-shards {n} --shard-index I` for each",
+                run.root.display()
+            ),
+        };
         bail!(
-            "{} of {n} sign shards cannot be used:\n  {}\nrun them again: `corpusledger ingest --run-dir {} --num-shards {n} --shard-index I` for each, or `corpusledger slurm resume --run-dir {}`",
+            "{} of {n} {stage} shards cannot be used:\n  {}\nrun them again: {redo}, or `corpusledger slurm resume --run-dir {}`",
             problems.len(),
             problems.join("\n  "),
-            run.root.display(),
             run.root.display()
         );
     }
     Ok(dirs)
 }
 
-/// The finalize stage: merges the sign parts of `n` shards, deduplicates
-/// and writes the dataset into `out_dir`, the manifest last.
-#[allow(clippy::too_many_arguments)]
-pub fn finalize(
+/// The sign parts of all `n` ingest shards, merged. With `bands`, the band
+/// keys too (in memory, or spilled under that folder with a memory limit):
+/// only clustering needs them.
+pub fn load(
     run: &RunDir,
     run_plan: &RunPlan,
     plan_hash: &str,
     n: u32,
     config: &Config,
+    bands: Option<&Path>,
+) -> Result<Ingested> {
+    let dirs = done_shards(run, run_plan, plan_hash, INGEST, n)?;
+    Ingested::load(&run_plan.plan, &dirs, config, bands)
+}
+
+/// The cluster stage: deduplicates the merged parts and commits the
+/// decisions (one per document, in source order) with the counts.
+pub fn cluster(
+    run: &RunDir,
+    run_plan: &RunPlan,
+    plan_hash: &str,
+    ingested: &Ingested,
+    config: &Config,
+    reporter: &dyn Reporter,
+) -> Result<Outcome> {
+    let outcome = decide::decide(ingested, config, reporter)?;
+    let marker = RunDir::new_marker(CLUSTER, 0, 1, plan_hash, &run_plan.config_hash);
+    run.commit_shard(marker, |dir| {
+        let bytes = postcard::to_stdvec(&outcome).context("the decisions serialise")?;
+        rundir::write_atomic(&dir.join(DECISIONS), &bytes)?;
+        let mut made = RunDir::new_marker(CLUSTER, 0, 1, plan_hash, &run_plan.config_hash);
+        made.rows = rows([
+            ("documents", outcome.decisions.len() as u64),
+            ("clusters", outcome.stats.clusters),
+        ]);
+        Ok(made)
+    })?;
+    Ok(outcome)
+}
+
+/// The decisions the cluster stage committed, for `documents` documents.
+pub fn read_decisions(run: &RunDir, run_plan: &RunPlan, plan_hash: &str, documents: usize) -> Result<Outcome> {
+    let dir = done_shards(run, run_plan, plan_hash, CLUSTER, 1)?.remove(0);
+    let path = dir.join(DECISIONS);
+    let bytes = std::fs::read(&path).with_context(|| format!("cannot read {}", path.display()))?;
+    let outcome: Outcome = postcard::from_bytes(&bytes)
+        .with_context(|| format!("{} is damaged: run `corpusledger cluster` again", path.display()))?;
+    if outcome.decisions.len() != documents {
+        bail!(
+            "{} decides {} documents, the sign parts hold {documents}: run `corpusledger cluster` again",
+            path.display(),
+            outcome.decisions.len()
+        );
+    }
+    Ok(outcome)
+}
+
+/// The finalize stage for shard `shard` of `n`: writes the data shards
+/// whose number is `shard` modulo `n` and commits them with their list.
+#[allow(clippy::too_many_arguments)]
+pub fn finalize_shard(
+    run: &RunDir,
+    run_plan: &RunPlan,
+    plan_hash: &str,
+    shard: u32,
+    n: u32,
+    ingested: &Ingested,
+    outcome: &Outcome,
+    config: &Config,
+    reporter: &dyn Reporter,
+) -> Result<Marker> {
+    if shard >= n {
+        bail!(
+            "--shard-index {shard} is out of range: shards are numbered 0 to {} for --num-shards {n}",
+            n - 1
+        );
+    }
+    let marker = RunDir::new_marker(FINALIZE, shard, n, plan_hash, &run_plan.config_hash);
+    run.commit_shard(marker, |dir| {
+        let mine = |number: usize| number % n as usize == shard as usize;
+        let files = write::write_data_shards(ingested, outcome, config, dir, &mine, reporter)?;
+        let list = serde_json::to_vec_pretty(&files).context("the shard list serialises")?;
+        rundir::write_atomic(&dir.join(SHARD_FILES), &list)?;
+        let mut made = RunDir::new_marker(FINALIZE, shard, n, plan_hash, &run_plan.config_hash);
+        made.rows = rows([
+            ("data-shards", files.len() as u64),
+            ("documents", files.iter().map(|f| f.rows).sum()),
+        ]);
+        Ok(made)
+    })
+}
+
+/// The manifest stage: gathers the data shards of the `n` finalize shards
+/// into `out_dir/data/` (hard links, so the run directory stays valid),
+/// then writes the ledger, attribution, index and, last, the manifest.
+#[allow(clippy::too_many_arguments)]
+pub fn manifest(
+    run: &RunDir,
+    run_plan: &RunPlan,
+    plan_hash: &str,
+    n: u32,
+    ingested: &Ingested,
+    outcome: &Outcome,
+    config: &Config,
     gate: &sign::Gate,
     out_dir: &Path,
-    timer: &mut StageTimer,
     reporter: &dyn Reporter,
 ) -> Result<Written> {
-    let dirs = sign_parts(run, run_plan, plan_hash, n)?;
+    let shard_dirs = done_shards(run, run_plan, plan_hash, FINALIZE, n)?;
     write::prepare_out_dir(out_dir)?;
-    let work = run.root.join("finalize");
+    let mut shards = Vec::new();
+    for dir in shard_dirs {
+        let path = dir.join(SHARD_FILES);
+        let text = std::fs::read(&path).with_context(|| format!("cannot read {}", path.display()))?;
+        let files: Vec<OutputFile> =
+            serde_json::from_slice(&text).with_context(|| format!("{} is damaged", path.display()))?;
+        for file in files {
+            link_or_copy(&dir.join(&file.path), &out_dir.join(&file.path))?;
+            shards.push(file);
+        }
+    }
+    shards.sort_by(|a, b| a.path.cmp(&b.path));
+    let expected = write::data_shard_count(ingested, outcome, config);
+    if shards.len() != expected {
+        bail!(
+            "the finalize shards hold {} data shards, the decisions make {expected}: run finalize again",
+            shards.len()
+        );
+    }
+    let work = run.root.join("manifest-work");
     std::fs::create_dir_all(&work).with_context(|| format!("cannot create {}", work.display()))?;
-    let ingested = ingested::Ingested::load(&run_plan.plan, &dirs, config, &work)?;
-    timer.lap("merge");
-    let decided = decide::decide(&ingested, config, reporter)?;
-    timer.lap("deduplicate");
     let extras = write::Extras {
         gate,
         work: &work,
         problems: ingested.problems.clone(),
     };
-    let written = write::write_outputs(&run_plan.plan, &ingested, &decided, config, &extras, out_dir, reporter)?;
-    timer.lap("write");
-    drop(ingested);
+    let written = write::write_outputs(
+        &run_plan.plan,
+        ingested,
+        outcome,
+        shards,
+        config,
+        &extras,
+        out_dir,
+        reporter,
+    )?;
     std::fs::remove_dir_all(&work).with_context(|| format!("cannot remove {}", work.display()))?;
     Ok(written)
+}
+
+/// A hard link at `to` (the file is not copied); a copy where the two
+/// paths are on different filesystems.
+fn link_or_copy(from: &Path, to: &Path) -> Result<()> {
+    if let Some(parent) = to.parent() {
+        std::fs::create_dir_all(parent).with_context(|| format!("cannot create {}", parent.display()))?;
+    }
+    match std::fs::remove_file(to) {
+        Err(e) if e.kind() != std::io::ErrorKind::NotFound => {
+            return Err(e).with_context(|| format!("cannot replace {}", to.display()));
+        }
+        _ => {}
+    }
+    if std::fs::hard_link(from, to).is_err() {
+        std::fs::copy(from, to).with_context(|| format!("cannot copy {} to {}", from.display(), to.display()))?;
+    }
+    Ok(())
+}
+
+fn rows<const N: usize>(pairs: [(&str, u64); N]) -> std::collections::BTreeMap<String, u64> {
+    pairs.into_iter().map(|(k, v)| (k.to_owned(), v)).collect()
 }
 
 /// The opt-out lists, read and checked before any work, and the policy.
@@ -232,7 +395,7 @@ impl StageTimer {
         }
     }
 
-    fn lap(&mut self, stage: &str) {
+    pub fn lap(&mut self, stage: &str) {
         let now = Instant::now();
         let since = self.last.unwrap_or(now);
         self.laps.push((stage.to_owned(), (now - since).as_secs_f64()));

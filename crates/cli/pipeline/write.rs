@@ -103,18 +103,9 @@ pub struct Extras<'a> {
     pub problems: Vec<String>,
 }
 
-pub fn write_outputs(
-    plan: &Plan,
-    ingested: &Ingested,
-    outcome: &Outcome,
-    config: &Config,
-    extras: &Extras<'_>,
-    out_dir: &Path,
-    reporter: &dyn Reporter,
-) -> Result<Written> {
-    let docs = &ingested.docs;
-    let members = removed_members(outcome);
-    let kept: Vec<(u32, u32)> = outcome
+/// The kept documents, in source order, with their cluster sizes.
+fn kept_docs(outcome: &Outcome) -> Vec<(u32, u32)> {
+    outcome
         .decisions
         .iter()
         .enumerate()
@@ -122,16 +113,49 @@ pub fn write_outputs(
             Decision::Kept { cluster_size } => Some((doc as u32, cluster_size)),
             Decision::Removed { .. } => None,
         })
-        .collect();
-    reporter.start("write", Some(kept.len() as u64), "docs");
-    // Where the writer would cut the kept documents into shards; each shard
-    // is then written by itself, in parallel, to the same bytes.
+        .collect()
+}
+
+/// How many data shards the kept documents make.
+pub fn data_shard_count(ingested: &Ingested, outcome: &Outcome, config: &Config) -> usize {
+    let docs = &ingested.docs;
+    shard_ranges(
+        kept_docs(outcome).iter().map(|&(doc, _)| docs[doc as usize].bytes),
+        &config.writer(),
+    )
+    .len()
+}
+
+/// Writes the data shards whose number `select` accepts into
+/// `dir/data/`, each by itself and in parallel: where the writer cuts the
+/// kept documents into shards depends only on their sizes, so any subset of
+/// shards can be written by any task, to the same bytes.
+pub fn write_data_shards(
+    ingested: &Ingested,
+    outcome: &Outcome,
+    config: &Config,
+    dir: &Path,
+    select: &(dyn Fn(usize) -> bool + Sync),
+    reporter: &dyn Reporter,
+) -> Result<Vec<OutputFile>> {
+    let docs = &ingested.docs;
+    let members = removed_members(outcome);
+    let kept = kept_docs(outcome);
     let ranges = shard_ranges(kept.iter().map(|&(doc, _)| docs[doc as usize].bytes), &config.writer());
-    let shards: Vec<Vec<OutputFile>> = ranges
-        .par_iter()
+    let selected: Vec<(usize, std::ops::Range<usize>)> = ranges
+        .into_iter()
         .enumerate()
+        .filter(|(number, _)| select(*number))
+        .collect();
+    reporter.start(
+        "write shards",
+        Some(selected.iter().map(|(_, r)| r.len() as u64).sum()),
+        "docs",
+    );
+    let shards: Vec<Vec<OutputFile>> = selected
+        .par_iter()
         .map(|(number, range)| {
-            let mut shard = ShardWriter::numbered_from(out_dir, config.writer(), number);
+            let mut shard = ShardWriter::numbered_from(dir, config.writer(), *number);
             let mut buf = Vec::new();
             for &(doc_idx, cluster_size) in &kept[range.clone()] {
                 let doc = &docs[doc_idx as usize];
@@ -149,7 +173,29 @@ pub fn write_outputs(
             Ok(shard.finish()?)
         })
         .collect::<Result<_>>()?;
-    let mut files: Vec<OutputFile> = shards.into_iter().flatten().collect();
+    reporter.finish();
+    Ok(shards.into_iter().flatten().collect())
+}
+
+/// Writes everything but the data shards, which `shards` lists (already in
+/// `out_dir/data/`): the ledger, the attribution table, the index, and last
+/// the manifest.
+#[allow(clippy::too_many_arguments)]
+pub fn write_outputs(
+    plan: &Plan,
+    ingested: &Ingested,
+    outcome: &Outcome,
+    shards: Vec<OutputFile>,
+    config: &Config,
+    extras: &Extras<'_>,
+    out_dir: &Path,
+    reporter: &dyn Reporter,
+) -> Result<Written> {
+    let docs = &ingested.docs;
+    let members = removed_members(outcome);
+    let kept = kept_docs(outcome);
+    reporter.start("write", None, "files");
+    let mut files = shards;
     // License conflicts and attribution, cluster by cluster in source order.
     let mut conflicts = Conflicts::default();
     let mut attribution = if docs.iter().any(|d| d.credits.is_some()) {

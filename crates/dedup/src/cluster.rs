@@ -2,7 +2,7 @@
 //! keep decision.
 
 use rayon::prelude::*;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::{BandParams, UnionFind, jaccard};
 
@@ -69,7 +69,7 @@ impl std::fmt::Debug for DedupInput<'_> {
 }
 
 /// What happens to one document.
-#[derive(Clone, Copy, Debug, PartialEq)]
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
 pub enum Decision {
     /// Kept; `cluster_size` counts the documents of its cluster, itself
     /// included (1 when alone).
@@ -88,7 +88,7 @@ pub enum Decision {
 }
 
 /// Counts from one deduplication, for the manifest.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub struct DedupStats {
     /// Distinct texts.
@@ -108,7 +108,7 @@ pub struct DedupStats {
 }
 
 /// One cluster, for the over-merge report.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub struct ClusterReport {
     /// The kept document.
@@ -126,7 +126,7 @@ pub struct ClusterReport {
 const LARGEST_REPORTED: usize = 10;
 
 /// The decisions, one per document, and the counts.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct Outcome {
     /// One decision per document.
     pub decisions: Vec<Decision>,

@@ -38,7 +38,7 @@ impl Default for WriterConfig {
 }
 
 /// A finished output file.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct OutputFile {
     /// Path relative to the output directory, `/`-separated.
     pub path: String,
