@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# The stages one after another on one machine, each timed with its peak RSS,
+# The stages one after another on one machine (plan, 8 ingest shards, cluster,
+# 8 finalize shards, manifest), each timed with its peak RSS,
 # and `run` on the same input: the figures of docs/cluster.md.
 # Usage: benches/stages/measure.sh [SRC=~/.cargo/registry/src] [DOCS=1000000] [WORK=/tmp/cl-stages]
 # SRC is a folder of source code whose lines make the documents.
@@ -23,8 +24,10 @@ rm -rf run out out-run
 t plan "$B" plan -q "${inputs[@]}" --out out --run-dir run
 for i in 0 1 2 3 4 5 6 7; do t "ingest $i" "$B" ingest -q --run-dir run --num-shards 8 --shard-index "$i" -j 2; done
 echo "parts	$(du -sb run/ingest | cut -f1) bytes"
-t finalize "$B" finalize -q --run-dir run --num-shards 8 -j 2
-rm run/finalize.done
-t "finalize --memory-limit 200MB" "$B" finalize -q --run-dir run --num-shards 8 -j 2 --memory-limit 200MB
+t cluster "$B" cluster -q --run-dir run --num-shards 8 -j 2
+for i in 0 1 2 3 4 5 6 7; do t "finalize $i" "$B" finalize -q --run-dir run --num-shards 8 --shard-index "$i" -j 2; done
+t manifest "$B" manifest -q --run-dir run --num-shards 8 -j 2
+rm -r run/cluster
+t "cluster --memory-limit 200MB" "$B" cluster -q --run-dir run --num-shards 8 -j 2 --memory-limit 200MB
 t run "$B" run -q "${inputs[@]}" --out out-run -j 2
 diff -r out out-run >/dev/null && echo "staged and run outputs: identical"

@@ -72,7 +72,14 @@ pub fn execute(config: &Config, out_dir: &Path, reporter: &dyn Reporter) -> Resu
     run_plan.plan.units = Vec::new();
     timer.lap("ingest+sign");
     // One merge serves every later stage of the one process.
-    let mut ingested = load(&run, &run_plan, &plan_hash, 1, config, Some(&run.root.join("bands")))?;
+    let mut ingested = load(
+        &run,
+        &run_plan,
+        &plan_hash,
+        1,
+        config,
+        Some(&run.root.join("cluster-bands")),
+    )?;
     timer.lap("merge");
     let outcome = cluster(&run, &run_plan, &plan_hash, &ingested, config, reporter)?;
     ingested.drop_band_keys();
