@@ -152,21 +152,29 @@ pub struct PlanArgs {
     pub overwrite: bool,
 }
 
+/// Which shards a task of an array stage (`ingest`, `finalize`) does.
 #[derive(Debug, Args)]
-pub struct IngestArgs {
-    #[command(flatten)]
-    pub stage: StageArgs,
-    /// How many shards the inputs are cut into; the same for every task of
-    /// the run (never taken from Slurm's task count).
+pub struct ShardArgs {
+    /// How many shards the inputs are cut into; the same for every task and
+    /// stage of the run (never taken from Slurm's task count).
     #[arg(long, value_name = "N")]
     pub num_shards: u32,
     /// This task's index: shards I*K to I*K+K-1 with --shards-per-task K
     /// [default: $SLURM_ARRAY_TASK_ID].
     #[arg(long, value_name = "I", env = "SLURM_ARRAY_TASK_ID")]
     pub shard_index: u32,
-    /// Shards per task, for more shards than Slurm's MaxArraySize.
+    /// Shards per task, for more shards than Slurm's MaxArraySize (a
+    /// finalize task reads the parts once for all of them).
     #[arg(long, value_name = "K", default_value_t = 1)]
     pub shards_per_task: u32,
+}
+
+#[derive(Debug, Args)]
+pub struct IngestArgs {
+    #[command(flatten)]
+    pub stage: StageArgs,
+    #[command(flatten)]
+    pub shards: ShardArgs,
 }
 
 #[derive(Debug, Args)]
@@ -182,16 +190,8 @@ pub struct ClusterArgs {
 pub struct FinalizeArgs {
     #[command(flatten)]
     pub stage: StageArgs,
-    /// How many shards `ingest` was run with; finalize runs as many tasks.
-    #[arg(long, value_name = "N")]
-    pub num_shards: u32,
-    /// This task's index: shards I*K to I*K+K-1 with --shards-per-task K
-    /// [default: $SLURM_ARRAY_TASK_ID].
-    #[arg(long, value_name = "I", env = "SLURM_ARRAY_TASK_ID")]
-    pub shard_index: u32,
-    /// Shards per task (the merged parts are read once for all of them).
-    #[arg(long, value_name = "K", default_value_t = 1)]
-    pub shards_per_task: u32,
+    #[command(flatten)]
+    pub shards: ShardArgs,
 }
 
 #[derive(Debug, Args)]

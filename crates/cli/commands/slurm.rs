@@ -12,7 +12,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::args::{SlurmCommand, SlurmPlanArgs, SlurmRunArgs};
 use crate::config::{Config, SlurmConfig};
-use crate::pipeline::rundir::{self, RunDir};
+use crate::pipeline::rundir::{self, RunDir, ShardState};
 use crate::pipeline::{CLUSTER, FINALIZE, INGEST};
 
 const LAYOUT: &str = "layout.json";
@@ -315,13 +315,10 @@ fn stage_status(run: &RunDir, stage: &str, layout: &Layout, plan_hash: &str, con
     let n = layout.num_shards;
     let mut missing = Vec::new();
     for shard in 0..n {
-        let why = match run.read_marker(stage, shard, n) {
-            Ok(Some(marker)) => match run.check_marker(&marker, plan_hash, config_hash) {
-                Ok(()) => continue,
-                Err(err) => format!("{err:#}"),
-            },
-            Ok(None) => "not done".to_owned(),
-            Err(err) => format!("{err:#}"),
+        let why = match run.shard_state(stage, shard, n, plan_hash, config_hash) {
+            ShardState::Done => continue,
+            ShardState::Missing => "not done".to_owned(),
+            ShardState::Invalid(why) => why,
         };
         missing.push((shard, why));
     }
@@ -339,8 +336,7 @@ fn read_status(run_dir: &Path) -> Result<Status> {
     let run = RunDir::new(run_dir);
     let (run_plan, plan_hash) = run.read_plan()?;
     let config_hash = &run_plan.config_hash;
-    let cluster_done =
-        matches!(run.read_marker(CLUSTER, 0, 1), Ok(Some(m)) if run.check_marker(&m, &plan_hash, config_hash).is_ok());
+    let cluster_done = run.shard_state(CLUSTER, 0, 1, &plan_hash, config_hash) == ShardState::Done;
     Ok(Status {
         num_shards: layout.num_shards,
         ingest: stage_status(&run, INGEST, &layout, &plan_hash, config_hash),

@@ -8,9 +8,9 @@ use corpusledger_provenance::Provenance;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
-use crate::args::{ClusterArgs, FinalizeArgs, IngestArgs, ManifestArgs, PlanArgs, StageArgs};
+use crate::args::{ClusterArgs, FinalizeArgs, IngestArgs, ManifestArgs, PlanArgs, ShardArgs, StageArgs};
 use crate::config::{Config, ConfigFile};
-use crate::pipeline::rundir::{self, RunDir, RunPlan};
+use crate::pipeline::rundir::{self, RunDir, RunPlan, ShardState};
 use crate::pipeline::{self, CLUSTER, FINALIZE, INGEST, StageTimer};
 use crate::reporter::TerminalReporter;
 
@@ -91,9 +91,10 @@ fn pool(config: &Config) -> Result<rayon::ThreadPool> {
         .context("cannot start worker threads")
 }
 
-/// The shards of task `task`: `task * per_task` up to `n`, at most
-/// `per_task` of them.
-fn task_shards(n: u32, per_task: u32, task: u32) -> Result<std::ops::Range<u32>> {
+/// The shards of a task: `task * per_task` up to `n`, at most `per_task`
+/// of them.
+fn task_shards(args: &ShardArgs) -> Result<std::ops::Range<u32>> {
+    let (n, per_task, task) = (args.num_shards, args.shards_per_task, args.shard_index);
     if n == 0 || per_task == 0 {
         bail!("--num-shards and --shards-per-task must be at least 1");
     }
@@ -108,8 +109,8 @@ fn task_shards(n: u32, per_task: u32, task: u32) -> Result<std::ops::Range<u32>>
 }
 
 pub fn ingest(args: &IngestArgs) -> Result<u8> {
-    let n = args.num_shards;
-    let shards = task_shards(n, args.shards_per_task, args.shard_index)?;
+    let n = args.shards.num_shards;
+    let shards = task_shards(&args.shards)?;
     let run = RunDir::new(&args.stage.run_dir);
     let (run_plan, plan_hash) = run.read_plan()?;
     let config = stage_config(&args.stage, &run_plan)?;
@@ -117,18 +118,13 @@ pub fn ingest(args: &IngestArgs) -> Result<u8> {
     let provenance = Provenance::new(config.license_min_score as f32);
     let gate = pipeline::gate(&config)?;
     for shard in shards {
-        match run.read_marker(INGEST, shard, n) {
-            Ok(Some(marker)) => match run.check_marker(&marker, &plan_hash, &run_plan.config_hash) {
-                Ok(()) => {
-                    if !config.quiet {
-                        eprintln!("corpusledger ingest: shard {shard} of {n} is already done");
-                    }
-                    continue;
-                }
-                Err(err) => eprintln!("corpusledger ingest: shard {shard} of {n} again: {err:#}"),
-            },
-            Ok(None) => {}
-            Err(err) => eprintln!("corpusledger ingest: shard {shard} of {n} again: {err:#}"),
+        match run.shard_state(INGEST, shard, n, &plan_hash, &run_plan.config_hash) {
+            ShardState::Done => {
+                note(&config, &format!("ingest: shard {shard} of {n} is already done"));
+                continue;
+            }
+            ShardState::Invalid(why) => eprintln!("corpusledger ingest: shard {shard} of {n} again: {why}"),
+            ShardState::Missing => {}
         }
         let marker = pool(&config)?.install(|| {
             pipeline::sign_shard(
@@ -160,11 +156,9 @@ pub fn cluster(args: &ClusterArgs) -> Result<u8> {
     let run = RunDir::new(&args.stage.run_dir);
     let (run_plan, plan_hash) = run.read_plan()?;
     let config = stage_config(&args.stage, &run_plan)?;
-    if let Ok(Some(marker)) = run.read_marker(CLUSTER, 0, 1) {
-        if run.check_marker(&marker, &plan_hash, &run_plan.config_hash).is_ok() {
-            note(&config, "cluster is already done");
-            return Ok(crate::EXIT_OK);
-        }
+    if run.shard_state(CLUSTER, 0, 1, &plan_hash, &run_plan.config_hash) == ShardState::Done {
+        note(&config, "cluster is already done");
+        return Ok(crate::EXIT_OK);
     }
     let reporter = TerminalReporter::new(config.quiet);
     let bands = run.root.join("cluster-bands");
@@ -189,15 +183,14 @@ pub fn cluster(args: &ClusterArgs) -> Result<u8> {
 }
 
 pub fn finalize(args: &FinalizeArgs) -> Result<u8> {
-    let n = args.num_shards;
-    let shards = task_shards(n, args.shards_per_task, args.shard_index)?;
+    let n = args.shards.num_shards;
+    let shards = task_shards(&args.shards)?;
     let run = RunDir::new(&args.stage.run_dir);
     let (run_plan, plan_hash) = run.read_plan()?;
     let config = stage_config(&args.stage, &run_plan)?;
     let todo: Vec<u32> = shards
         .filter(|&shard| {
-            let done = matches!(run.read_marker(FINALIZE, shard, n),
-                Ok(Some(marker)) if run.check_marker(&marker, &plan_hash, &run_plan.config_hash).is_ok());
+            let done = run.shard_state(FINALIZE, shard, n, &plan_hash, &run_plan.config_hash) == ShardState::Done;
             if done {
                 note(&config, &format!("finalize shard {shard} of {n} is already done"));
             }

@@ -28,7 +28,7 @@ use crate::config::Config;
 use corpusledger_dedup::Outcome;
 use corpusledger_output::OutputFile;
 pub use ingested::Ingested;
-use rundir::{Marker, RunDir, RunPlan};
+use rundir::{Marker, RunDir, RunPlan, ShardState};
 
 pub use write::{MANIFEST, Written};
 
@@ -124,12 +124,7 @@ pub fn sign_shard(
     gate: &sign::Gate,
     reporter: &dyn Reporter,
 ) -> Result<Marker> {
-    if shard >= n {
-        bail!(
-            "--shard-index {shard} is out of range: shards are numbered 0 to {} for --num-shards {n}",
-            n - 1
-        );
-    }
+    rundir::check_shard(shard, n)?;
     let units = run_plan.units_of(shard, n);
     let plan = &run_plan.plan;
     let mut inputs = Sha256::new();
@@ -174,16 +169,13 @@ pub fn done_shards(run: &RunDir, run_plan: &RunPlan, plan_hash: &str, stage: &st
     let mut dirs = Vec::new();
     let mut problems = Vec::new();
     for shard in 0..n {
-        let checked = run.read_marker(stage, shard, n).and_then(|marker| match marker {
-            Some(marker) => run.check_marker(&marker, plan_hash, &run_plan.config_hash),
-            None => bail!(
+        match run.shard_state(stage, shard, n, plan_hash, &run_plan.config_hash) {
+            ShardState::Done => dirs.push(run.shard_dir(stage, shard, n)),
+            ShardState::Missing => problems.push(format!(
                 "{stage} shard {shard} of {n} is not done (no {})",
                 run.marker_path(stage, shard, n).display()
-            ),
-        });
-        match checked {
-            Ok(()) => dirs.push(run.shard_dir(stage, shard, n)),
-            Err(err) => problems.push(format!("{err:#}")),
+            )),
+            ShardState::Invalid(why) => problems.push(why),
         }
     }
     if !problems.is_empty() {
@@ -275,12 +267,7 @@ pub fn finalize_shard(
     config: &Config,
     reporter: &dyn Reporter,
 ) -> Result<Marker> {
-    if shard >= n {
-        bail!(
-            "--shard-index {shard} is out of range: shards are numbered 0 to {} for --num-shards {n}",
-            n - 1
-        );
-    }
+    rundir::check_shard(shard, n)?;
     let marker = RunDir::new_marker(FINALIZE, shard, n, plan_hash, &run_plan.config_hash);
     run.commit_shard(marker, |dir| {
         let mine = |number: usize| number % n as usize == shard as usize;

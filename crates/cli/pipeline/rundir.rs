@@ -65,6 +65,17 @@ impl RunPlan {
     }
 }
 
+/// Refuses a shard index that is not below the shard count.
+pub fn check_shard(shard: u32, n: u32) -> Result<()> {
+    if shard >= n {
+        bail!(
+            "--shard-index {shard} is out of range: shards are numbered 0 to {} for --num-shards {n}",
+            n.saturating_sub(1)
+        );
+    }
+    Ok(())
+}
+
 /// Units `shard * units / n` up to `(shard + 1) * units / n`.
 fn shard_units(units: usize, shard: u32, n: u32) -> std::ops::Range<usize> {
     let at = |i: u32| (units as u128 * u128::from(i) / u128::from(n)) as usize;
@@ -96,6 +107,17 @@ pub struct Marker {
     pub input_fingerprint: String,
     /// Each file of the output and its size in bytes.
     pub files: BTreeMap<String, u64>,
+}
+
+/// What the marker of a shard says.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ShardState {
+    /// A valid marker: the shard is done.
+    Done,
+    /// No marker: not done (or killed before it finished).
+    Missing,
+    /// A marker that cannot be used, and why.
+    Invalid(String),
 }
 
 /// The run directory.
@@ -223,6 +245,18 @@ impl RunDir {
             }
         }
         Ok(())
+    }
+
+    /// Whether a shard of `stage` is done under this plan and configuration.
+    pub fn shard_state(&self, stage: &str, shard: u32, n: u32, plan_hash: &str, config_hash: &str) -> ShardState {
+        match self.read_marker(stage, shard, n) {
+            Ok(Some(marker)) => match self.check_marker(&marker, plan_hash, config_hash) {
+                Ok(()) => ShardState::Done,
+                Err(err) => ShardState::Invalid(format!("{err:#}")),
+            },
+            Ok(None) => ShardState::Missing,
+            Err(err) => ShardState::Invalid(format!("{err:#}")),
+        }
     }
 
     /// Runs `make` into a fresh temporary folder for a shard, then moves it
