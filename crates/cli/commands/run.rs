@@ -2,7 +2,7 @@
 
 use std::io::Write;
 
-use anyhow::{Context, Result, bail};
+use anyhow::Result;
 
 use crate::args::RunArgs;
 use crate::pipeline::{self, Written};
@@ -10,18 +10,9 @@ use crate::reporter::TerminalReporter;
 
 pub fn run(args: &RunArgs) -> Result<u8> {
     let config = super::effective_config(&args.settings)?;
-    let Some(out_dir) = config.out.clone() else {
-        bail!("no output directory: give --out DIR (or `out` in the config file)");
-    };
-    if config.input.is_empty() {
-        bail!("no input: give --input PATH (a directory, .jsonl[.gz|.zst] or .parquet), or `input` in the config file");
-    }
+    let out_dir = super::out_dir_of(&config)?;
     let reporter = TerminalReporter::new(config.quiet);
-    let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(config.threads)
-        .build()
-        .context("cannot start worker threads")?;
-    let written = pool.install(|| pipeline::execute(&config, &out_dir, &reporter))?;
+    let written = super::thread_pool(&config)?.install(|| pipeline::execute(&config, &out_dir, &reporter))?;
     report(&config, &written)
 }
 

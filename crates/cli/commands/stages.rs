@@ -1,5 +1,5 @@
-//! `corpusledger plan | ingest | finalize`: the stages of `run` as separate
-//! tasks over a run directory.
+//! `corpusledger plan | ingest | cluster | finalize | manifest`: the stages
+//! of `run` as separate tasks over a run directory.
 
 use std::path::Path;
 
@@ -34,12 +34,7 @@ pub fn plan(args: &PlanArgs) -> Result<u8> {
 /// Lists the inputs and writes the plan; refuses to replace a plan made
 /// with another configuration unless `overwrite`.
 pub fn write_plan(run: &RunDir, config: &Config, overwrite: bool) -> Result<(RunPlan, String)> {
-    if config.out.is_none() {
-        bail!("no output directory: give --out DIR (or `out` in the config file)");
-    }
-    if config.input.is_empty() {
-        bail!("no input: give --input PATH, or `input` in the config file");
-    }
+    super::out_dir_of(config)?;
     let hash = rundir::config_hash(config);
     if run.plan_path().exists() && !overwrite {
         let old = run.read_plan().map(|(plan, _)| plan.config_hash);
@@ -84,13 +79,6 @@ fn stage_config(args: &StageArgs, run_plan: &RunPlan) -> Result<Config> {
     Ok(config)
 }
 
-fn pool(config: &Config) -> Result<rayon::ThreadPool> {
-    rayon::ThreadPoolBuilder::new()
-        .num_threads(config.threads)
-        .build()
-        .context("cannot start worker threads")
-}
-
 /// The shards of a task: `task * per_task` up to `n`, at most `per_task`
 /// of them.
 fn task_shards(args: &ShardArgs) -> Result<std::ops::Range<u32>> {
@@ -126,7 +114,7 @@ pub fn ingest(args: &IngestArgs) -> Result<u8> {
             ShardState::Invalid(why) => eprintln!("corpusledger ingest: shard {shard} of {n} again: {why}"),
             ShardState::Missing => {}
         }
-        let marker = pool(&config)?.install(|| {
+        let marker = super::thread_pool(&config)?.install(|| {
             pipeline::sign_shard(
                 &run,
                 &run_plan,
@@ -162,7 +150,7 @@ pub fn cluster(args: &ClusterArgs) -> Result<u8> {
     }
     let reporter = TerminalReporter::new(config.quiet);
     let bands = run.root.join("cluster-bands");
-    let outcome = pool(&config)?.install(|| -> Result<_> {
+    let outcome = super::thread_pool(&config)?.install(|| -> Result<_> {
         let ingested = pipeline::load(&run, &run_plan, &plan_hash, n, &config, Some(&bands))?;
         pipeline::cluster(&run, &run_plan, &plan_hash, &ingested, &config, &reporter)
     })?;
@@ -201,7 +189,7 @@ pub fn finalize(args: &FinalizeArgs) -> Result<u8> {
         return Ok(crate::EXIT_OK);
     }
     let reporter = TerminalReporter::new(config.quiet);
-    pool(&config)?.install(|| -> Result<()> {
+    super::thread_pool(&config)?.install(|| -> Result<()> {
         let ingested = pipeline::load(&run, &run_plan, &plan_hash, n, &config, None)?;
         let outcome = pipeline::read_decisions(&run, &run_plan, &plan_hash, ingested.docs.len())?;
         for shard in todo {
@@ -275,7 +263,7 @@ pub fn manifest(args: &ManifestArgs) -> Result<u8> {
     let reporter = TerminalReporter::new(config.quiet);
     let gate = pipeline::gate(&config)?;
     let mut timer = StageTimer::start();
-    let mut written = pool(&config)?.install(|| -> Result<_> {
+    let mut written = super::thread_pool(&config)?.install(|| -> Result<_> {
         let ingested = pipeline::load(&run, &run_plan, &plan_hash, n, &config, None)?;
         let outcome = pipeline::read_decisions(&run, &run_plan, &plan_hash, ingested.docs.len())?;
         timer.lap("merge");
