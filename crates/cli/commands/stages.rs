@@ -149,14 +149,12 @@ pub fn cluster(args: &ClusterArgs) -> Result<u8> {
         return Ok(crate::EXIT_OK);
     }
     let reporter = TerminalReporter::new(config.quiet);
-    let bands = run.root.join("cluster-bands");
+    let work = run.root.join(pipeline::CLUSTER_WORK);
     let outcome = super::thread_pool(&config)?.install(|| -> Result<_> {
-        let ingested = pipeline::load(&run, &run_plan, &plan_hash, n, &config, Some(&bands))?;
+        let ingested = pipeline::load(&run, &run_plan, &plan_hash, n, &config, &work, true)?;
         pipeline::cluster(&run, &run_plan, &plan_hash, &ingested, &config, &reporter)
     })?;
-    if bands.exists() {
-        std::fs::remove_dir_all(&bands).with_context(|| format!("cannot remove {}", bands.display()))?;
-    }
+    remove_work(&work)?;
     note(
         &config,
         &format!(
@@ -189,8 +187,10 @@ pub fn finalize(args: &FinalizeArgs) -> Result<u8> {
         return Ok(crate::EXIT_OK);
     }
     let reporter = TerminalReporter::new(config.quiet);
+    // One scratch folder per task: finalize tasks run side by side.
+    let work = run.root.join(format!("finalize-work-{:05}", todo[0]));
     super::thread_pool(&config)?.install(|| -> Result<()> {
-        let ingested = pipeline::load(&run, &run_plan, &plan_hash, n, &config, None)?;
+        let ingested = pipeline::load(&run, &run_plan, &plan_hash, n, &config, &work, false)?;
         let outcome = pipeline::read_decisions(&run, &run_plan, &plan_hash, ingested.docs.len())?;
         for shard in todo {
             let marker = pipeline::finalize_shard(
@@ -207,7 +207,16 @@ pub fn finalize(args: &FinalizeArgs) -> Result<u8> {
         }
         Ok(())
     })?;
+    remove_work(&work)?;
     Ok(crate::EXIT_OK)
+}
+
+/// Removes a task's scratch folder once its outputs are committed.
+fn remove_work(work: &Path) -> Result<()> {
+    if work.exists() {
+        std::fs::remove_dir_all(work).with_context(|| format!("cannot remove {}", work.display()))?;
+    }
+    Ok(())
 }
 
 fn note(config: &Config, text: &str) {
@@ -263,8 +272,9 @@ pub fn manifest(args: &ManifestArgs) -> Result<u8> {
     let reporter = TerminalReporter::new(config.quiet);
     let gate = pipeline::gate(&config)?;
     let mut timer = StageTimer::start();
+    let work = run.root.join("manifest-load");
     let mut written = super::thread_pool(&config)?.install(|| -> Result<_> {
-        let ingested = pipeline::load(&run, &run_plan, &plan_hash, n, &config, None)?;
+        let ingested = pipeline::load(&run, &run_plan, &plan_hash, n, &config, &work, false)?;
         let outcome = pipeline::read_decisions(&run, &run_plan, &plan_hash, ingested.docs.len())?;
         timer.lap("merge");
         let written = pipeline::manifest(
@@ -280,6 +290,7 @@ pub fn manifest(args: &ManifestArgs) -> Result<u8> {
         manifest_sha256: pipeline::hex(&Sha256::digest(&manifest)),
     };
     rundir::write_atomic(&run.root.join(FINISHED_MARKER), &serde_json::to_vec_pretty(&marker)?)?;
+    remove_work(&work)?;
     written.summary.stage_seconds = timer.laps;
     super::run::report(&config, &written)
 }

@@ -4,15 +4,26 @@ use std::cmp::{Ordering, Reverse};
 
 use anyhow::Result;
 use corpusledger_dedup::{BandSource, BandsInMemory, DedupInput, Outcome, deduplicate};
-use corpusledger_model::Reporter;
+use corpusledger_model::{DocId, LicenseCategory, Reporter};
 
-use super::ingested::{DocRecord, Ingested};
+use super::ingested::Ingested;
 use crate::config::{Config, KeepCriterion};
 
 pub fn decide(ingested: &Ingested, config: &Config, reporter: &dyn Reporter) -> Result<Outcome> {
     reporter.start("deduplicate", None, "docs");
-    let rank = keep_ranks(&ingested.docs, &config.keep_policy);
-    let text_of: Vec<u32> = ingested.docs.iter().map(|d| d.text).collect();
+    let mut text_of = Vec::with_capacity(ingested.docs.len());
+    let mut keys = Vec::with_capacity(ingested.docs.len());
+    for doc in ingested.docs.iter() {
+        text_of.push(doc.text);
+        keys.push(RankKey {
+            category: doc.license.concluded.category,
+            stars: doc.stars,
+            id: doc.id,
+        });
+    }
+    ingested.docs.take_error()?;
+    let rank = keep_ranks(&keys, &config.keep_policy);
+    drop(keys);
     let in_memory = BandsInMemory {
         keys: &ingested.band_keys,
         params: ingested.bands,
@@ -40,27 +51,36 @@ pub fn decide(ingested: &Ingested, config: &Config, reporter: &dyn Reporter) -> 
     Ok(outcome)
 }
 
+/// What the keep policy compares of a document.
+struct RankKey {
+    category: LicenseCategory,
+    stars: Option<i64>,
+    id: DocId,
+}
+
 /// Each document's position in the keep order: the policy's criteria in
 /// turn, then the document id, so the order is total and the kept copy of a
-/// cluster never depends on read order or threads.
-fn keep_ranks(docs: &[DocRecord], policy: &[KeepCriterion]) -> Vec<u32> {
-    let mut order: Vec<usize> = (0..docs.len()).collect();
-    order.sort_by(|&a, &b| compare(&docs[a], &docs[b], policy));
-    let mut rank = vec![0u32; docs.len()];
+/// cluster never depends on read order or threads. `keys` are in source
+/// order, so source order is their index order.
+fn keep_ranks(keys: &[RankKey], policy: &[KeepCriterion]) -> Vec<u32> {
+    let mut order: Vec<usize> = (0..keys.len()).collect();
+    order.sort_by(|&a, &b| compare(keys, a, b, policy));
+    let mut rank = vec![0u32; keys.len()];
     for (position, &doc) in order.iter().enumerate() {
         rank[doc] = position as u32;
     }
     rank
 }
 
-fn compare(a: &DocRecord, b: &DocRecord, policy: &[KeepCriterion]) -> Ordering {
+fn compare(keys: &[RankKey], a: usize, b: usize, policy: &[KeepCriterion]) -> Ordering {
+    let (ka, kb) = (&keys[a], &keys[b]);
     policy
         .iter()
         .map(|criterion| match criterion {
-            KeepCriterion::PermissiveLicense => a.license.concluded.category.cmp(&b.license.concluded.category),
-            KeepCriterion::MostStars => Reverse(a.stars).cmp(&Reverse(b.stars)),
-            KeepCriterion::SourceOrder => super::source_order(&a.source, &b.source),
+            KeepCriterion::PermissiveLicense => ka.category.cmp(&kb.category),
+            KeepCriterion::MostStars => Reverse(ka.stars).cmp(&Reverse(kb.stars)),
+            KeepCriterion::SourceOrder => a.cmp(&b),
         })
         .find(|o| o.is_ne())
-        .unwrap_or_else(|| a.id.cmp(&b.id))
+        .unwrap_or_else(|| ka.id.cmp(&kb.id))
 }

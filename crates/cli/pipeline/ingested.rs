@@ -4,43 +4,20 @@
 //! result is the same whatever the number of shards or threads that made
 //! the parts.
 
-use std::collections::{BTreeSet, HashMap, HashSet};
+use std::collections::{BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use anyhow::{Context, Result, anyhow};
 use corpusledger_dedup::BandParams;
 use corpusledger_ingest::{BlobRef, BlobStore, Plan};
-use corpusledger_model::{Credit, DocId, DocLicense, Rejection, SourceRef};
+use corpusledger_model::{Credit, DocLicense, Rejection};
 
 use super::bands::SpilledBands;
+use super::doc_table::{DocRecord, DocTable, StoredDoc};
 use super::part::{self, Record, TextRow};
+use super::spill_sort::SpillSort;
 use crate::config::Config;
-
-/// A document that passed the checks.
-#[derive(Debug)]
-pub struct DocRecord {
-    pub id: DocId,
-    pub source: SourceRef,
-    /// Index into [`Ingested::texts`].
-    pub text: u32,
-    pub bytes: u64,
-    pub sha256: [u8; 32],
-    /// Shared by every document with the same answer: thousands of files
-    /// carry one license and one set of evidence.
-    pub license: Arc<DocLicense>,
-    pub language: Option<Arc<str>>,
-    /// Package URL of the nearest package manifest.
-    pub package: Option<Arc<str>>,
-    /// The commit the document's repository was read at.
-    pub revision: Option<Arc<str>>,
-    pub stars: Option<i64>,
-    /// The part whose credits file holds `credits`.
-    pub part: u32,
-    /// The attribution its license requires (Stack Exchange posts), as
-    /// JSON in the part's credits file: read back only when written out.
-    pub credits: Option<BlobRef>,
-}
 
 /// A distinct content, in the part that first brought it.
 #[derive(Debug)]
@@ -62,11 +39,11 @@ struct PartStores {
     bands: BlobStore,
 }
 
-/// The merged parts: documents in source order, texts in hash order, and
-/// the part files they point into.
+/// The merged parts: documents in source order (in a table on disk),
+/// texts in hash order, and the part files they point into.
 #[derive(Debug)]
 pub struct Ingested {
-    pub docs: Vec<DocRecord>,
+    pub docs: DocTable,
     pub texts: Vec<TextEntry>,
     pub rejections: Vec<Rejection>,
     /// License problems met by any shard, sorted, each once.
@@ -127,39 +104,58 @@ impl Ingested {
         self.spilled_bands = None;
     }
 
-    /// Reads and merges the sign parts in `dirs` (shard order). `plan`
-    /// gives the rejections met while listing. With `bands`, the band keys
-    /// are loaded too: in memory, or with a memory limit spilled to that
-    /// folder; without, [`band_keys_of`](Self::band_keys_of) reads them
-    /// from the parts.
-    pub fn load(plan: &Plan, dirs: &[PathBuf], config: &Config, bands: Option<&Path>) -> Result<Ingested> {
+    /// Reads and merges the sign parts in `dirs` (shard order) into the
+    /// scratch folder `work`, which the caller owns (it is emptied first).
+    /// `plan` gives the rejections met while listing. With `bands`, the
+    /// band keys are loaded too: in memory, or with a memory limit spilled
+    /// under `work`; without, [`band_keys_of`](Self::band_keys_of) reads
+    /// them from the parts. The documents are sorted into a table in
+    /// `work`, in sorted runs of a quarter of the memory limit when one is
+    /// set.
+    pub fn load(plan: &Plan, dirs: &[PathBuf], config: &Config, work: &Path, bands: bool) -> Result<Ingested> {
+        if work.exists() {
+            std::fs::remove_dir_all(work).with_context(|| format!("cannot empty {}", work.display()))?;
+        }
+        std::fs::create_dir_all(work).with_context(|| format!("cannot create {}", work.display()))?;
         let params = BandParams::optimal(config.threshold, config.num_perm);
         let mut merge = Merge {
-            want_bands: bands.is_some(),
+            want_bands: bands,
             spilled: match (bands, config.memory_limit) {
-                (Some(dir), Some(limit)) => Some(SpilledBands::create(dir, params.bands, limit)?),
+                (true, Some(limit)) => Some(SpilledBands::create(&work.join("bands"), params.bands, limit)?),
                 _ => None,
             },
+            docs: SpillSort::new(
+                "docs",
+                config.memory_limit.map(|limit| limit / 4),
+                &work.join("docs"),
+                |a: &StoredDoc, b: &StoredDoc| super::source_order(&a.row.source, &b.row.source),
+            ),
             rejections: plan.rejections.clone(),
-            ..Merge::default()
+            texts: Vec::new(),
+            by_hash: HashMap::new(),
+            problems: BTreeSet::new(),
+            licenses: Vec::new(),
+            license_index: HashMap::new(),
+            parts: Vec::new(),
         };
         for (index, dir) in dirs.iter().enumerate() {
             merge.part(index as u32, dir)?;
         }
         let Merge {
-            mut docs,
+            docs,
             texts,
             mut rejections,
             problems,
             mut spilled,
             parts,
+            licenses,
             ..
         } = merge;
-        let (texts, band_keys, new_index) = renumber_texts(texts, &mut docs);
+        let (texts, band_keys, new_index) = renumber_texts(texts);
+        let docs = DocTable::write(&work.join("docs.bin"), &mut docs.sorted()?, &new_index, licenses)?;
         if let Some(spill) = spilled.as_mut() {
             spill.finish(new_index)?;
         }
-        docs.sort_by(|a, b| super::source_order(&a.source, &b.source));
         rejections.sort_by(|a, b| super::source_order(&a.source, &b.source));
         Ok(Ingested {
             docs,
@@ -181,15 +177,15 @@ fn u64s(bytes: &[u8]) -> Vec<u64> {
         .collect()
 }
 
-#[derive(Default)]
 struct Merge {
-    docs: Vec<DocRecord>,
+    docs: SpillSort<StoredDoc>,
     texts: Vec<MergedText>,
     by_hash: HashMap<u128, u32>,
     rejections: Vec<Rejection>,
     problems: BTreeSet<String>,
-    licenses: HashSet<Arc<DocLicense>>,
-    strings: HashSet<Arc<str>>,
+    /// Every distinct license of all parts, and where each is in that list.
+    licenses: Vec<Arc<DocLicense>>,
+    license_index: HashMap<Arc<DocLicense>, u32>,
     spilled: Option<SpilledBands>,
     /// Whether band keys are loaded (clustering needs them, nothing else).
     want_bands: bool,
@@ -216,7 +212,7 @@ impl Merge {
             match record {
                 Record::License(json) => {
                     let license: DocLicense = serde_json::from_str(&json).context("a license record is damaged")?;
-                    licenses.push(intern(&mut self.licenses, license));
+                    licenses.push(self.license(license));
                 }
                 Record::Text(row) => {
                     local.insert(row.local, self.text(index, row)?);
@@ -230,31 +226,15 @@ impl Merge {
             Ok(())
         })?;
         part::read_records(&records, |record| {
-            let Record::Doc(row) = record else {
+            let Record::Doc(mut row) = record else {
                 return Ok(());
             };
             let missing = || anyhow!("{}: a document refers to a record that is not there", dir.display());
-            let text = *local.get(&row.text).ok_or_else(missing)?;
-            let license = licenses.get(row.license as usize).ok_or_else(missing)?.clone();
-            let mut source = row.source;
-            source.input = intern_str(&mut self.strings, &source.input);
-            source.repo = source.repo.map(|r| intern_str(&mut self.strings, &r));
-            let mut share = |s: Option<String>| s.map(|s| intern_str(&mut self.strings, &s));
-            self.docs.push(DocRecord {
-                id: source.doc_id(),
-                source,
-                text,
-                bytes: row.bytes,
-                sha256: row.sha256,
-                license,
-                language: share(row.language),
-                package: share(row.package),
-                revision: share(row.revision),
-                stars: row.stars,
-                part: index,
-                credits: row.credits,
-            });
-            Ok(())
+            row.text = *local.get(&row.text).ok_or_else(missing)?;
+            row.license = *licenses.get(row.license as usize).ok_or_else(missing)?;
+            let doc = StoredDoc { part: index, row };
+            let size = doc.size();
+            self.docs.push(doc, size)
         })?;
         Ok(())
     }
@@ -290,22 +270,19 @@ impl Merge {
     }
 }
 
-fn intern(set: &mut HashSet<Arc<DocLicense>>, license: DocLicense) -> Arc<DocLicense> {
-    if let Some(shared) = set.get(&license) {
-        return shared.clone();
+impl Merge {
+    /// The number of a license across all parts: the same license (and
+    /// evidence) read by two parts is one entry.
+    fn license(&mut self, license: DocLicense) -> u32 {
+        if let Some(&index) = self.license_index.get(&license) {
+            return index;
+        }
+        let index = self.licenses.len() as u32;
+        let shared = Arc::new(license);
+        self.licenses.push(shared.clone());
+        self.license_index.insert(shared, index);
+        index
     }
-    let shared = Arc::new(license);
-    set.insert(shared.clone());
-    shared
-}
-
-fn intern_str(set: &mut HashSet<Arc<str>>, value: &str) -> Arc<str> {
-    if let Some(shared) = set.get(value) {
-        return shared.clone();
-    }
-    let shared: Arc<str> = Arc::from(value);
-    set.insert(shared.clone());
-    shared
 }
 
 /// A text and its band keys (when they are kept in memory).
@@ -316,15 +293,12 @@ type Renumbered = (Vec<TextEntry>, Vec<Option<Box<[u64]>>>, Vec<u32>);
 /// iterates over them) do not depend on which part or thread saw a text
 /// first. Returns the texts, their band keys and, for each old index, its
 /// new one.
-fn renumber_texts(texts: Vec<MergedText>, docs: &mut [DocRecord]) -> Renumbered {
+fn renumber_texts(texts: Vec<MergedText>) -> Renumbered {
     let mut texts: Vec<(u32, MergedText)> = texts.into_iter().enumerate().map(|(i, t)| (i as u32, t)).collect();
     texts.sort_by_key(|(_, (t, _))| t.hash);
     let mut new_index = vec![0u32; texts.len()];
     for (new, (old, _)) in texts.iter().enumerate() {
         new_index[*old as usize] = new as u32;
-    }
-    for doc in docs.iter_mut() {
-        doc.text = new_index[doc.text as usize];
     }
     let (texts, keys) = texts.into_iter().map(|(_, t)| t).unzip();
     (texts, keys, new_index)

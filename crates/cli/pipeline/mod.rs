@@ -8,11 +8,13 @@
 
 mod bands;
 mod decide;
+mod doc_table;
 mod index_rows;
 mod ingested;
 mod part;
 pub mod rundir;
 mod sign;
+mod spill_sort;
 mod write;
 
 use std::path::{Path, PathBuf};
@@ -42,6 +44,8 @@ pub const FINALIZE: &str = "finalize";
 const DECISIONS: &str = "decisions.bin";
 /// A finalize shard's list of the data shards it wrote.
 const SHARD_FILES: &str = "shards.json";
+/// The cluster task's scratch folder in the run directory.
+pub const CLUSTER_WORK: &str = "cluster-work";
 
 /// Runs every stage in this process and returns what was written.
 pub fn execute(config: &Config, out_dir: &Path, reporter: &dyn Reporter) -> Result<Written> {
@@ -78,7 +82,8 @@ pub fn execute(config: &Config, out_dir: &Path, reporter: &dyn Reporter) -> Resu
         &plan_hash,
         1,
         config,
-        Some(&run.root.join("cluster-bands")),
+        &run.root.join(CLUSTER_WORK),
+        true,
     )?;
     timer.lap("merge");
     let outcome = cluster(&run, &run_plan, &plan_hash, &ingested, config, reporter)?;
@@ -196,8 +201,9 @@ pub fn done_shards(run: &RunDir, run_plan: &RunPlan, plan_hash: &str, stage: &st
     Ok(dirs)
 }
 
-/// The sign parts of all `n` ingest shards, merged. With `bands`, the band
-/// keys too (in memory, or spilled under that folder with a memory limit):
+/// The sign parts of all `n` ingest shards, merged, with the scratch folder
+/// `work` (the task's own) for the document table and spilled runs. With
+/// `bands`, the band keys too (in memory, or spilled with a memory limit):
 /// only clustering needs them.
 pub fn load(
     run: &RunDir,
@@ -205,10 +211,11 @@ pub fn load(
     plan_hash: &str,
     n: u32,
     config: &Config,
-    bands: Option<&Path>,
+    work: &Path,
+    bands: bool,
 ) -> Result<Ingested> {
     let dirs = done_shards(run, run_plan, plan_hash, INGEST, n)?;
-    Ingested::load(&run_plan.plan, &dirs, config, bands)
+    Ingested::load(&run_plan.plan, &dirs, config, work, bands)
 }
 
 /// The cluster stage: deduplicates the merged parts and commits the
@@ -313,7 +320,7 @@ pub fn manifest(
         }
     }
     shards.sort_by(|a, b| a.path.cmp(&b.path));
-    let expected = write::data_shard_count(ingested, outcome, config);
+    let expected = write::data_shard_count(ingested, outcome, config)?;
     if shards.len() != expected {
         bail!(
             "the finalize shards hold {} data shards, the decisions make {expected}: run finalize again",

@@ -14,6 +14,7 @@ use std::sync::Mutex;
 use anyhow::{Context, Result, bail};
 use corpusledger_ingest::BlobRef;
 use corpusledger_model::{Rejection, SourceRef};
+use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 
 pub const RECORDS: &str = "records.bin";
@@ -89,10 +90,7 @@ impl RecordWriter {
         let Some((writer, count)) = guard.as_mut() else {
             bail!("{} is already finished", self.path.display());
         };
-        writer
-            .write_all(&(bytes.len() as u32).to_le_bytes())
-            .and_then(|()| writer.write_all(&bytes))
-            .with_context(|| format!("cannot write {}", self.path.display()))?;
+        write_frame(writer, &bytes).with_context(|| format!("cannot write {}", self.path.display()))?;
         *count += 1;
         Ok(())
     }
@@ -118,37 +116,54 @@ pub fn read_records(path: &Path, mut each: impl FnMut(Record) -> Result<()>) -> 
     let mut reader = BufReader::with_capacity(1 << 20, file);
     let mut buf = Vec::new();
     let mut n = 0u64;
-    loop {
-        let mut len = [0u8; 4];
-        match reader.read_exact(&mut len) {
-            Ok(()) => {}
-            Err(e) if e.kind() == std::io::ErrorKind::UnexpectedEof => break,
-            Err(e) => return Err(e).with_context(|| format!("cannot read {}", path.display())),
-        }
-        let len = u32::from_le_bytes(len);
-        if len > MAX_RECORD {
-            bail!(
-                "{}: record {n} claims {len} bytes: the file is damaged; run this shard again",
-                path.display()
-            );
-        }
-        buf.resize(len as usize, 0);
-        reader.read_exact(&mut buf).with_context(|| {
-            format!(
-                "{}: record {n} is cut short: the file is damaged; run this shard again",
-                path.display()
-            )
-        })?;
-        let record: Record = postcard::from_bytes(&buf).with_context(|| {
-            format!(
-                "{}: record {n} cannot be decoded: the file is damaged, or was written by another version",
-                path.display()
-            )
-        })?;
+    while let Some(record) = read_frame(&mut reader, &mut buf, path, n)? {
         each(record)?;
         n += 1;
     }
     Ok(n)
+}
+
+/// Writes one frame: a little-endian `u32` length, then `bytes`.
+pub fn write_frame(writer: &mut impl Write, bytes: &[u8]) -> std::io::Result<()> {
+    writer.write_all(&(bytes.len() as u32).to_le_bytes())?;
+    writer.write_all(bytes)
+}
+
+/// Reads frame number `n` of the file at `path` and decodes it; `None` at
+/// the end of the file. A damaged or cut frame is an error naming both.
+pub fn read_frame<T: DeserializeOwned>(
+    reader: &mut impl Read,
+    buf: &mut Vec<u8>,
+    path: &Path,
+    n: u64,
+) -> Result<Option<T>> {
+    let mut len = [0u8; 4];
+    match reader.read_exact(&mut len) {
+        Ok(()) => {}
+        Err(e) if e.kind() == std::io::ErrorKind::UnexpectedEof => return Ok(None),
+        Err(e) => return Err(e).with_context(|| format!("cannot read {}", path.display())),
+    }
+    let len = u32::from_le_bytes(len);
+    if len > MAX_RECORD {
+        bail!(
+            "{}: record {n} claims {len} bytes: the file is damaged; run this shard again",
+            path.display()
+        );
+    }
+    buf.resize(len as usize, 0);
+    reader.read_exact(buf).with_context(|| {
+        format!(
+            "{}: record {n} is cut short: the file is damaged; run this shard again",
+            path.display()
+        )
+    })?;
+    let value = postcard::from_bytes(buf).with_context(|| {
+        format!(
+            "{}: record {n} cannot be decoded: the file is damaged, or was written by another version",
+            path.display()
+        )
+    })?;
+    Ok(Some(value))
 }
 
 #[cfg(test)]

@@ -22,9 +22,10 @@ use rayon::prelude::*;
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
+use super::doc_table::{DocRecord, DocTable};
 use super::hex;
 use super::index_rows::IndexRows;
-use super::ingested::{DocRecord, Ingested};
+use super::ingested::Ingested;
 use super::sign::Gate;
 use crate::config::Config;
 
@@ -116,14 +117,22 @@ fn kept_docs(outcome: &Outcome) -> Vec<(u32, u32)> {
         .collect()
 }
 
+/// The sizes of the kept documents, in source order.
+fn kept_sizes(ingested: &Ingested, outcome: &Outcome) -> Result<Vec<u64>> {
+    let sizes = ingested
+        .docs
+        .iter()
+        .zip(&outcome.decisions)
+        .filter(|(_, decision)| matches!(decision, Decision::Kept { .. }))
+        .map(|(doc, _)| doc.bytes)
+        .collect();
+    ingested.docs.take_error()?;
+    Ok(sizes)
+}
+
 /// How many data shards the kept documents make.
-pub fn data_shard_count(ingested: &Ingested, outcome: &Outcome, config: &Config) -> usize {
-    let docs = &ingested.docs;
-    shard_ranges(
-        kept_docs(outcome).iter().map(|&(doc, _)| docs[doc as usize].bytes),
-        &config.writer(),
-    )
-    .len()
+pub fn data_shard_count(ingested: &Ingested, outcome: &Outcome, config: &Config) -> Result<usize> {
+    Ok(shard_ranges(kept_sizes(ingested, outcome)?, &config.writer()).len())
 }
 
 /// Writes the data shards whose number `select` accepts into
@@ -141,7 +150,7 @@ pub fn write_data_shards(
     let docs = &ingested.docs;
     let members = removed_members(outcome);
     let kept = kept_docs(outcome);
-    let ranges = shard_ranges(kept.iter().map(|&(doc, _)| docs[doc as usize].bytes), &config.writer());
+    let ranges = shard_ranges(kept_sizes(ingested, outcome)?, &config.writer());
     let selected: Vec<(usize, std::ops::Range<usize>)> = ranges
         .into_iter()
         .enumerate()
@@ -158,15 +167,16 @@ pub fn write_data_shards(
             let mut shard = ShardWriter::numbered_from(dir, config.writer(), *number);
             let mut buf = Vec::new();
             for &(doc_idx, cluster_size) in &kept[range.clone()] {
-                let doc = &docs[doc_idx as usize];
+                let doc = docs.get(doc_idx)?;
                 ingested.read_content(doc.text, &mut buf)?;
                 let content = String::from_utf8(std::mem::take(&mut buf)).context("spilled content is not UTF-8")?;
                 let removed = members.get(&doc_idx).map_or(&[][..], Vec::as_slice);
                 let source_url = match doc.credits {
-                    Some(_) => ingested.credits_of(doc)?.into_iter().next().map(|c| c.url),
+                    Some(_) => ingested.credits_of(&doc)?.into_iter().next().map(|c| c.url),
                     None => None,
                 };
-                let row = data_row(doc, content, source_url, cluster_size, cluster_of(docs, doc, removed));
+                let cluster = cluster_of(docs, &doc, removed)?;
+                let row = data_row(&doc, content, source_url, cluster_size, cluster);
                 shard.push(row)?;
                 reporter.advance(1);
             }
@@ -198,15 +208,17 @@ pub fn write_outputs(
     let mut files = shards;
     // License conflicts and attribution, cluster by cluster in source order.
     let mut conflicts = Conflicts::default();
-    let mut attribution = if docs.iter().any(|d| d.credits.is_some()) {
+    let carries_credits = docs.iter().any(|d| d.credits.is_some());
+    docs.take_error()?;
+    let mut attribution = if carries_credits {
         Some(AttributionPass::new(ingested, out_dir, config)?)
     } else {
         None
     };
     for &(doc_idx, cluster_size) in &kept {
-        let doc = &docs[doc_idx as usize];
+        let doc = docs.get(doc_idx)?;
         let removed = members.get(&doc_idx).map_or(&[][..], Vec::as_slice);
-        let cluster = cluster_of(docs, doc, removed);
+        let cluster = cluster_of(docs, &doc, removed)?;
         if cluster.conflict() {
             conflicts.clusters += 1;
             conflicts.documents += u64::from(cluster_size);
@@ -249,6 +261,7 @@ pub fn write_outputs(
     if let Some(err) = spill_error {
         return Err(err);
     }
+    docs.take_error()?;
     let attribution = match attribution {
         Some(pass) => {
             let (file, summary) = pass.finish()?;
@@ -273,8 +286,8 @@ pub fn write_outputs(
     reporter.finish();
 
     conflicts.list.sort_by(|a, b| a.kept_doc_id.cmp(&b.kept_doc_id));
-    let licensing = licensing(ingested, outcome, conflicts, extras);
-    let mut manifest = manifest(plan, ingested, outcome, config, licensing, &files);
+    let licensing = licensing(ingested, outcome, conflicts, extras)?;
+    let mut manifest = manifest(plan, ingested, outcome, config, licensing, &files)?;
     manifest.attribution = attribution;
     manifest
         .write(&out_dir.join(MANIFEST))
@@ -304,7 +317,7 @@ fn kept_index_rows(ingested: &Ingested, outcome: &Outcome, shards: &[OutputFile]
             push(KeyKind::Band, band_key(key))?;
         }
     }
-    Ok(())
+    ingested.docs.take_error()
 }
 
 /// For each kept document with duplicates, the documents removed in its
@@ -344,15 +357,15 @@ impl<'a> AttributionPass<'a> {
     /// those of each copy removed in its favour, in source order.
     fn add_cluster(&mut self, kept: u32, removed: &[u32], conflict: bool) -> Result<()> {
         let docs = &self.ingested.docs;
-        let kept_doc = &docs[kept as usize];
+        let kept_doc = docs.get(kept)?;
         let mut carries_posts = false;
         for &member in std::iter::once(&kept).chain(removed) {
-            let doc = &docs[member as usize];
+            let doc = docs.get(member)?;
             if doc.credits.is_none() {
                 continue;
             }
             carries_posts = true;
-            let credits = self.ingested.credits_of(doc)?;
+            let credits = self.ingested.credits_of(&doc)?;
             let role = if member == kept {
                 "kept"
             } else if doc.text == kept_doc.text {
@@ -422,21 +435,21 @@ impl ClusterView {
     }
 }
 
-fn cluster_of(docs: &[DocRecord], kept: &DocRecord, removed: &[u32]) -> ClusterView {
-    let removed = removed.iter().map(|&i| &docs[i as usize]);
+fn cluster_of(docs: &DocTable, kept: &DocRecord, removed: &[u32]) -> Result<ClusterView> {
     let mut licenses = std::collections::BTreeSet::from([kept.license.concluded.expression.clone()]);
     let mut categories = std::collections::BTreeSet::from([kept.license.concluded.category]);
     let mut sources = Vec::new();
-    for doc in removed {
+    for &member in removed {
+        let doc = docs.get(member)?;
         licenses.insert(doc.license.concluded.expression.clone());
         categories.insert(doc.license.concluded.category);
         sources.push(doc.source.display());
     }
-    ClusterView {
+    Ok(ClusterView {
         sources,
         licenses: licenses.into_iter().collect(),
         categories: categories.into_iter().collect(),
-    }
+    })
 }
 
 fn data_row(
@@ -447,26 +460,25 @@ fn data_row(
     cluster: ClusterView,
 ) -> DataRow {
     let license = &doc.license;
-    let owned = |s: &Option<std::sync::Arc<str>>| s.as_deref().map(str::to_owned);
     DataRow {
         doc_id: doc.id.to_string(),
         content,
         content_sha256: hex(&doc.sha256),
-        repo: owned(&doc.source.repo),
+        repo: doc.source.repo.as_deref().map(str::to_owned),
         path: doc.source.path.clone(),
         source_url,
         input: doc.source.input.to_string(),
         key: doc.source.key.clone(),
         row: doc.source.row,
-        language: owned(&doc.language),
+        language: doc.language.clone(),
         bytes: doc.bytes,
         declared_license: license.declared.clone(),
         detected_license: license.detected.clone(),
         header_license: license.header.clone(),
         license: license.concluded.expression.clone(),
         license_evidence: license.evidence_json(),
-        package: owned(&doc.package),
-        revision: owned(&doc.revision),
+        package: doc.package.clone(),
+        revision: doc.revision.clone(),
         cluster_id: (cluster_size > 1).then(|| doc.id.to_string()),
         n_duplicates: cluster_size - 1,
         n_sources: cluster_size,
@@ -478,14 +490,15 @@ fn data_row(
 
 /// A document or a rejection, as [`in_source_order`] yields them.
 enum Entry<'a> {
-    Doc(&'a DocRecord, &'a Decision),
+    Doc(DocRecord, &'a Decision),
     Rejected(&'a Rejection),
 }
 
 /// The documents (with their decisions) and the rejections merged in source
-/// order: both lists are sorted, so they are merged lazily.
+/// order: both lists are sorted, so they are merged lazily. A read error of
+/// the documents ends it early; see [`DocTable::take_error`].
 fn in_source_order<'a>(
-    docs: &'a [DocRecord],
+    docs: &'a DocTable,
     outcome: &'a Outcome,
     rejections: &'a [Rejection],
 ) -> impl Iterator<Item = Entry<'a>> + 'a {
@@ -508,16 +521,25 @@ fn in_source_order<'a>(
 }
 
 /// Removed duplicates and rejections, in source order, one row at a time.
+/// A read error ends it early; see [`DocTable::take_error`].
 fn ledger_rows<'a>(
-    docs: &'a [DocRecord],
+    docs: &'a DocTable,
     outcome: &'a Outcome,
     rejections: &'a [Rejection],
 ) -> impl Iterator<Item = LedgerRow> + 'a {
-    in_source_order(docs, outcome, rejections).filter_map(|entry| match entry {
-        Entry::Doc(doc, &Decision::Removed { kept, jaccard }) => Some(removed_row(doc, &docs[kept as usize], jaccard)),
-        Entry::Doc(_, Decision::Kept { .. }) => None,
-        Entry::Rejected(rejection) => Some(rejected_row(rejection)),
-    })
+    in_source_order(docs, outcome, rejections)
+        .map_while(|entry| match entry {
+            Entry::Doc(doc, &Decision::Removed { kept, jaccard }) => match docs.get(kept) {
+                Ok(kept_doc) => Some(Some(removed_row(&doc, &kept_doc, jaccard))),
+                Err(error) => {
+                    docs.note(error);
+                    None
+                }
+            },
+            Entry::Doc(_, Decision::Kept { .. }) => Some(None),
+            Entry::Rejected(rejection) => Some(Some(rejected_row(rejection))),
+        })
+        .flatten()
 }
 
 fn removed_row(doc: &DocRecord, kept_doc: &DocRecord, jaccard: Option<f64>) -> LedgerRow {
@@ -565,7 +587,7 @@ fn rejected_row(rejection: &Rejection) -> LedgerRow {
     }
 }
 
-fn counts(ingested: &Ingested, outcome: &Outcome) -> Counts {
+fn counts(ingested: &Ingested, outcome: &Outcome) -> Result<Counts> {
     let mut counts = Counts {
         documents: (ingested.docs.len() + ingested.rejections.len()) as u64,
         ..Counts::default()
@@ -602,36 +624,42 @@ fn counts(ingested: &Ingested, outcome: &Outcome) -> Counts {
         };
         *map.entry(rejection.reason.as_str().to_owned()).or_default() += 1;
     }
-    counts
+    ingested.docs.take_error()?;
+    Ok(counts)
 }
 
 /// Per input: documents, bytes, and a digest over (key, row, content hash)
 /// of its documents in source order. Documents and rejections are each in
 /// source order, so they are merged as they are hashed, nothing collected.
-fn input_entries(plan: &Plan, ingested: &Ingested, outcome: &Outcome) -> Vec<InputEntry> {
+fn input_entries(plan: &Plan, ingested: &Ingested, outcome: &Outcome) -> Result<Vec<InputEntry>> {
     #[derive(Default)]
     struct Tally {
         documents: u64,
         bytes: u64,
         hasher: Sha256,
     }
-    let mut tallies: BTreeMap<&str, Tally> = BTreeMap::new();
+    let mut tallies: BTreeMap<String, Tally> = BTreeMap::new();
     for entry in in_source_order(&ingested.docs, outcome, &ingested.rejections) {
-        let (source, bytes, hash) = match entry {
+        let (source, bytes, hash) = match &entry {
             Entry::Doc(doc, _) => (&doc.source, doc.bytes, hex(&doc.sha256)),
             Entry::Rejected(r) => {
                 let hash = r.content_sha256.as_ref().map_or_else(|| "-".to_owned(), |h| hex(h));
                 (&r.source, r.bytes, hash)
             }
         };
-        let tally = tallies.entry(&*source.input).or_default();
+        if !tallies.contains_key(&*source.input) {
+            tallies.insert(source.input.to_string(), Tally::default());
+        }
+        let tally = tallies.get_mut(&*source.input).expect("inserted");
         tally.documents += 1;
         tally.bytes += bytes;
         tally
             .hasher
             .update(format!("{}\0{}\0{}\n", source.key, source.row, hash).as_bytes());
     }
-    plan.inputs
+    ingested.docs.take_error()?;
+    let entries = plan
+        .inputs
         .iter()
         .map(|input| {
             let tally = tallies.remove(&*input.label).unwrap_or_default();
@@ -650,13 +678,14 @@ fn input_entries(plan: &Plan, ingested: &Ingested, outcome: &Outcome) -> Vec<Inp
                 error: input.error.clone(),
             }
         })
-        .collect()
+        .collect();
+    Ok(entries)
 }
 
 /// License problems listed in the manifest at most; all are counted.
 const MAX_LISTED_PROBLEMS: usize = 100;
 
-fn licensing(ingested: &Ingested, outcome: &Outcome, conflicts: Conflicts, extras: &Extras<'_>) -> Licensing {
+fn licensing(ingested: &Ingested, outcome: &Outcome, conflicts: Conflicts, extras: &Extras<'_>) -> Result<Licensing> {
     let docs = &ingested.docs;
     let mut signals: BTreeMap<String, u64> = ["declared", "detected", "header", "disagreement", "noassertion"]
         .into_iter()
@@ -698,7 +727,8 @@ fn licensing(ingested: &Ingested, outcome: &Outcome, conflicts: Conflicts, extra
             }
         })
         .collect();
-    Licensing {
+    docs.take_error()?;
+    Ok(Licensing {
         detector: corpusledger_provenance::detector_description(),
         rule: corpusledger_provenance::CONCLUSION_RULE.to_owned(),
         signals,
@@ -708,7 +738,7 @@ fn licensing(ingested: &Ingested, outcome: &Outcome, conflicts: Conflicts, extra
             count: extras.problems.len() as u64,
             first: extras.problems.iter().take(MAX_LISTED_PROBLEMS).cloned().collect(),
         },
-    }
+    })
 }
 
 fn category_name(category: LicenseCategory) -> String {
@@ -725,16 +755,16 @@ fn manifest(
     config: &Config,
     licensing: Licensing,
     files: &[OutputFile],
-) -> Manifest {
+) -> Result<Manifest> {
     let mut licenses = BTreeMap::new();
     let mut categories = BTreeMap::new();
     let mut languages = BTreeMap::new();
     let mut histograms = LicenseHistograms::default();
     let mut cluster_sizes = Vec::new();
     for (doc, decision) in ingested.docs.iter().zip(&outcome.decisions) {
-        add_signals(&mut histograms.before, doc);
+        add_signals(&mut histograms.before, &doc);
         if let Decision::Kept { cluster_size } = *decision {
-            add_signals(&mut histograms.after, doc);
+            add_signals(&mut histograms.after, &doc);
             cluster_sizes.push(u64::from(cluster_size));
             *licenses.entry(doc.license.concluded.expression.clone()).or_insert(0u64) += 1;
             *categories
@@ -744,6 +774,20 @@ fn manifest(
             *languages.entry(language).or_insert(0u64) += 1;
         }
     }
+    ingested.docs.take_error()?;
+    let largest_clusters = outcome
+        .stats
+        .largest
+        .iter()
+        .map(|c| {
+            Ok(ClusterEntry {
+                kept_doc_id: ingested.docs.get(c.kept)?.id.to_string(),
+                documents: c.documents,
+                texts: c.texts,
+                min_jaccard: c.min_jaccard.map(ratio),
+            })
+        })
+        .collect::<Result<_>>()?;
     let stats = &outcome.stats;
     let found = BTreeMap::from([
         ("texts".to_owned(), stats.texts),
@@ -774,7 +818,7 @@ fn manifest(
         })
         .collect();
     let merkle = Merkle::over(&outputs).expect("outputs are sorted by path, with SHA-256 hashes");
-    Manifest {
+    Ok(Manifest {
         format: corpusledger_manifest::FORMAT.to_owned(),
         version: corpusledger_manifest::VERSION,
         tool: Tool {
@@ -803,20 +847,11 @@ fn manifest(
             keep_policy,
             s_curve: bands.curve().into_iter().map(|(s, p)| [ratio(s), ratio(p)]).collect(),
             found,
-            largest_clusters: stats
-                .largest
-                .iter()
-                .map(|c| ClusterEntry {
-                    kept_doc_id: ingested.docs[c.kept as usize].id.to_string(),
-                    documents: c.documents,
-                    texts: c.texts,
-                    min_jaccard: c.min_jaccard.map(ratio),
-                })
-                .collect(),
+            largest_clusters,
             cluster_sizes: SizeBucket::histogram(cluster_sizes),
         },
-        inputs: input_entries(plan, ingested, outcome),
-        counts: counts(ingested, outcome),
+        inputs: input_entries(plan, ingested, outcome)?,
+        counts: counts(ingested, outcome)?,
         licenses,
         license_categories: categories,
         languages,
@@ -825,7 +860,7 @@ fn manifest(
         attribution: None,
         outputs,
         merkle,
-    }
+    })
 }
 
 fn add_signals(histograms: &mut SignalHistograms, doc: &DocRecord) {
