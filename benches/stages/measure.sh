@@ -29,5 +29,10 @@ for i in 0 1 2 3 4 5 6 7; do t "finalize $i" "$B" finalize -q --run-dir run --nu
 t manifest "$B" manifest -q --run-dir run --num-shards 8 -j 2
 rm -r run/cluster
 t "cluster --memory-limit 200MB" "$B" cluster -q --run-dir run --num-shards 8 -j 2 --memory-limit 200MB
+rm -r run/manifest.done out
+t "manifest --memory-limit 200MB" "$B" manifest -q --run-dir run --num-shards 8 -j 2 --memory-limit 200MB
 t run "$B" run -q "${inputs[@]}" --out out-run -j 2
 diff -r out out-run >/dev/null && echo "staged and run outputs: identical"
+rm -rf out-limited
+t "run --memory-limit 200MB" "$B" run -q "${inputs[@]}" --out out-limited -j 2 --memory-limit 200MB
+diff -r out-run out-limited >/dev/null && echo "run with and without a memory limit: identical"

@@ -131,8 +131,8 @@ pub struct StageArgs {
     /// Worker threads [default: all cores]. Never changes the output.
     #[arg(long, short = 'j', value_name = "N")]
     pub threads: Option<usize>,
-    /// Keep band keys on disk (finalize), sorted in runs of about a quarter
-    /// of this; the output is the same.
+    /// Keep band keys, index rows and document records on disk, sorted in
+    /// runs of about a quarter of this; the output is the same.
     #[arg(long, value_name = "BYTES", value_parser = parse_bytes)]
     pub memory_limit: Option<u64>,
     /// No progress bars.
@@ -394,8 +394,9 @@ pub struct Settings {
     /// Worker threads [default: all cores]. Never changes the output.
     #[arg(long, short = 'j', value_name = "N")]
     pub threads: Option<usize>,
-    /// Keep band keys on disk, sorted in runs of about a quarter of this
-    /// (e.g. `200MB`, `2G`); the output is the same [default: no limit].
+    /// Keep band keys, index rows and document records on disk, sorted in
+    /// runs of about a quarter of this (e.g. `200MB`, `2G`); the output is
+    /// the same [default: no limit].
     #[arg(long, value_name = "BYTES", value_parser = parse_bytes)]
     pub memory_limit: Option<u64>,
     /// Jaccard similarity at or above which two texts are near duplicates [default: 0.7].

@@ -51,19 +51,26 @@ pub struct StoredDoc {
 }
 
 impl StoredDoc {
-    /// About the bytes it takes in memory.
+    /// About the bytes it takes in memory: the struct, and each string
+    /// with the allocator's overhead.
     pub fn size(&self) -> usize {
-        let strings = [&self.row.language, &self.row.package, &self.row.revision]
-            .iter()
-            .map(|s| s.as_ref().map_or(0, String::len))
-            .sum::<usize>();
+        const PER_ALLOCATION: usize = 24;
         let source = &self.row.source;
+        let strings = [
+            self.row.language.as_deref(),
+            self.row.package.as_deref(),
+            self.row.revision.as_deref(),
+            Some(source.key.as_str()),
+            source.path.as_deref(),
+            Some(&*source.input),
+            source.repo.as_deref(),
+        ];
         std::mem::size_of::<StoredDoc>()
             + strings
-            + source.key.len()
-            + source.path.as_ref().map_or(0, String::len)
-            + source.input.len()
-            + source.repo.as_ref().map_or(0, |r| r.len())
+                .iter()
+                .flatten()
+                .map(|s| s.len() + PER_ALLOCATION)
+                .sum::<usize>()
     }
 }
 

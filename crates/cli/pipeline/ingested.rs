@@ -19,6 +19,11 @@ use super::part::{self, Record, TextRow};
 use super::spill_sort::SpillSort;
 use crate::config::Config;
 
+/// The most the document records being sorted take in memory without a
+/// memory limit; beyond it they are sorted in runs on disk, which costs
+/// little and keeps the merge from holding every record at once.
+const DOC_SORT_BUDGET: u64 = 256 << 20;
+
 /// A distinct content, in the part that first brought it.
 #[derive(Debug)]
 pub struct TextEntry {
@@ -126,12 +131,13 @@ impl Ingested {
             },
             docs: SpillSort::new(
                 "docs",
-                config.memory_limit.map(|limit| limit / 4),
+                Some(config.memory_limit.map_or(DOC_SORT_BUDGET, |limit| limit / 4)),
                 &work.join("docs"),
                 |a: &StoredDoc, b: &StoredDoc| super::source_order(&a.row.source, &b.row.source),
             ),
             rejections: plan.rejections.clone(),
             texts: Vec::new(),
+            band_keys: Vec::new(),
             by_hash: HashMap::new(),
             problems: BTreeSet::new(),
             licenses: Vec::new(),
@@ -143,7 +149,9 @@ impl Ingested {
         }
         let Merge {
             docs,
-            texts,
+            mut texts,
+            mut band_keys,
+            by_hash,
             mut rejections,
             problems,
             mut spilled,
@@ -151,7 +159,8 @@ impl Ingested {
             licenses,
             ..
         } = merge;
-        let (texts, band_keys, new_index) = renumber_texts(texts);
+        drop(by_hash);
+        let new_index = renumber_texts(&mut texts, &mut band_keys);
         let docs = DocTable::write(&work.join("docs.bin"), &mut docs.sorted()?, &new_index, licenses)?;
         if let Some(spill) = spilled.as_mut() {
             spill.finish(new_index)?;
@@ -179,7 +188,9 @@ fn u64s(bytes: &[u8]) -> Vec<u64> {
 
 struct Merge {
     docs: SpillSort<StoredDoc>,
-    texts: Vec<MergedText>,
+    texts: Vec<TextEntry>,
+    /// Band keys per text, parallel to `texts`, when kept in memory.
+    band_keys: Vec<Option<Box<[u64]>>>,
     by_hash: HashMap<u128, u32>,
     rejections: Vec<Rejection>,
     problems: BTreeSet<String>,
@@ -249,14 +260,15 @@ impl Merge {
         }
         let merged = self.texts.len() as u32;
         let blob = row.bands.filter(|_| self.want_bands);
-        let keys = match (&self.spilled, blob) {
-            (None, Some(blob)) => Some(u64s(&self.parts[part as usize].bands.read(blob)?).into_boxed_slice()),
-            (Some(spill), Some(blob)) => {
-                spill.push(merged, &u64s(&self.parts[part as usize].bands.read(blob)?))?;
-                None
+        match (&self.spilled, blob) {
+            (None, Some(blob)) => {
+                let keys = u64s(&self.parts[part as usize].bands.read(blob)?).into_boxed_slice();
+                self.band_keys.resize(merged as usize, None);
+                self.band_keys.push(Some(keys));
             }
-            (_, None) => None,
-        };
+            (Some(spill), Some(blob)) => spill.push(merged, &u64s(&self.parts[part as usize].bands.read(blob)?))?,
+            (_, None) => {}
+        }
         let entry = TextEntry {
             hash: row.hash,
             part,
@@ -264,7 +276,7 @@ impl Merge {
             shingles: row.shingles,
             bands: row.bands,
         };
-        self.texts.push((entry, keys));
+        self.texts.push(entry);
         self.by_hash.insert(row.hash, merged);
         Ok(merged)
     }
@@ -285,21 +297,33 @@ impl Merge {
     }
 }
 
-/// A text and its band keys (when they are kept in memory).
-type MergedText = (TextEntry, Option<Box<[u64]>>);
-type Renumbered = (Vec<TextEntry>, Vec<Option<Box<[u64]>>>, Vec<u32>);
-
-/// Orders texts by content hash, so text indices (and everything that
-/// iterates over them) do not depend on which part or thread saw a text
-/// first. Returns the texts, their band keys and, for each old index, its
-/// new one.
-fn renumber_texts(texts: Vec<MergedText>) -> Renumbered {
-    let mut texts: Vec<(u32, MergedText)> = texts.into_iter().enumerate().map(|(i, t)| (i as u32, t)).collect();
-    texts.sort_by_key(|(_, (t, _))| t.hash);
-    let mut new_index = vec![0u32; texts.len()];
-    for (new, (old, _)) in texts.iter().enumerate() {
-        new_index[*old as usize] = new as u32;
+/// Orders texts (and their band keys, when held) by content hash, in
+/// place, so text indices (and everything that iterates over them) do not
+/// depend on which part or thread saw a text first. Returns, for each old
+/// index, its new one.
+fn renumber_texts(texts: &mut [TextEntry], band_keys: &mut Vec<Option<Box<[u64]>>>) -> Vec<u32> {
+    if !band_keys.is_empty() {
+        band_keys.resize(texts.len(), None);
     }
-    let (texts, keys) = texts.into_iter().map(|(_, t)| t).unzip();
-    (texts, keys, new_index)
+    // Hashes are distinct (texts were merged by hash): the order is total.
+    let mut order: Vec<u32> = (0..texts.len() as u32).collect();
+    order.sort_unstable_by_key(|&i| texts[i as usize].hash);
+    let mut new_index = vec![0u32; texts.len()];
+    for (new, &old) in order.iter().enumerate() {
+        new_index[old as usize] = new as u32;
+    }
+    // Move each text to its place by following the cycles of the
+    // permutation: no second copy of the texts.
+    let mut place = new_index.clone();
+    for i in 0..texts.len() {
+        while place[i] as usize != i {
+            let to = place[i] as usize;
+            texts.swap(i, to);
+            if !band_keys.is_empty() {
+                band_keys.swap(i, to);
+            }
+            place.swap(i, to);
+        }
+    }
+    new_index
 }
