@@ -109,7 +109,7 @@ fn staged(inputs: &[String], work: &Path, n: u32, threads: &str) -> PathBuf {
 }
 
 #[test]
-fn shards_1_3_7_and_threads_1_2_give_the_bytes_of_run() {
+fn shards_1_3_7_threads_1_2_8_and_input_order_give_the_bytes_of_run() {
     let (dir, inputs) = corpus();
     let reference = dir.path().join("run");
     let inputs_ref: Vec<&str> = inputs.iter().map(String::as_str).collect();
@@ -120,20 +120,23 @@ fn shards_1_3_7_and_threads_1_2_give_the_bytes_of_run() {
     let removed = &manifest["counts"]["removed"];
     assert!(removed["exact-duplicate"].as_u64().unwrap() > 50, "{removed}");
     assert!(removed["near-duplicate"].as_u64().unwrap() > 50, "{removed}");
+    let reversed: Vec<String> = inputs.iter().rev().cloned().collect();
     for n in [1, 3, 7] {
-        for threads in ["1", "2"] {
-            let out = staged(&inputs, dir.path(), n, threads);
-            let actual = util::tree_bytes(&out);
-            assert_eq!(
-                actual.keys().collect::<Vec<_>>(),
-                expected.keys().collect::<Vec<_>>(),
-                "{n} shards, {threads} threads"
-            );
-            for (name, bytes) in &expected {
-                assert!(
-                    &actual[name] == bytes,
-                    "{name} differs with {n} shards and {threads} threads"
+        for threads in ["1", "2", "8"] {
+            for (order, inputs) in [("given", &inputs), ("reversed", &reversed)] {
+                let work = dir.path().join(format!("{n}-{threads}-{order}"));
+                std::fs::create_dir_all(&work).unwrap();
+                let actual = util::tree_bytes(&staged(inputs, &work, n, threads));
+                let case = format!("{n} shards, {threads} threads, inputs in {order} order");
+                assert_eq!(
+                    actual.keys().collect::<Vec<_>>(),
+                    expected.keys().collect::<Vec<_>>(),
+                    "{case}"
                 );
+                for (name, bytes) in &expected {
+                    assert!(&actual[name] == bytes, "{name} differs with {case}");
+                }
+                std::fs::remove_dir_all(&work).unwrap();
             }
         }
     }

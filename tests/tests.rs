@@ -4,10 +4,13 @@ mod util;
 
 mod bad_input;
 mod cli;
+mod corrupt_inputs;
+mod crash;
 mod datasheet;
 mod determinism;
 mod export;
 mod external_readers;
+mod fuzz;
 mod licenses;
 mod lookup;
 mod pathological;

@@ -11,6 +11,7 @@ mod decide;
 mod doc_table;
 mod index_rows;
 mod ingested;
+pub mod kill_point;
 mod part;
 pub mod rundir;
 mod sign;
@@ -69,6 +70,7 @@ pub fn execute(config: &Config, out_dir: &Path, reporter: &dyn Reporter) -> Resu
     // the readers do not already report: no fingerprints.
     let mut run_plan = RunPlan::new(config, plan, Vec::new());
     let plan_hash = run.write_plan(&run_plan)?;
+    kill_point::kill_point("plan");
     timer.lap("plan");
     let gate = gate(config)?;
     sign_shard(&run, &run_plan, &plan_hash, 0, 1, config, &provenance, &gate, reporter)?;
@@ -86,6 +88,7 @@ pub fn execute(config: &Config, out_dir: &Path, reporter: &dyn Reporter) -> Resu
         true,
     )?;
     timer.lap("merge");
+    kill_point::kill_point("merged");
     let outcome = cluster(&run, &run_plan, &plan_hash, &ingested, config, reporter)?;
     ingested.drop_band_keys();
     timer.lap("deduplicate");
@@ -139,7 +142,9 @@ pub fn sign_shard(
             let now = rundir::fingerprint(plan, unit);
             if now != run_plan.fingerprints[u] {
                 let input = &plan.inputs[unit.input_idx];
+                let vanished = rundir::vanished_files(plan, unit);
                 let what = match (unit.files.first(), unit.files.last()) {
+                    _ if !vanished.is_empty() => format!("{} (vanished)", vanished.join(", ")),
                     (Some(first), Some(last)) => format!("one of its files from {} to {}", first.rel, last.rel),
                     _ => "the file".to_owned(),
                 };

@@ -293,7 +293,9 @@ impl RunDir {
                 .insert(entry.file_name().to_string_lossy().into_owned(), len);
         }
         remove_dir(&dir)?;
+        super::kill_point::kill_point("before-rename");
         std::fs::rename(&tmp, &dir).with_context(|| format!("cannot move {} to {}", tmp.display(), dir.display()))?;
+        super::kill_point::kill_point("before-marker");
         sync_dir(&parent)?;
         let json = serde_json::to_vec_pretty(&marker).context("a marker serialises")?;
         write_atomic(&marker_path, &json)?;
@@ -389,6 +391,25 @@ pub fn fingerprint(plan: &Plan, unit: &corpusledger_ingest::Unit) -> String {
         add(&input.path.join(&file.rel), &file.rel);
     }
     super::hex(&hasher.finalize())
+}
+
+/// The files of `unit` (relative to their input) that no longer exist, so
+/// that a changed fingerprint can name them.
+pub fn vanished_files(plan: &Plan, unit: &corpusledger_ingest::Unit) -> Vec<String> {
+    let input = &plan.inputs[unit.input_idx];
+    let gone = |path: &Path| std::fs::symlink_metadata(path).is_err();
+    if unit.files.is_empty() {
+        return if gone(&input.path) {
+            vec![input.label.to_string()]
+        } else {
+            Vec::new()
+        };
+    }
+    unit.files
+        .iter()
+        .filter(|file| gone(&input.path.join(&file.rel)))
+        .map(|file| file.rel.clone())
+        .collect()
 }
 
 #[cfg(test)]

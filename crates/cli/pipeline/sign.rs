@@ -161,6 +161,7 @@ impl Signer<'_> {
         let row = self.record(&doc, text_idx, sha256, attribution)?;
         self.records.push(&Record::Doc(row))?;
         self.counts.lock().unwrap_or_else(|p| p.into_inner()).docs += 1;
+        super::kill_point::kill_point("signed");
         Ok(())
     }
 

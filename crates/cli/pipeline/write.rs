@@ -178,6 +178,7 @@ pub fn write_data_shards(
                 let cluster = cluster_of(docs, &doc, removed)?;
                 let row = data_row(&doc, content, source_url, cluster_size, cluster);
                 shard.push(row)?;
+                super::kill_point::kill_point("shard-row");
                 reporter.advance(1);
             }
             Ok(shard.finish()?)
@@ -256,8 +257,10 @@ pub fn write_outputs(
             }
         }
         ledger_row += 1;
+        super::kill_point::kill_point("ledger-row");
     });
     files.push(write_ledger(out_dir, LEDGER, ledger, &config.writer())?);
+    super::kill_point::kill_point("ledger");
     if let Some(err) = spill_error {
         return Err(err);
     }
@@ -283,12 +286,14 @@ pub fn write_outputs(
         return Err(err.context("cannot merge the index rows"));
     }
     files.sort_by(|a, b| a.path.cmp(&b.path));
+    super::kill_point::kill_point("index");
     reporter.finish();
 
     conflicts.list.sort_by(|a, b| a.kept_doc_id.cmp(&b.kept_doc_id));
     let licensing = licensing(ingested, outcome, conflicts, extras)?;
     let mut manifest = manifest(plan, ingested, outcome, config, licensing, &files)?;
     manifest.attribution = attribution;
+    super::kill_point::kill_point("manifest");
     manifest
         .write(&out_dir.join(MANIFEST))
         .context("cannot write the manifest")?;
@@ -490,7 +495,7 @@ fn data_row(
 
 /// A document or a rejection, as [`in_source_order`] yields them.
 enum Entry<'a> {
-    Doc(DocRecord, &'a Decision),
+    Doc(Box<DocRecord>, &'a Decision),
     Rejected(&'a Rejection),
 }
 
@@ -513,7 +518,7 @@ fn in_source_order<'a>(
         };
         Some(if take_doc {
             let (doc, decision) = docs.next().expect("peeked");
-            Entry::Doc(doc, decision)
+            Entry::Doc(Box::new(doc), decision)
         } else {
             Entry::Rejected(rejected.next().expect("peeked"))
         })

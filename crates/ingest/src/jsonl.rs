@@ -9,8 +9,9 @@ use serde_json::{Map, Value};
 
 use crate::{IngestConfig, Input, Item};
 
-/// Streams a JSONL input. A line that is not a JSON object with a string
-/// content field is rejected as `parse-error` naming its line; a stream that
+/// Streams a JSONL input. A line that is not UTF-8 is rejected as
+/// `not-utf8`, one that is not a JSON object with a string content field as
+/// `parse-error`, each naming its line; a stream that
 /// breaks (truncated or corrupt compression, I/O error) ends the file with
 /// one `unreadable` rejection at the line where it broke.
 pub(crate) fn read(input: &Input, config: &IngestConfig, sink: &mut dyn FnMut(Vec<Item>)) {
@@ -37,7 +38,8 @@ pub(crate) fn read(input: &Input, config: &IngestConfig, sink: &mut dyn FnMut(Ve
             Ok(Line::Eof) => break,
             Ok(Line::TooLong(len)) => {
                 let detail = format!(
-                    "line of {len} bytes is over the limit for max-file-bytes = {}; raise it to keep such lines",
+                    "line {line_no} of {len} bytes is over the limit for max-file-bytes = {}; \
+                     raise it to keep such lines",
                     config.max_file_bytes
                 );
                 batch.push(Item::Rejected(rejection(input, line_no, Reason::TooLarge, detail)));
@@ -130,6 +132,13 @@ pub(crate) fn read_line(reader: &mut dyn BufRead, buf: &mut Vec<u8>, max: u64) -
 fn parse_line(input: &Input, line_no: u64, line: &[u8], config: &IngestConfig) -> Item {
     let line = line.strip_suffix(b"\r").unwrap_or(line);
     let line = line.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(line);
+    if let Err(err) = std::str::from_utf8(line) {
+        let detail = format!(
+            "line {line_no} is not valid UTF-8 at byte {} of the line; re-encode the file as UTF-8 to keep it",
+            err.valid_up_to()
+        );
+        return Item::Rejected(rejection(input, line_no, Reason::NotUtf8, detail));
+    }
     let object: Map<String, Value> = match serde_json::from_slice(line) {
         Ok(object) => object,
         Err(err) => {
@@ -235,6 +244,40 @@ mod tests {
     #[test]
     fn lines_split_and_long_lines_are_skipped() {
         assert_eq!(lines(b"ab\ncdefgh\n\nx", 5), vec!["ab", "<6>", "", "x"]);
+    }
+
+    fn item_of(line: &[u8]) -> Item {
+        let input = Input {
+            label: "in.jsonl".into(),
+            path: "in.jsonl".into(),
+            kind: crate::InputKind::Jsonl,
+            error: None,
+        };
+        parse_line(&input, 7, line, &IngestConfig::default())
+    }
+
+    /// Found by the corrupt-input matrix: a line with invalid UTF-8 was a
+    /// `parse-error` saying "not a JSON object".
+    #[test]
+    fn invalid_utf8_line_is_not_utf8_at_its_line() {
+        let Item::Rejected(rejected) = item_of(b"{\"text\": \"fn a() {} \xff\xfe\"}") else {
+            panic!("a line with invalid UTF-8 was read");
+        };
+        assert_eq!(rejected.reason, Reason::NotUtf8);
+        assert_eq!(rejected.source.row, 7);
+        assert!(
+            rejected.detail.starts_with("line 7 is not valid UTF-8 at byte 20"),
+            "{}",
+            rejected.detail
+        );
+    }
+
+    #[test]
+    fn bom_and_crlf_are_read() {
+        let Item::Doc(doc) = item_of(b"\xEF\xBB\xBF{\"text\": \"fn a() {}\"}\r") else {
+            panic!("a line with a BOM and CRLF was rejected");
+        };
+        assert_eq!(doc.bytes(), b"fn a() {}");
     }
 
     #[test]

@@ -31,6 +31,8 @@
 mod check;
 mod config;
 mod error;
+#[cfg(test)]
+mod fuzz;
 mod jsonl;
 mod parquet_stack;
 mod plan;

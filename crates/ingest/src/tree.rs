@@ -60,6 +60,15 @@ pub(crate) fn list(input: &Input, config: &IngestConfig) -> Listing {
         }
         let rel = rel_of(&input.path, entry.path());
         let repo = repos.repo_of(entry.path());
+        if entry.path().to_str().is_none() {
+            // The key shows the name with U+FFFD, which names no file on disk
+            // (and two such names could share it), so the file is not read.
+            let detail = "the path is not valid UTF-8 (shown with U+FFFD); rename it to keep the file".to_owned();
+            listing
+                .rejections
+                .push(rejection(input, &rel, &repo, Reason::NotUtf8, detail));
+            continue;
+        }
         if file_type.is_symlink() {
             if let Some(detail) = link_problem(entry.path(), &canonical_root) {
                 listing
@@ -88,9 +97,13 @@ fn link_problem(link: &Path, canonical_root: &Path) -> Option<String> {
             "symbolic link to {} outside the input root; not followed",
             target.display()
         )),
-        Ok(target) if !target.is_file() => {
+        Ok(target) if target.is_dir() => {
             Some("symbolic link to a directory; its files are read where they are".to_owned())
         }
+        Ok(target) if !target.is_file() => Some(format!(
+            "symbolic link to {}, not a regular file (FIFO, socket or device); not opened",
+            target.display()
+        )),
         Ok(_) => None,
     }
 }
@@ -227,6 +240,10 @@ fn read_file(input: &Input, entry: &TreeEntry, config: &IngestConfig) -> Item {
         Err(Opened::TooLarge(len)) => {
             return Item::Rejected(reject(Reason::TooLarge, too_large(len, config.max_file_bytes), len));
         }
+        Err(Opened::NotAFile) => {
+            let detail = "no longer a regular file (FIFO, socket or device?) since it was listed; not opened";
+            return Item::Rejected(reject(Reason::NotAFile, detail.to_owned(), 0));
+        }
         Err(Opened::Io(err)) => {
             return Item::Rejected(reject(
                 Reason::Unreadable,
@@ -246,6 +263,7 @@ fn read_file(input: &Input, entry: &TreeEntry, config: &IngestConfig) -> Item {
 
 enum Opened {
     TooLarge(u64),
+    NotAFile,
     Io(std::io::Error),
 }
 
@@ -253,9 +271,20 @@ type Content = Box<dyn AsRef<[u8]> + Send + Sync>;
 
 /// Reads a file, or maps it when it is large. The size is checked on the open
 /// handle, so a file is never read past the limit.
+///
+/// The listing kept only regular files, but a file can be replaced after it
+/// was listed; opening a FIFO would block the run for good, so the type is
+/// checked before the open (and again on the handle).
 fn open_content(path: &Path, config: &IngestConfig) -> Result<Content, Opened> {
+    if !std::fs::metadata(path).map_err(Opened::Io)?.is_file() {
+        return Err(Opened::NotAFile);
+    }
     let file = File::open(path).map_err(Opened::Io)?;
-    let len = file.metadata().map_err(Opened::Io)?.len();
+    let meta = file.metadata().map_err(Opened::Io)?;
+    if !meta.is_file() {
+        return Err(Opened::NotAFile);
+    }
+    let len = meta.len();
     if len > config.max_file_bytes {
         return Err(Opened::TooLarge(len));
     }
@@ -358,11 +387,77 @@ mod tests {
                 ("repo/src/escape.rs", Reason::NotAFile)
             ]
         );
+        let link_to_pipe = root.join("repo/to-pipe");
+        std::os::unix::fs::symlink(&fifo, &link_to_pipe).unwrap();
+        assert!(
+            link_problem(&link_to_pipe, &std::fs::canonicalize(&root).unwrap())
+                .unwrap()
+                .contains("not a regular file")
+        );
         let escape = listing
             .rejections
             .iter()
             .find(|r| r.source.key.ends_with("escape.rs"))
             .unwrap();
         assert!(escape.detail.contains("outside the input root"), "{}", escape.detail);
+    }
+
+    fn tree_input(root: &Path) -> Input {
+        Input {
+            label: "root".into(),
+            path: root.to_owned(),
+            kind: crate::InputKind::Tree,
+            error: None,
+        }
+    }
+
+    /// Found by the corrupt-input matrix: a file named with bytes that are
+    /// not UTF-8 was listed under its U+FFFD name, then failed to open as
+    /// "No such file; check permissions".
+    #[test]
+    fn non_utf8_file_name_is_rejected_at_listing() {
+        use std::os::unix::ffi::OsStrExt;
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("good.rs"), "fn good() {}").unwrap();
+        let bad = dir.path().join(std::ffi::OsStr::from_bytes(b"bad\xff.rs"));
+        std::fs::write(bad, "fn bad() {}").unwrap();
+        let listing = list(&tree_input(dir.path()), &IngestConfig::default());
+        let listed: Vec<&str> = listing.entries.iter().map(|e| e.rel.as_str()).collect();
+        assert_eq!(listed, ["good.rs"]);
+        let [rejected] = &listing.rejections[..] else {
+            panic!("{:?}", listing.rejections);
+        };
+        assert_eq!(
+            (rejected.source.key.as_str(), rejected.reason),
+            ("bad\u{FFFD}.rs", Reason::NotUtf8)
+        );
+        assert!(rejected.detail.contains("rename it"), "{}", rejected.detail);
+    }
+
+    /// A file replaced by a FIFO after it was listed: opening it would block
+    /// the run for good, so it is rejected unopened.
+    #[test]
+    fn file_that_became_a_fifo_after_listing_is_not_opened() {
+        let dir = tempfile::tempdir().unwrap();
+        let made = std::process::Command::new("mkfifo")
+            .arg(dir.path().join("pipe.rs"))
+            .status()
+            .unwrap();
+        assert!(made.success());
+        let entry = TreeEntry {
+            rel: "pipe.rs".to_owned(),
+            repo: Arc::from(""),
+        };
+        let mut items = Vec::new();
+        read_files(
+            &tree_input(dir.path()),
+            &[entry],
+            &IngestConfig::default(),
+            &mut |batch| items.extend(batch),
+        );
+        let [Item::Rejected(rejected)] = &items[..] else {
+            panic!("{items:?}");
+        };
+        assert_eq!(rejected.reason, Reason::NotAFile);
     }
 }

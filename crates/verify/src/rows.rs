@@ -16,6 +16,11 @@ pub type Row = BTreeMap<String, Option<String>>;
 /// Reads row `row` of the Parquet file at `path`, the named columns only
 /// (those the file has).
 pub fn read_row(path: &Path, row: u64, columns: &[&str]) -> Result<Row, String> {
+    crate::tables::contain(|| read_row_unguarded(path, row, columns))
+        .unwrap_or_else(|panic| Err(format!("{}: {panic}", path.display())))
+}
+
+fn read_row_unguarded(path: &Path, row: u64, columns: &[&str]) -> Result<Row, String> {
     let file = File::open(path).map_err(|e| format!("{}: cannot open: {e}", path.display()))?;
     let builder = ParquetRecordBatchReaderBuilder::try_new(file)
         .map_err(|e| format!("{}: not a readable Parquet file: {e}", path.display()))?;
