@@ -57,7 +57,9 @@ for name, result in sorted(tests):
 print()
 print("## Crash safety (`tests/crash.rs`)")
 print()
-points = re.findall(r'^\s*\("([^"]+)", "([^"]+)"\),', (root / "tests/crash.rs").read_text(), re.M)
+crash_src = (root / "tests/crash.rs").read_text()
+block = crash_src[crash_src.index("const POINTS"):crash_src.index("];")]
+points = re.findall(r'\(\s*"([^"]+)",\s*"([^"]+)",?\s*\)', block)
 crash_ok = re.search(r"^test crash::\S+ \.\.\. ok", matrices, re.M) is not None
 print(f"`run` is killed with SIGKILL at {len(points)} points, then run again; after each kill no")
 print("manifest is there (the directory never looks complete), and after each rerun every")

@@ -59,14 +59,6 @@ fn set_mode(path: &Path, mode: u32) {
     std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode)).unwrap();
 }
 
-fn is_root() -> bool {
-    Command::new("id")
-        .arg("-u")
-        .output()
-        .map(|o| o.stdout.starts_with(b"0\n"))
-        .unwrap_or(false)
-}
-
 #[test]
 fn each_bad_input_is_named_and_the_run_goes_on() {
     let fixtures = tempfile::tempdir().unwrap();
@@ -90,7 +82,7 @@ fn each_bad_input_is_named_and_the_run_goes_on() {
     }
     // Root reads any file whatever its mode, so run as `nobody` to make the
     // unreadable file really unreadable.
-    let output = if is_root() {
+    let output = if util::is_root() {
         for dir in [fixtures.path(), out.path()] {
             set_mode(dir, 0o777);
         }

@@ -133,7 +133,7 @@ fn run_guarded(args: &[&str], rss_file: &Path) -> (Output, Option<u64>) {
     if time.exists() {
         argv.extend(["-f", "%M", "-o", rss_file.to_str().unwrap()].map(String::from));
     }
-    if is_root() {
+    if util::is_root() {
         argv.extend(["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"].map(String::from));
     }
     argv.push(util::BIN.to_owned());
@@ -181,14 +181,6 @@ fn run_guarded(args: &[&str], rss_file: &Path) -> (Output, Option<u64>) {
         .ok()
         .and_then(|text| text.lines().last()?.trim().parse().ok());
     (output, peak)
-}
-
-fn is_root() -> bool {
-    Command::new("id")
-        .arg("-u")
-        .output()
-        .map(|o| o.stdout.starts_with(b"0\n"))
-        .unwrap_or(false)
 }
 
 /// Checks each case against the run's outputs; adds its report row, and a

@@ -18,6 +18,10 @@ use sha2::{Digest, Sha256};
 
 use crate::util;
 
+#[path = "support/fuzz.rs"]
+mod support;
+use support::{cases, flip};
+
 /// The files of a sample run (relative path -> bytes), made once.
 fn dataset() -> &'static BTreeMap<String, Vec<u8>> {
     static FILES: OnceLock<BTreeMap<String, Vec<u8>>> = OnceLock::new();
@@ -29,42 +33,12 @@ fn dataset() -> &'static BTreeMap<String, Vec<u8>> {
     })
 }
 
-/// `default_cases` cases, unless `PROPTEST_CASES` says otherwise.
-fn cases(default_cases: u32) -> ProptestConfig {
-    if std::env::var_os("PROPTEST_CASES").is_some() {
-        // scripts/fuzz.sh: a larger budget and fresh random inputs each time.
-        ProptestConfig::default()
-    } else {
-        // The suite: the same inputs on every run, so CI cannot fail by chance.
-        ProptestConfig {
-            cases: default_cases,
-            rng_seed: proptest::test_runner::RngSeed::Fixed(0x00c0_ffee),
-            ..ProptestConfig::default()
-        }
-    }
-}
-
 fn write_tree(dir: &Path, files: &BTreeMap<String, Vec<u8>>) {
     for (rel, bytes) in files {
         let path = dir.join(rel);
         std::fs::create_dir_all(path.parent().unwrap()).unwrap();
         std::fs::write(path, bytes).unwrap();
     }
-}
-
-/// `bytes` with bytes XORed at some positions, then maybe cut.
-fn flip(mut bytes: Vec<u8>, flips: &[(Index, u8)], cut: Option<Index>) -> Vec<u8> {
-    for (at, mask) in flips {
-        if bytes.is_empty() {
-            break;
-        }
-        let at = at.index(bytes.len());
-        bytes[at] ^= mask;
-    }
-    if let Some(cut) = cut {
-        bytes.truncate(cut.index(bytes.len() + 1));
-    }
-    bytes
 }
 
 /// The manifest with the entry of `rel` describing `bytes`, and the Merkle

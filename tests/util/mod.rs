@@ -209,3 +209,12 @@ pub fn synthetic_tree(dir: &Path, repos: usize, files: usize) {
         }
     }
 }
+
+/// Whether the tests run as root (who reads files whatever their mode).
+pub fn is_root() -> bool {
+    Command::new("id")
+        .arg("-u")
+        .output()
+        .map(|o| o.stdout.starts_with(b"0\n"))
+        .unwrap_or(false)
+}

@@ -10,35 +10,12 @@ use corpusledger_manifest::Manifest;
 use proptest::prelude::*;
 use proptest::sample::Index;
 
+#[path = "../../../tests/support/fuzz.rs"]
+mod support;
+use support::{cases, flip};
+
 /// The manifest of the sample run, as the integration tests keep it.
 const GOLDEN: &[u8] = include_bytes!("../../../tests/golden/sample-manifest.json");
-
-/// `default_cases` cases, unless `PROPTEST_CASES` says otherwise.
-fn cases(default_cases: u32) -> ProptestConfig {
-    if std::env::var_os("PROPTEST_CASES").is_some() {
-        // scripts/fuzz.sh: a larger budget and fresh random inputs each time.
-        ProptestConfig::default()
-    } else {
-        // The suite: the same inputs on every run, so CI cannot fail by chance.
-        ProptestConfig {
-            cases: default_cases,
-            rng_seed: proptest::test_runner::RngSeed::Fixed(0x00c0_ffee),
-            ..ProptestConfig::default()
-        }
-    }
-}
-
-/// `bytes` with bytes XORed at some positions, then maybe cut.
-fn flip(mut bytes: Vec<u8>, flips: &[(Index, u8)], cut: Option<Index>) -> Vec<u8> {
-    for (at, mask) in flips {
-        let at = at.index(bytes.len());
-        bytes[at] ^= mask;
-    }
-    if let Some(cut) = cut {
-        bytes.truncate(cut.index(bytes.len() + 1));
-    }
-    bytes
-}
 
 /// Values that stress a field: wrong types, huge and negative numbers,
 /// paths out of the directory, long strings.

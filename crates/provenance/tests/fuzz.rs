@@ -8,20 +8,9 @@ use corpusledger_model::LicenseCategory;
 use corpusledger_provenance::{category_of, first_comment_block, license_ids, spdx_header};
 use proptest::prelude::*;
 
-/// `default_cases` cases, unless `PROPTEST_CASES` says otherwise.
-fn cases(default_cases: u32) -> ProptestConfig {
-    if std::env::var_os("PROPTEST_CASES").is_some() {
-        // scripts/fuzz.sh: a larger budget and fresh random inputs each time.
-        ProptestConfig::default()
-    } else {
-        // The suite: the same inputs on every run, so CI cannot fail by chance.
-        ProptestConfig {
-            cases: default_cases,
-            rng_seed: proptest::test_runner::RngSeed::Fixed(0x00c0_ffee),
-            ..ProptestConfig::default()
-        }
-    }
-}
+#[path = "../../../tests/support/fuzz.rs"]
+mod support;
+use support::cases;
 
 /// Pieces of expressions, as written in the wild: ids, lax names,
 /// operators, parentheses and stray characters.

@@ -12,38 +12,15 @@ use corpusledger_verify::{MANIFEST, verify_dir};
 use proptest::prelude::*;
 use proptest::sample::Index;
 
+#[path = "../../../tests/support/fuzz.rs"]
+mod support;
+use support::{cases, flip};
+
 /// The manifest of the sample run, as the integration tests keep it.
 const GOLDEN: &[u8] = include_bytes!("../../../tests/golden/sample-manifest.json");
 
 /// The files the golden manifest lists.
 const LISTED: &[&str] = &["data/part-00000.parquet", "index/lookup.parquet", "removed.parquet"];
-
-/// `default_cases` cases, unless `PROPTEST_CASES` says otherwise.
-fn cases(default_cases: u32) -> ProptestConfig {
-    if std::env::var_os("PROPTEST_CASES").is_some() {
-        // scripts/fuzz.sh: a larger budget and fresh random inputs each time.
-        ProptestConfig::default()
-    } else {
-        // The suite: the same inputs on every run, so CI cannot fail by chance.
-        ProptestConfig {
-            cases: default_cases,
-            rng_seed: proptest::test_runner::RngSeed::Fixed(0x00c0_ffee),
-            ..ProptestConfig::default()
-        }
-    }
-}
-
-/// `bytes` with bytes XORed at some positions, then maybe cut.
-fn flip(mut bytes: Vec<u8>, flips: &[(Index, u8)], cut: Option<Index>) -> Vec<u8> {
-    for (at, mask) in flips {
-        let at = at.index(bytes.len());
-        bytes[at] ^= mask;
-    }
-    if let Some(cut) = cut {
-        bytes.truncate(cut.index(bytes.len() + 1));
-    }
-    bytes
-}
 
 /// Contents for a listed file: arbitrary bytes, framed as Parquet (`PAR1`
 /// at both ends) half the time so the footer is parsed; `None`: absent.

@@ -19,20 +19,9 @@ use proptest::sample::Index;
 
 use crate::{Input, InputKind, Item};
 
-/// `default_cases` cases, unless `PROPTEST_CASES` says otherwise.
-pub(crate) fn cases(default_cases: u32) -> ProptestConfig {
-    if std::env::var_os("PROPTEST_CASES").is_some() {
-        // scripts/fuzz.sh: a larger budget and fresh random inputs each time.
-        ProptestConfig::default()
-    } else {
-        // The suite: the same inputs on every run, so CI cannot fail by chance.
-        ProptestConfig {
-            cases: default_cases,
-            rng_seed: proptest::test_runner::RngSeed::Fixed(0x00c0_ffee),
-            ..ProptestConfig::default()
-        }
-    }
-}
+#[path = "../../../../tests/support/fuzz.rs"]
+mod support;
+pub(crate) use support::cases;
 
 /// One change to a valid input.
 #[derive(Clone, Debug)]
