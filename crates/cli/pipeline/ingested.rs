@@ -51,6 +51,8 @@ pub struct Ingested {
     pub docs: DocTable,
     pub texts: Vec<TextEntry>,
     pub rejections: Vec<Rejection>,
+    /// Whether any document carries credits (posts), so attribution is due.
+    pub carries_credits: bool,
     /// License problems met by any shard, sorted, each once.
     pub problems: Vec<String>,
     pub bands: BandParams,
@@ -143,6 +145,7 @@ impl Ingested {
             licenses: Vec::new(),
             license_index: HashMap::new(),
             parts: Vec::new(),
+            carries_credits: false,
         };
         for (index, dir) in dirs.iter().enumerate() {
             merge.part(index as u32, dir)?;
@@ -157,6 +160,7 @@ impl Ingested {
             mut spilled,
             parts,
             licenses,
+            carries_credits,
             ..
         } = merge;
         drop(by_hash);
@@ -170,6 +174,7 @@ impl Ingested {
             docs,
             texts,
             rejections,
+            carries_credits,
             problems: problems.into_iter().collect(),
             bands: params,
             band_keys,
@@ -201,6 +206,7 @@ struct Merge {
     /// Whether band keys are loaded (clustering needs them, nothing else).
     want_bands: bool,
     parts: Vec<PartStores>,
+    carries_credits: bool,
 }
 
 impl Merge {
@@ -243,6 +249,7 @@ impl Merge {
             let missing = || anyhow!("{}: a document refers to a record that is not there", dir.display());
             row.text = *local.get(&row.text).ok_or_else(missing)?;
             row.license = *licenses.get(row.license as usize).ok_or_else(missing)?;
+            self.carries_credits |= row.credits.is_some();
             let doc = StoredDoc { part: index, row };
             let size = doc.size();
             self.docs.push(doc, size)

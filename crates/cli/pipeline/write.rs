@@ -209,9 +209,7 @@ pub fn write_outputs(
     let mut files = shards;
     // License conflicts and attribution, cluster by cluster in source order.
     let mut conflicts = Conflicts::default();
-    let carries_credits = docs.iter().any(|d| d.credits.is_some());
-    docs.take_error()?;
-    let mut attribution = if carries_credits {
+    let mut attribution = if ingested.carries_credits {
         Some(AttributionPass::new(ingested, out_dir, config)?)
     } else {
         None

@@ -369,6 +369,11 @@ mod tests {
         let mut writer = parquet::arrow::ArrowWriter::try_new(File::create(&path).unwrap(), schema, None).unwrap();
         writer.write(&batch).unwrap();
         writer.close().unwrap();
+        read_file(path)
+    }
+
+    /// Every item the reader gives for the Parquet file at `path`.
+    fn read_file(path: std::path::PathBuf) -> Vec<Item> {
         let input = Input {
             label: "in.parquet".into(),
             path,
@@ -408,14 +413,7 @@ mod tests {
         let mut bytes = std::fs::read(&path).unwrap();
         bytes[middle..middle + 16].iter_mut().for_each(|b| *b = 0xff);
         std::fs::write(&path, bytes).unwrap();
-        let input = Input {
-            label: "in.parquet".into(),
-            path,
-            kind: crate::InputKind::Parquet,
-            error: None,
-        };
-        let mut items = Vec::new();
-        read(&input, &mut |batch| items.extend(batch));
+        let items = read_file(path);
         let (mut kept, mut rejected) = (Vec::new(), Vec::new());
         for item in &items {
             match item {
