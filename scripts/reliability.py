@@ -75,8 +75,65 @@ print()
 print("## Determinism (`tests/stages.rs`)")
 print()
 det_ok = re.search(r"^test stages::shards_1_3_7\S+ \.\.\. ok", matrices, re.M) is not None
-print("Shards {1, 3, 7} x threads {1, 2, 8} x input order {as given, reversed}, each run")
-print("through the stage commands (plan, ingest, cluster, finalize, manifest), against")
-print("`run --threads 2`: data, ledger, index, attribution and manifest byte for byte.")
+print("Shards {1, 3, 7} x threads {1, 2, 8} x input order {as given, shuffled}: eight inputs")
+print("(six directory trees, a JSONL and a Parquet file), shuffled differently for each")
+print("configuration, each run through the stage commands (plan, ingest, cluster, finalize,")
+print("manifest), against `run --threads 2` on the list as given: data, ledger, index,")
+print("attribution and manifest byte for byte. Within an input, the plan sorts the files")
+print("it lists, so the order a filesystem returns them in cannot matter.")
 print()
 print(f"- configurations identical: {18 if det_ok else 0} of 18")
+
+
+def result(name):
+    """ok, FAILED or `not run` for a test whose path ends with `name`."""
+    found = re.search(r"^test \S*" + re.escape(name) + r" \.\.\. (\w+)", matrices, re.M)
+    return found.group(1) if found else "not run"
+
+
+def table(rows):
+    print("| test | checks | result |")
+    print("|---|---|---|")
+    for name, checks in rows:
+        print(f"| `{name}` | {checks} | {result(name)} |")
+
+
+print()
+print("## Hostile paths (`tests/hostile_paths.rs`, `tests/verify.rs`)")
+print()
+print("A run claims its output directory before it writes or removes anything there")
+print("(`.corpusledger-run.json`, naming its configuration hash, removed once the manifest")
+print("is written); a directory holding another configuration's dataset or unfinished run,")
+print("or files that are not a run, is refused unless `--overwrite`.")
+print()
+table([
+    ("nothing_is_written_outside_the_output_and_run_directories",
+     "inputs whose JSONL paths, repositories and ids are `..` and absolute paths, file names `...` and `-rf`, "
+     "symlinks out of the input root; `run`, `datasheet`, `export`, `verify` and the five stage commands with "
+     "`TMPDIR` inside the test: every entry outside `--out` and `--run-dir` is byte-identical before and after, "
+     "no symlink in the outputs, the hostile names kept as data"),
+    ("an_output_directory_holding_another_run_is_refused_unless_overwrite",
+     "same configuration: rerun allowed, same bytes; another: refused (exit 2), the dataset untouched; "
+     "`--overwrite` replaces it; a folder of other files: refused, and with `--overwrite` their files stay"),
+    ("an_unfinished_run_is_resumed_by_its_configuration_and_refused_to_another",
+     "a run killed midway is resumed by its configuration and refused to another; `plan` claims the output "
+     "directory; a manifest task whose directory another run took is refused"),
+    ("symlinks_planted_in_an_output_directory_are_replaced_not_written_through",
+     "`data/`, the ledger, `DATASHEET.md` and `croissant.json` as symlinks out: replaced, nothing outside changes"),
+    ("a_bad_manifest_cannot_be_used_and_nothing_outside_is_read",
+     "`verify` on manifests naming `../outside.parquet` and `/etc/passwd` (refused) and a listed file that "
+     "is a symlink out (not followed)"),
+    ("escaping_paths_are_refused",
+     "the manifest's path check: empty, absolute, `..`, `.`, empty components, backslash, NUL, drive letters"),
+])
+print()
+print("## Inputs that change under a run")
+print()
+table([
+    ("file_changed_while_read_is_rejected_not_used",
+     "a tree file appended to, truncated, or rewritten at the same size while read: rejected `unreadable` "
+     "(\"changed while it was read\"), its bytes not used; files are read, never memory-mapped, so a "
+     "truncation cannot kill the run with SIGBUS"),
+])
+print()
+print("A file deleted between `plan` and `ingest` is the corrupt-input kind `tree-vanished-after-plan` above.")

@@ -108,9 +108,44 @@ fn staged(inputs: &[String], work: &Path, n: u32, threads: &str) -> PathBuf {
     out
 }
 
+/// The corpus of [`corpus`] with its 48 repositories spread over six trees,
+/// so the file list has eight inputs to shuffle.
+fn split_corpus() -> (tempfile::TempDir, Vec<String>) {
+    let (dir, mut inputs) = corpus();
+    let tree = dir.path().join("tree");
+    inputs.remove(0);
+    for t in 0..6 {
+        let part = dir.path().join(format!("trees/t{t}"));
+        std::fs::create_dir_all(&part).unwrap();
+        inputs.push(part.to_str().unwrap().to_owned());
+    }
+    for repo in 0..48 {
+        let name = format!("repo-{repo:03}");
+        std::fs::rename(
+            tree.join(&name),
+            dir.path().join(format!("trees/t{}", repo % 6)).join(&name),
+        )
+        .unwrap();
+    }
+    (dir, inputs)
+}
+
+/// `items` in an order drawn from `seed` (Fisher-Yates over xorshift).
+fn shuffled(items: &[String], seed: u64) -> Vec<String> {
+    let mut state = seed | 1;
+    let mut items = items.to_vec();
+    for i in (1..items.len()).rev() {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        items.swap(i, (state % (i as u64 + 1)) as usize);
+    }
+    items
+}
+
 #[test]
 fn shards_1_3_7_threads_1_2_8_and_input_order_give_the_bytes_of_run() {
-    let (dir, inputs) = corpus();
+    let (dir, inputs) = split_corpus();
     let reference = dir.path().join("run");
     let inputs_ref: Vec<&str> = inputs.iter().map(String::as_str).collect();
     ok(util::run(&inputs_ref, &reference, &["--threads", "2"]));
@@ -120,10 +155,13 @@ fn shards_1_3_7_threads_1_2_8_and_input_order_give_the_bytes_of_run() {
     let removed = &manifest["counts"]["removed"];
     assert!(removed["exact-duplicate"].as_u64().unwrap() > 50, "{removed}");
     assert!(removed["near-duplicate"].as_u64().unwrap() > 50, "{removed}");
-    let reversed: Vec<String> = inputs.iter().rev().cloned().collect();
     for n in [1, 3, 7] {
         for threads in ["1", "2", "8"] {
-            for (order, inputs) in [("given", &inputs), ("reversed", &reversed)] {
+            // A different shuffle of the file list for each configuration.
+            let seed = u64::from(n) * 1000 + threads.parse::<u64>().unwrap();
+            let order = shuffled(&inputs, seed);
+            assert_ne!(order, inputs, "the shuffle left the list as it was");
+            for (order, inputs) in [("given", &inputs), ("shuffled", &order)] {
                 let work = dir.path().join(format!("{n}-{threads}-{order}"));
                 std::fs::create_dir_all(&work).unwrap();
                 let actual = util::tree_bytes(&staged(inputs, &work, n, threads));

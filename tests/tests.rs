@@ -11,6 +11,7 @@ mod determinism;
 mod export;
 mod external_readers;
 mod fuzz;
+mod hostile_paths;
 mod licenses;
 mod lookup;
 mod pathological;

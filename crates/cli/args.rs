@@ -147,7 +147,9 @@ pub struct PlanArgs {
     /// Where to write the plan (and, later, the stages' parts).
     #[arg(long, value_name = "DIR")]
     pub run_dir: PathBuf,
-    /// Replace a plan made with another configuration or other inputs.
+    /// Replace a plan made with another configuration or other inputs, and
+    /// let the run replace what its output directory holds when that is not
+    /// this configuration's run.
     #[arg(long)]
     pub overwrite: bool,
 }
@@ -369,6 +371,11 @@ pub struct LicensesArgs {
 pub struct RunArgs {
     #[command(flatten)]
     pub settings: Settings,
+    /// Replace what the output directory holds when it is not this
+    /// configuration's run: another run's dataset, an unfinished run, or
+    /// other files (only corpusledger's own outputs are removed).
+    #[arg(long)]
+    pub overwrite: bool,
 }
 
 #[derive(Debug, Args)]

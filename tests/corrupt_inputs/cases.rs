@@ -220,10 +220,15 @@ pub const CASES: &[Case] = &[
             let batch = text_batch("body", "parquet-missing-content", 3);
             std::fs::write(p, parquet_bytes(batch, None)).unwrap();
         },
-        expect: Expect {
-            rest_unreadable: true,
-            ..exactly(3, 0, &[bad("parse-error", "", Some(0), "no content column")])
-        },
+        expect: exactly(
+            3,
+            0,
+            &[
+                bad("parse-error", "", Some(0), "no content column"),
+                bad("parse-error", "", Some(1), "no content column"),
+                bad("parse-error", "", Some(2), "no content column"),
+            ],
+        ),
     },
     Case {
         name: "parquet-null-content",

@@ -1,13 +1,13 @@
 //! `corpusledger datasheet`: DATASHEET.md and datasheet.html from a dataset's
 //! manifest.
 
-use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use anyhow::{Context, Result, bail};
 use corpusledger_manifest::Manifest;
 
 use crate::args::DatasheetArgs;
+use crate::pipeline::rundir::write_atomic;
 
 /// The file names written.
 const MARKDOWN: &str = "DATASHEET.md";
@@ -44,18 +44,4 @@ fn read_manifest(dir: &Path) -> Result<Manifest> {
         );
     }
     Ok(Manifest::read(&path)?)
-}
-
-/// Writes `bytes` to a temporary file next to `path`, syncs it and renames it
-/// over `path`, so a reader never sees half a datasheet.
-fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
-    let mut tmp = PathBuf::from(path);
-    tmp.as_mut_os_string().push(".tmp");
-    let written = std::fs::File::create(&tmp)
-        .and_then(|mut file| file.write_all(bytes).and_then(|()| file.sync_all()))
-        .and_then(|()| std::fs::rename(&tmp, path));
-    if written.is_err() {
-        let _ = std::fs::remove_file(&tmp);
-    }
-    written.with_context(|| format!("cannot write {}; check that its directory is writable", path.display()))
 }

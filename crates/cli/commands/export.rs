@@ -1,6 +1,5 @@
 //! `corpusledger export`: the manifest as Croissant, SPDX and CycloneDX.
 
-use std::path::Path;
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use anyhow::{Context, Result, bail};
@@ -8,6 +7,7 @@ use corpusledger_export::{Format, utc_timestamp};
 use corpusledger_manifest::{Manifest, canonical};
 
 use crate::args::{ExportArgs, ExportFormat};
+use crate::pipeline::rundir::write_atomic;
 
 pub fn run(args: &ExportArgs) -> Result<u8> {
     let manifest_path = args.dir.join("manifest.json");
@@ -25,7 +25,7 @@ pub fn run(args: &ExportArgs) -> Result<u8> {
     for format in formats(args.format) {
         let path = out_dir.join(format.file_name());
         let bytes = canonical::to_vec(&format.render(&manifest, &created))?;
-        write_atomically(&path, &bytes)?;
+        write_atomic(&path, &bytes)?;
         if !args.quiet {
             eprintln!("wrote {}", path.display());
         }
@@ -58,15 +58,4 @@ fn created() -> Result<String> {
         Err(std::env::VarError::NotUnicode(_)) => bail!("SOURCE_DATE_EPOCH is not a number of seconds"),
     };
     Ok(utc_timestamp(seconds))
-}
-
-/// Writes `bytes` to a temporary file next to `path`, then renames it: a
-/// reader never sees half an export.
-fn write_atomically(path: &Path, bytes: &[u8]) -> Result<()> {
-    let tmp = path.with_extension("json.tmp");
-    std::fs::write(&tmp, bytes).with_context(|| format!("cannot write {}", tmp.display()))?;
-    std::fs::File::open(&tmp)
-        .and_then(|f| f.sync_all())
-        .with_context(|| format!("cannot sync {}", tmp.display()))?;
-    std::fs::rename(&tmp, path).with_context(|| format!("cannot rename {} to {}", tmp.display(), path.display()))
 }

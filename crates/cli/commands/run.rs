@@ -12,7 +12,8 @@ pub fn run(args: &RunArgs) -> Result<u8> {
     let config = super::effective_config(&args.settings)?;
     let out_dir = super::out_dir_of(&config)?;
     let reporter = TerminalReporter::new(config.quiet);
-    let written = super::thread_pool(&config)?.install(|| pipeline::execute(&config, &out_dir, &reporter))?;
+    let written =
+        super::thread_pool(&config)?.install(|| pipeline::execute(&config, &out_dir, args.overwrite, &reporter))?;
     report(&config, &written)
 }
 

@@ -34,7 +34,7 @@ pub fn plan(args: &PlanArgs) -> Result<u8> {
 /// Lists the inputs and writes the plan; refuses to replace a plan made
 /// with another configuration unless `overwrite`.
 pub fn write_plan(run: &RunDir, config: &Config, overwrite: bool) -> Result<(RunPlan, String)> {
-    super::out_dir_of(config)?;
+    let out_dir = super::out_dir_of(config)?;
     let hash = rundir::config_hash(config);
     if run.plan_path().exists() && !overwrite {
         let old = run.read_plan().map(|(plan, _)| plan.config_hash);
@@ -49,6 +49,9 @@ pub fn write_plan(run: &RunDir, config: &Config, overwrite: bool) -> Result<(Run
             Err(err) => bail!("{err:#}; give --overwrite to replace it"),
         }
     }
+    // The output directory is claimed now, so a task hours later does not
+    // find it taken, and a plan is never made for a directory it may not use.
+    pipeline::out_claim::claim(&out_dir, &hash, overwrite)?;
     let plan = corpusledger_ingest::plan(&config.input, &config.ingest())?;
     let fingerprints = rundir::fingerprints(&plan);
     let run_plan = RunPlan::new(config, plan, fingerprints);

@@ -12,6 +12,7 @@ mod doc_table;
 mod index_rows;
 mod ingested;
 pub mod kill_point;
+pub mod out_claim;
 mod part;
 pub mod rundir;
 mod sign;
@@ -49,8 +50,11 @@ const SHARD_FILES: &str = "shards.json";
 pub const CLUSTER_WORK: &str = "cluster-work";
 
 /// Runs every stage in this process and returns what was written.
-pub fn execute(config: &Config, out_dir: &Path, reporter: &dyn Reporter) -> Result<Written> {
+/// `overwrite` lets it replace another run's output in `out_dir`.
+pub fn execute(config: &Config, out_dir: &Path, overwrite: bool, reporter: &dyn Reporter) -> Result<Written> {
     let started = Instant::now();
+    // Nothing is written or removed before the directory is this run's.
+    out_claim::claim(out_dir, &rundir::config_hash(config), overwrite)?;
     write::prepare_out_dir(out_dir)?;
     let work = out_dir.join(WORK_DIR);
     if work.exists() {
@@ -312,6 +316,7 @@ pub fn manifest(
     reporter: &dyn Reporter,
 ) -> Result<Written> {
     let shard_dirs = done_shards(run, run_plan, plan_hash, FINALIZE, n)?;
+    out_claim::check_claimed(out_dir, &run_plan.config_hash)?;
     write::prepare_out_dir(out_dir)?;
     let mut shards = Vec::new();
     for dir in shard_dirs {
@@ -350,6 +355,8 @@ pub fn manifest(
         reporter,
     )?;
     std::fs::remove_dir_all(&work).with_context(|| format!("cannot remove {}", work.display()))?;
+    // The manifest, written last, now says whose dataset this is.
+    out_claim::release(out_dir)?;
     Ok(written)
 }
 

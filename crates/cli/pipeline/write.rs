@@ -83,6 +83,14 @@ pub fn prepare_out_dir(out_dir: &Path) -> Result<()> {
     remove(&out_dir.join(LEDGER))?;
     remove(&out_dir.join(INDEX))?;
     remove(&out_dir.join(ATTRIBUTION))?;
+    // The run writes below `data/` and `index/`: a symlink there (or a file)
+    // is removed, never followed out of the directory.
+    for dir in ["data", "index"] {
+        let path = out_dir.join(dir);
+        if std::fs::symlink_metadata(&path).is_ok_and(|meta| !meta.is_dir()) {
+            remove(&path)?;
+        }
+    }
     let data = out_dir.join("data");
     if let Ok(entries) = std::fs::read_dir(&data) {
         for entry in entries.flatten() {

@@ -8,8 +8,6 @@ pub struct IngestConfig {
     pub repo_depth: usize,
     /// Documents larger than this are rejected as `too-large`.
     pub max_file_bytes: u64,
-    /// Files at least this large are memory-mapped instead of read.
-    pub mmap_threshold: u64,
     /// A batch handed to the sink holds about this many bytes of content.
     pub batch_bytes: usize,
     /// Field names of JSONL inputs.
@@ -23,7 +21,6 @@ impl Default for IngestConfig {
         IngestConfig {
             repo_depth: 1,
             max_file_bytes: 1 << 20,
-            mmap_threshold: 256 << 10,
             batch_bytes: 8 << 20,
             jsonl: JsonlFields::default(),
             stackexchange: StackExchangeConfig::default(),

@@ -66,7 +66,22 @@ pub(crate) fn read(input: &Input, sink: &mut dyn FnMut(Vec<Item>)) {
     };
     let layout = match Layout::of(&metadata) {
         Ok(layout) => layout,
-        Err(detail) => return sink(vec![Item::Rejected(rejection(input, 0, Reason::ParseError, detail))]),
+        Err(detail) => {
+            // The footer counts the rows: each is rejected, none is lost
+            // from the counts (an empty file still gets one rejection, so
+            // the problem is seen).
+            let n_rows = metadata.metadata().file_metadata().num_rows().max(1) as u64;
+            let mut first = 0;
+            while first < n_rows {
+                let end = (first + REJECTION_BATCH).min(n_rows);
+                let batch = (first..end)
+                    .map(|row| Item::Rejected(rejection(input, row, Reason::ParseError, detail.clone())))
+                    .collect();
+                sink(batch);
+                first = end;
+            }
+            return;
+        }
     };
     let mut first_row = 0u64;
     for (group_idx, group) in metadata.metadata().row_groups().iter().enumerate() {
@@ -75,6 +90,10 @@ pub(crate) fn read(input: &Input, sink: &mut dyn FnMut(Vec<Item>)) {
         first_row = rows.end;
     }
 }
+
+/// Rejections handed to the sink at a time, for a file none of whose rows
+/// can be read.
+const REJECTION_BATCH: u64 = 8192;
 
 /// Where the wanted columns are, and the projection that reads only them.
 struct Layout {
@@ -86,12 +105,11 @@ struct Layout {
 impl Layout {
     /// The layout, or the detail of a rejection when there is no content column.
     fn of(metadata: &ArrowReaderMetadata) -> Result<Layout, String> {
-        let n_rows = metadata.metadata().file_metadata().num_rows();
         let names: Vec<String> = metadata.schema().fields().iter().map(|f| f.name().clone()).collect();
         let find = |candidates: &[&str]| candidates.iter().find_map(|c| names.iter().position(|n| n == c));
         let Some(content) = find(CONTENT) else {
             return Err(format!(
-                "no content column (looked for {}; the file has {}); its {n_rows} rows were not read",
+                "no content column (looked for {}; the file has {}): no row can be read; give the file The Stack's layout",
                 CONTENT.join(", "),
                 names.join(", ")
             ));

@@ -244,6 +244,9 @@ fn read_file(input: &Input, entry: &TreeEntry, config: &IngestConfig) -> Item {
             let detail = "no longer a regular file (FIFO, socket or device?) since it was listed; not opened";
             return Item::Rejected(reject(Reason::NotAFile, detail.to_owned(), 0));
         }
+        Err(Opened::Changed(detail)) => {
+            return Item::Rejected(reject(Reason::Unreadable, detail, 0));
+        }
         Err(Opened::Io(err)) => {
             return Item::Rejected(reject(
                 Reason::Unreadable,
@@ -264,18 +267,29 @@ fn read_file(input: &Input, entry: &TreeEntry, config: &IngestConfig) -> Item {
 enum Opened {
     TooLarge(u64),
     NotAFile,
+    Changed(String),
     Io(std::io::Error),
 }
 
 type Content = Box<dyn AsRef<[u8]> + Send + Sync>;
 
-/// Reads a file, or maps it when it is large. The size is checked on the open
-/// handle, so a file is never read past the limit.
+/// Reads a file whole. The size is checked on the open handle, so a file is
+/// never read past the limit. Files are read, not memory-mapped: a mapped
+/// file truncated by another process kills the reader with SIGBUS, and a
+/// corpus on a shared filesystem can change under a run.
 ///
 /// The listing kept only regular files, but a file can be replaced after it
 /// was listed; opening a FIFO would block the run for good, so the type is
-/// checked before the open (and again on the handle).
+/// checked before the open (and again on the handle). A file whose size or
+/// modification time differs after the read from before it was changed
+/// while read: its bytes may mix two versions, so it is not used.
 fn open_content(path: &Path, config: &IngestConfig) -> Result<Content, Opened> {
+    open_content_with(path, config, || {})
+}
+
+/// [`open_content`], calling `during` between the first look at the file
+/// and the read (a test changes the file there).
+fn open_content_with(path: &Path, config: &IngestConfig, during: impl FnOnce()) -> Result<Content, Opened> {
     if !std::fs::metadata(path).map_err(Opened::Io)?.is_file() {
         return Err(Opened::NotAFile);
     }
@@ -288,35 +302,44 @@ fn open_content(path: &Path, config: &IngestConfig) -> Result<Content, Opened> {
     if len > config.max_file_bytes {
         return Err(Opened::TooLarge(len));
     }
-    if len >= config.mmap_threshold {
-        return map(&file).map_err(Opened::Io);
-    }
+    during();
     let mut buf = Vec::with_capacity(len as usize);
     // Read one byte past the limit so a file that grew since `metadata` is
     // still caught as too large rather than cut.
-    file.take(config.max_file_bytes + 1)
+    (&file)
+        .take(config.max_file_bytes + 1)
         .read_to_end(&mut buf)
         .map_err(Opened::Io)?;
     if buf.len() as u64 > config.max_file_bytes {
         return Err(Opened::TooLarge(buf.len() as u64));
     }
+    let after = file.metadata().map_err(Opened::Io)?;
+    let (was, now) = (version(&meta), version(&after));
+    if was != now || buf.len() as u64 != len {
+        return Err(Opened::Changed(format!(
+            "changed while it was read ({} bytes and modified {} before, {} bytes read, {} bytes and modified {} after): its bytes may mix two versions; run again once the input is stable",
+            len,
+            was.1,
+            buf.len(),
+            after.len(),
+            now.1
+        )));
+    }
     Ok(Box::new(buf))
 }
 
-/// Memory-maps a file for reading.
-///
-/// # Safety
-///
-/// Mapping is sound while no one truncates or writes the file as we read it.
-/// Corpora are read-only inputs; a file changed while mapped can give wrong
-/// bytes (or SIGBUS if truncated), which the documentation of `mmap-threshold`
-/// states. Set `mmap-threshold` above `max-file-bytes` to never map.
-#[expect(unsafe_code, reason = "memory maps are the one unsafe use, see STYLE.md")]
-fn map(file: &File) -> std::io::Result<Content> {
-    // SAFETY: see the function's safety section: inputs are treated as
-    // read-only for the duration of the run.
-    let mmap = unsafe { memmap2::Mmap::map(file)? };
-    Ok(Box::new(mmap))
+/// A file's size and modification time (seconds.nanoseconds since the
+/// epoch, or `unknown`), to tell whether it changed.
+fn version(meta: &std::fs::Metadata) -> (u64, String) {
+    let modified = meta
+        .modified()
+        .ok()
+        .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+        .map_or_else(
+            || "unknown".to_owned(),
+            |d| format!("{}.{:09}", d.as_secs(), d.subsec_nanos()),
+        );
+    (meta.len(), modified)
 }
 
 #[cfg(test)]
@@ -459,5 +482,60 @@ mod tests {
             panic!("{items:?}");
         };
         assert_eq!(rejected.reason, Reason::NotAFile);
+    }
+
+    /// A file appended to, truncated or rewritten (same size, new time)
+    /// between the first look and the end of the read is not used: its bytes
+    /// may mix two versions. One left alone is read.
+    #[test]
+    fn file_changed_while_read_is_rejected_not_used() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("moving.rs");
+        let week_ago = std::time::SystemTime::now() - std::time::Duration::from_secs(7 * 86_400);
+        let reset = || {
+            std::fs::write(&path, "fn before() {}\n").unwrap();
+            File::options()
+                .write(true)
+                .open(&path)
+                .unwrap()
+                .set_modified(week_ago)
+                .unwrap();
+        };
+        let config = IngestConfig::default();
+        type Change = Box<dyn Fn(&Path)>;
+        let changes: [(&str, Change); 3] = [
+            (
+                "appended",
+                Box::new(|p| {
+                    use std::io::Write;
+                    File::options()
+                        .append(true)
+                        .open(p)
+                        .unwrap()
+                        .write_all(b"fn after() {}\n")
+                        .unwrap();
+                }),
+            ),
+            ("truncated", Box::new(|p| std::fs::write(p, "fn b").unwrap())),
+            (
+                "rewritten",
+                Box::new(|p| std::fs::write(p, "fn aftera() {}\n").unwrap()),
+            ),
+        ];
+        for (name, change) in changes {
+            reset();
+            match open_content_with(&path, &config, || change(&path)) {
+                Err(Opened::Changed(detail)) => {
+                    assert!(detail.contains("changed while it was read"), "{name}: {detail}");
+                }
+                Ok(content) => panic!("{name}: read as {:?}", String::from_utf8_lossy((*content).as_ref())),
+                Err(_) => panic!("{name}: another error"),
+            }
+        }
+        reset();
+        let content = open_content_with(&path, &config, || {})
+            .ok()
+            .expect("a file left alone is read");
+        assert_eq!((*content).as_ref(), b"fn before() {}\n");
     }
 }

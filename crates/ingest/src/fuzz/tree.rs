@@ -53,7 +53,6 @@ proptest! {
     fn fuzz_tree_files_are_each_an_item(
         contents in proptest::collection::vec(content(), 0..12),
         max_file_bytes in 0u64..256,
-        mmap_threshold in 0u64..256,
         missing in any::<proptest::sample::Index>(),
     ) {
         let dir = tempfile::tempdir().unwrap();
@@ -67,7 +66,7 @@ proptest! {
             }
             entries.push(TreeEntry { rel, repo: "repo".into() });
         }
-        let config = IngestConfig { max_file_bytes, mmap_threshold, batch_bytes: 64, ..IngestConfig::default() };
+        let config = IngestConfig { max_file_bytes, batch_bytes: 64, ..IngestConfig::default() };
         let mut items = Vec::new();
         read_files(&input(dir.path(), InputKind::Tree), &entries, &config, &mut |batch| items.extend(batch));
         prop_assert_eq!(items.len(), contents.len());
