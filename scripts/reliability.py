@@ -134,6 +134,10 @@ table([
      "a tree file appended to, truncated, or rewritten at the same size while read: rejected `unreadable` "
      "(\"changed while it was read\"), its bytes not used; files are read, never memory-mapped, so a "
      "truncation cannot kill the run with SIGBUS"),
+    ("a_jsonl_file_changed_while_read_fails_the_run_naming_it",
+     "a JSONL input appended to while its unit is read (the run paused there with `CORPUSLEDGER_PAUSE_AT`): "
+     "the task fails (exit 2) naming the input, no manifest is written; a rerun once it is stable reads all "
+     "its documents"),
 ])
 print()
 print("A file deleted between `plan` and `ingest` is the corrupt-input kind `tree-vanished-after-plan` above.")

@@ -15,7 +15,7 @@ trap 'rm -rf "$out"' EXIT
 export CORPUSLEDGER_RELIABILITY_OUT="$out"
 cargo test --locked --test integration corrupt_inputs -- --nocapture >/dev/null
 PROPTEST_CASES="$cases" cargo test --workspace --locked fuzz 2>&1 | tee "$out/fuzz.log" >/dev/null
-cargo test --locked --test integration -- crash:: stages::shards_1_3_7 hostile_paths:: verify::a_bad_manifest \
+cargo test --locked --test integration -- crash:: stages::shards_1_3_7 hostile_paths:: changing_inputs:: verify::a_bad_manifest \
   2>&1 | tee "$out/matrices.log" >/dev/null
 cargo test --locked -p corpusledger-ingest -p corpusledger-manifest -- file_changed_while_read escaping_paths \
   2>&1 | tee -a "$out/matrices.log" >/dev/null

@@ -3,6 +3,7 @@
 mod util;
 
 mod bad_input;
+mod changing_inputs;
 mod cli;
 mod corrupt_inputs;
 mod crash;

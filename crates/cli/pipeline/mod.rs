@@ -163,7 +163,24 @@ pub fn sign_shard(
     }
     let marker = RunDir::new_marker(INGEST, shard, n, plan_hash, &run_plan.config_hash);
     run.commit_shard(marker, |dir| {
-        let counts = sign::sign_part(plan, units, config, provenance, gate, dir, reporter)?;
+        // A file input (JSONL, Parquet, a dump) that changes while it is
+        // read can give documents of two versions: the shard is refused.
+        // (A tree file is checked as it is read, and rejected alone.)
+        let streams: Vec<(usize, String)> = units
+            .clone()
+            .filter(|&u| plan.units[u].files.is_empty())
+            .map(|u| (u, rundir::fingerprint(plan, &plan.units[u])))
+            .collect();
+        let counts = sign::sign_part(plan, units.clone(), config, provenance, gate, dir, reporter)?;
+        for (u, before) in &streams {
+            if rundir::fingerprint(plan, &plan.units[*u]) != *before {
+                bail!(
+                    "input {} changed while it was read (its size or modification time differ from before): \
+                     its documents may mix two versions; run again once the input is stable",
+                    plan.inputs[plan.units[*u].input_idx].label
+                );
+            }
+        }
         let mut made = RunDir::new_marker(INGEST, shard, n, plan_hash, &run_plan.config_hash);
         made.rows = rows([
             ("documents", counts.docs),
