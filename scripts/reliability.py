@@ -1,6 +1,7 @@
 """Renders docs/reliability.md from what scripts/reliability.sh collected:
-corrupt_inputs.json (one row per kind), fuzz.log (the fuzz tests' output) and
-matrices.log (the crash and determinism tests' output).
+corrupt_inputs.json (one row per kind), fuzz.log (the fuzz tests' output),
+matrices.log (the crash, determinism, hostile-path and changing-input tests'
+output) and resources.json (one row per resource case).
 """
 import json
 import re
@@ -11,6 +12,7 @@ out, cases = Path(sys.argv[1]), sys.argv[2]
 kinds = json.loads((out / "corrupt_inputs.json").read_text())
 log = (out / "fuzz.log").read_text()
 matrices = (out / "matrices.log").read_text()
+resources = json.loads((out / "resources.json").read_text())
 root = Path(__file__).resolve().parent.parent
 
 print("# Reliability: the matrices and their figures")
@@ -141,3 +143,29 @@ table([
 ])
 print()
 print("A file deleted between `plan` and `ingest` is the corrupt-input kind `tree-vanished-after-plan` above.")
+
+print()
+print("## Resources (`tests/resources.rs`)")
+print()
+print("Adversarial sizes, each with its outcome and a peak-memory bound in the test (set well")
+print("above what was measured: a guard against blow-ups, never a timing). The disk-full case")
+print("mounts a small tmpfs as the output directory (root only; elsewhere it is skipped, saying")
+print("so), then tries sizes between 512 kB and 64 MB: every failure must name the file and say")
+print("no space is left, exit 2, leave no manifest and remove its work files; a rerun after")
+print("growing the tmpfs must give the bytes of a run on a roomy disk.")
+print()
+print(f"- cases: {len(resources)}, documents lost: {sum(r['lost'] for r in resources)}")
+print()
+print("| case | documents in | kept | removed | rejected | exit | peak RSS | outcome |")
+print("|---|---|---|---|---|---|---|---|")
+for r in sorted(resources, key=lambda r: r["case"]):
+    rss = f"{r['peak_rss_kb'] / 1024:,.0f} MB" if r.get("peak_rss_kb") else "-"
+    outcome = r["outcome"].replace("|", "\\|")
+    print(
+        f"| {r['case']} | {r['documents_in']:,} | {r['kept']:,} | {r['removed']:,} | {r['rejected']:,} "
+        f"| {r['exit_code']} | {rss} | {outcome} |"
+    )
+print()
+print("The 1 GB document peaks at about five times its size, in the write stage: the data row,")
+print("its Arrow array, the Parquet writer's dictionary and statistics copies of the value, and")
+print("the page buffers. Ingest reads it whole (files are not memory-mapped, see above).")

@@ -19,5 +19,6 @@ cargo test --locked --test integration -- crash:: stages::shards_1_3_7 hostile_p
   2>&1 | tee "$out/matrices.log" >/dev/null
 cargo test --locked -p corpusledger-ingest -p corpusledger-manifest -- file_changed_while_read escaping_paths \
   2>&1 | tee -a "$out/matrices.log" >/dev/null
+CORPUSLEDGER_SLOW_TESTS=1 cargo test --locked --test integration resources -- --test-threads 1 >/dev/null
 python3 scripts/reliability.py "$out" "$cases" > docs/reliability.md
 echo "wrote docs/reliability.md"

@@ -14,19 +14,13 @@
 
 mod cases;
 
-use std::io::Read;
 use std::path::Path;
-use std::process::{Command, Output, Stdio};
-use std::time::{Duration, Instant};
+use std::process::Command;
 
 use serde_json::{Value, json};
 
-use crate::util::{self, Row, get};
+use crate::util::{self, Row, RunAs, get};
 use cases::{Bad, CASES, Case, Kept};
-
-/// A run that takes longer has hung (a FIFO or device opened for reading):
-/// it is killed and the test fails instead of blocking.
-const HANG_LIMIT: Duration = Duration::from_secs(600);
 
 /// Ledger reasons that are removals; the others are rejections.
 const REMOVALS: [&str; 4] = ["exact-duplicate", "near-duplicate", "opted-out", "license-denied"];
@@ -34,7 +28,7 @@ const REMOVALS: [&str; 4] = ["exact-duplicate", "near-duplicate", "opted-out", "
 #[test]
 fn corrupt_input_matrix() {
     let fixtures = tempfile::tempdir().unwrap();
-    // Read by `nobody` when the tests run as root (see `run_guarded`).
+    // Read by `nobody` when the tests run as root (see `util::run_guarded`).
     cases::set_mode(fixtures.path(), 0o755);
     let mut report = Vec::new();
     let mut failures = Vec::new();
@@ -100,7 +94,8 @@ fn run_cases(dir: &Path, name: &str, cases: &[&Case], extra: &[&str]) -> Run {
     }
     args.extend(extra);
     let kinds: Vec<&str> = cases.iter().map(|c| c.name).collect();
-    let (output, peak_rss_kb) = run_guarded(&args, &dir.join(format!("{name}.rss")));
+    // Read by `nobody`: root reads files whatever their mode.
+    let (output, peak_rss_kb) = util::run_guarded(&args, &dir.join(format!("{name}.rss")), RunAs::NobodyWhenRoot);
     let stderr = util::stderr(&output);
     assert!(
         !stderr.contains("panicked") && output.status.code() != Some(101),
@@ -121,66 +116,6 @@ fn run_cases(dir: &Path, name: &str, cases: &[&Case], extra: &[&str]) -> Run {
 
 fn label(inputs: &Path, case: &Case) -> String {
     inputs.join(case.input).to_str().unwrap().to_owned()
-}
-
-/// Runs the binary from the repository root, as `nobody` when the tests run
-/// as root (root reads files whatever their mode), under `/usr/bin/time`
-/// when there is one to measure peak memory, and killed after
-/// [`HANG_LIMIT`].
-fn run_guarded(args: &[&str], rss_file: &Path) -> (Output, Option<u64>) {
-    let time = Path::new("/usr/bin/time");
-    let mut argv: Vec<String> = Vec::new();
-    if time.exists() {
-        argv.extend(["-f", "%M", "-o", rss_file.to_str().unwrap()].map(String::from));
-    }
-    if util::is_root() {
-        argv.extend(["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"].map(String::from));
-    }
-    argv.push(util::BIN.to_owned());
-    argv.extend(args.iter().map(|a| a.to_string()));
-    let program = if time.exists() {
-        "/usr/bin/time".to_owned()
-    } else {
-        argv.remove(0)
-    };
-    let mut child = Command::new(program)
-        .args(&argv)
-        .current_dir(util::root())
-        .env_remove("CORPUSLEDGER_CONFIG")
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("run the binary");
-    let drain = |mut pipe: Box<dyn Read + Send>| {
-        std::thread::spawn(move || {
-            let mut bytes = Vec::new();
-            pipe.read_to_end(&mut bytes).unwrap();
-            bytes
-        })
-    };
-    let stdout = drain(Box::new(child.stdout.take().unwrap()));
-    let stderr = drain(Box::new(child.stderr.take().unwrap()));
-    let started = Instant::now();
-    let status = loop {
-        if let Some(status) = child.try_wait().unwrap() {
-            break status;
-        }
-        if started.elapsed() > HANG_LIMIT {
-            child.kill().unwrap();
-            child.wait().unwrap();
-            panic!("the run of {args:?} hung: was a FIFO or a device opened for reading?");
-        }
-        std::thread::sleep(Duration::from_millis(50));
-    };
-    let output = Output {
-        status,
-        stdout: stdout.join().unwrap(),
-        stderr: stderr.join().unwrap(),
-    };
-    let peak = std::fs::read_to_string(rss_file)
-        .ok()
-        .and_then(|text| text.lines().last()?.trim().parse().ok());
-    (output, peak)
 }
 
 /// Checks each case against the run's outputs; adds its report row, and a

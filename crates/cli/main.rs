@@ -61,5 +61,16 @@ fn report_error(err: &anyhow::Error) -> ExitCode {
     for cause in err.chain().skip(1) {
         eprintln!("  caused by: {cause}");
     }
+    let disk_full = err.chain().any(|cause| {
+        cause
+            .downcast_ref::<std::io::Error>()
+            .is_some_and(|io| io.kind() == std::io::ErrorKind::StorageFull)
+    });
+    if disk_full {
+        eprintln!(
+            "hint: the disk is full; free space or write elsewhere, then run again \
+             (`run` also needs room for its work files in OUT/.work, a few times the size of the inputs)"
+        );
+    }
     ExitCode::from(EXIT_ERROR)
 }

@@ -1,8 +1,10 @@
 //! Helpers: run the binary, read its Parquet outputs as rows of strings.
 
 use std::collections::BTreeMap;
+use std::io::Read;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::{Command, Output, Stdio};
+use std::time::{Duration, Instant};
 
 use arrow::array::{Array, AsArray};
 use arrow::compute::cast;
@@ -217,4 +219,77 @@ pub fn is_root() -> bool {
         .output()
         .map(|o| o.stdout.starts_with(b"0\n"))
         .unwrap_or(false)
+}
+
+/// A run that takes longer has hung (a FIFO or device opened for reading):
+/// [`run_guarded`] kills it and fails the test instead of blocking.
+pub const HANG_LIMIT: Duration = Duration::from_secs(600);
+
+/// Who [`run_guarded`] runs the binary as.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum RunAs {
+    /// The user running the tests.
+    Me,
+    /// `nobody` when the tests run as root, who reads files whatever their
+    /// mode (an unreadable fixture would be read).
+    NobodyWhenRoot,
+}
+
+/// Runs the binary from the repository root as `run_as` says, under
+/// `/usr/bin/time` when there is one to measure peak memory (then also
+/// returned, in kB), and killed after [`HANG_LIMIT`].
+pub fn run_guarded(args: &[&str], rss_file: &Path, run_as: RunAs) -> (Output, Option<u64>) {
+    let time = Path::new("/usr/bin/time");
+    let mut argv: Vec<String> = Vec::new();
+    if time.exists() {
+        argv.extend(["-f", "%M", "-o", rss_file.to_str().unwrap()].map(String::from));
+    }
+    if run_as == RunAs::NobodyWhenRoot && is_root() {
+        argv.extend(["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"].map(String::from));
+    }
+    argv.push(BIN.to_owned());
+    argv.extend(args.iter().map(|a| a.to_string()));
+    let program = if time.exists() {
+        "/usr/bin/time".to_owned()
+    } else {
+        argv.remove(0)
+    };
+    let mut child = Command::new(program)
+        .args(&argv)
+        .current_dir(root())
+        .env_remove("CORPUSLEDGER_CONFIG")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("run the binary");
+    let drain = |mut pipe: Box<dyn Read + Send>| {
+        std::thread::spawn(move || {
+            let mut bytes = Vec::new();
+            pipe.read_to_end(&mut bytes).unwrap();
+            bytes
+        })
+    };
+    let stdout = drain(Box::new(child.stdout.take().unwrap()));
+    let stderr = drain(Box::new(child.stderr.take().unwrap()));
+    let started = Instant::now();
+    let status = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break status;
+        }
+        if started.elapsed() > HANG_LIMIT {
+            child.kill().unwrap();
+            child.wait().unwrap();
+            panic!("the run of {args:?} hung: was a FIFO or a device opened for reading?");
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    let output = Output {
+        status,
+        stdout: stdout.join().unwrap(),
+        stderr: stderr.join().unwrap(),
+    };
+    let peak = std::fs::read_to_string(rss_file)
+        .ok()
+        .and_then(|text| text.lines().last()?.trim().parse().ok());
+    (output, peak)
 }

@@ -50,19 +50,31 @@ const SHARD_FILES: &str = "shards.json";
 pub const CLUSTER_WORK: &str = "cluster-work";
 
 /// Runs every stage in this process and returns what was written.
-/// `overwrite` lets it replace another run's output in `out_dir`.
+/// `overwrite` lets it replace another run's output in `out_dir`. Once the
+/// directory is claimed, the work directory goes whether the run succeeds
+/// or fails: a failed run's work files are of no use (the next run starts
+/// afresh) and may be what filled the disk.
 pub fn execute(config: &Config, out_dir: &Path, overwrite: bool, reporter: &dyn Reporter) -> Result<Written> {
-    let started = Instant::now();
     // Nothing is written or removed before the directory is this run's.
     out_claim::claim(out_dir, &rundir::config_hash(config), overwrite)?;
-    write::prepare_out_dir(out_dir)?;
     let work = out_dir.join(WORK_DIR);
+    let written = execute_in(config, out_dir, &work, reporter);
+    if written.is_err() && work.exists() {
+        // Best effort: the run's own error is the one to report.
+        let _ = std::fs::remove_dir_all(&work);
+    }
+    written
+}
+
+fn execute_in(config: &Config, out_dir: &Path, work: &Path, reporter: &dyn Reporter) -> Result<Written> {
+    let started = Instant::now();
+    write::prepare_out_dir(out_dir)?;
     if work.exists() {
-        std::fs::remove_dir_all(&work)
+        std::fs::remove_dir_all(work)
             .with_context(|| format!("cannot remove old work directory {}", work.display()))?;
     }
-    std::fs::create_dir_all(&work).with_context(|| format!("cannot create work directory {}", work.display()))?;
-    let run = RunDir::new(&work);
+    std::fs::create_dir_all(work).with_context(|| format!("cannot create work directory {}", work.display()))?;
+    let run = RunDir::new(work);
 
     let mut timer = StageTimer {
         last: Some(started),
@@ -103,7 +115,7 @@ pub fn execute(config: &Config, out_dir: &Path, overwrite: bool, reporter: &dyn 
     )?;
     timer.lap("write");
     drop(ingested);
-    std::fs::remove_dir_all(&work).with_context(|| format!("cannot remove work directory {}", work.display()))?;
+    std::fs::remove_dir_all(work).with_context(|| format!("cannot remove work directory {}", work.display()))?;
     written.summary.stage_seconds = timer.laps;
     written.summary.elapsed_seconds = started.elapsed().as_secs_f64();
     Ok(written)

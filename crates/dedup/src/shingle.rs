@@ -98,8 +98,10 @@ fn code_tokens(text: &str, mut f: impl FnMut(u64)) {
 /// near deduplication.
 pub fn shingles(text: &str, tokenizer: Tokenizer, n: usize, seed: u64) -> Vec<u64> {
     let n = n.max(1);
-    // The last n token hashes, in a ring: memory is O(shingles), never
-    // O(tokens) on top of it, which matters for a 50 MB minified file.
+    // The last n token hashes, in a ring, and the shingles deduplicated
+    // whenever their buffer fills: memory is O(distinct shingles), never
+    // O(tokens), which matters for a 50 MB minified file and for one token
+    // repeated ten million times (tests/resources.rs).
     let mut ring = vec![0u64; n];
     let mut window = vec![0u64; n];
     let mut seen = 0usize;
@@ -111,12 +113,32 @@ pub fn shingles(text: &str, tokenizer: Tokenizer, n: usize, seed: u64) -> Vec<u6
             for (i, slot) in window.iter_mut().enumerate() {
                 *slot = ring[(seen + i) % n];
             }
-            out.push(combine(&window, seed));
+            push_distinct(&mut out, combine(&window, seed));
         }
     });
     out.sort_unstable();
     out.dedup();
+    out.shrink_to_fit();
     out
+}
+
+/// Below this many shingles the buffer just grows; the final sort removes
+/// the repeats.
+const COMPACT_FROM: usize = 1 << 16;
+
+/// Pushes `shingle`; when the buffer is full, first sorts it and drops
+/// repeats, and grows it only if that freed less than half. Each sort is
+/// paid for by at least half a buffer of pushes, and the buffer stays
+/// within four times the distinct shingles.
+fn push_distinct(out: &mut Vec<u64>, shingle: u64) {
+    if out.len() == out.capacity() && out.len() >= COMPACT_FROM {
+        out.sort_unstable();
+        out.dedup();
+        if out.len() > out.capacity() / 2 {
+            out.reserve(out.capacity());
+        }
+    }
+    out.push(shingle);
 }
 
 /// Hashes a window of token hashes, order-sensitively: a multiply-rotate
@@ -218,6 +240,35 @@ mod tests {
             bins[(combine(&[xxh3_64(&i.to_le_bytes()); 5], 7) >> 56) as usize] += 1;
         }
         assert!(bins.iter().all(|&n| (800..1200).contains(&n)), "{:?}", &bins[..8]);
+    }
+
+    /// Regression: every shingle of a text was held until the end, so one
+    /// token repeated ten million times (one distinct shingle) took 80 MB.
+    #[test]
+    fn repeated_token_does_not_hold_one_shingle_per_token() {
+        let mut out = Vec::new();
+        for _ in 0..1_000_000 {
+            push_distinct(&mut out, 42);
+        }
+        assert!(out.capacity() <= 2 * COMPACT_FROM, "{}", out.capacity());
+        let set = shingles(&"token ".repeat(1_000_000), Tokenizer::Code, 5, 7);
+        assert_eq!(set.len(), 1);
+        assert!(set.capacity() < 1024, "{}", set.capacity());
+    }
+
+    #[test]
+    fn compacting_keeps_every_distinct_shingle() {
+        let mut out = Vec::new();
+        let values: Vec<u64> = (0..300_000u64).map(|i| xxh3_64(&(i % 100_000).to_le_bytes())).collect();
+        for &v in &values {
+            push_distinct(&mut out, v);
+        }
+        out.sort_unstable();
+        out.dedup();
+        let mut expected = values;
+        expected.sort_unstable();
+        expected.dedup();
+        assert_eq!(out, expected);
     }
 
     #[test]

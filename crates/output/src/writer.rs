@@ -122,9 +122,11 @@ impl OpenFile {
     pub(crate) fn write(&mut self, batch: &RecordBatch, out_dir: &Path) -> Result<()> {
         self.writer
             .write(batch)
-            .map_err(|e| encode(&out_dir.join(&self.rel), e))?;
+            .map_err(|e| write_failed(&out_dir.join(&self.rel), e))?;
         if self.writer.in_progress_size() >= ROW_GROUP_BYTES {
-            self.writer.flush().map_err(|e| encode(&out_dir.join(&self.rel), e))?;
+            self.writer
+                .flush()
+                .map_err(|e| write_failed(&out_dir.join(&self.rel), e))?;
         }
         self.rows += batch.num_rows() as u64;
         Ok(())
@@ -146,12 +148,14 @@ impl OpenFile {
                     json,
                 ));
         }
-        let file = self.writer.into_inner().map_err(|e| encode(&path, e))?;
-        file.sync_all().map_err(|source| Error::Io {
+        // `finish` writes the footer and flushes, so a full disk shows as
+        // the I/O error it is (`into_inner` would turn it into text).
+        self.writer.finish().map_err(|e| write_failed(&path, e))?;
+        self.writer.inner().sync_all().map_err(|source| Error::Io {
             path: self.tmp.clone(),
             source,
         })?;
-        drop(file);
+        drop(self.writer);
         std::fs::rename(&self.tmp, &path).map_err(|source| Error::Io {
             path: path.clone(),
             source,
@@ -171,6 +175,21 @@ fn tmp_path(path: &Path) -> PathBuf {
     let mut name = path.file_name().unwrap_or_default().to_os_string();
     name.push(".tmp");
     path.with_file_name(name)
+}
+
+/// A failed write of `path`: an I/O error (a full disk) as such, so the
+/// message says what happened; anything else as the encoder's refusal.
+pub(crate) fn write_failed(path: &Path, err: parquet::errors::ParquetError) -> Error {
+    match err {
+        parquet::errors::ParquetError::External(inner) => match inner.downcast::<std::io::Error>() {
+            Ok(source) => Error::Io {
+                path: path.to_owned(),
+                source: *source,
+            },
+            Err(inner) => encode(path, parquet::errors::ParquetError::External(inner)),
+        },
+        other => encode(path, other),
+    }
 }
 
 pub(crate) fn encode(path: &Path, err: impl std::fmt::Display) -> Error {
@@ -555,5 +574,18 @@ mod tests {
             .map(|e| e.unwrap().file_name())
             .collect();
         assert_eq!(names, vec![std::ffi::OsString::from("removed.parquet")]);
+    }
+
+    /// Regression: a full disk was reported as `cannot encode PATH:
+    /// External: No space left on device`, as if the data were at fault.
+    #[test]
+    fn full_disk_is_a_write_error_not_an_encoding_error() {
+        let full = std::io::Error::from(std::io::ErrorKind::StorageFull);
+        let err = write_failed(Path::new("out/removed.parquet"), full.into());
+        let message = err.to_string();
+        assert!(matches!(err, Error::Io { .. }), "{message}");
+        assert!(message.starts_with("cannot write out/removed.parquet: "), "{message}");
+        let refused = write_failed(Path::new("x"), parquet::errors::ParquetError::General("bad".into()));
+        assert!(matches!(refused, Error::Encode { .. }));
     }
 }
