@@ -184,8 +184,8 @@ fn a_1gb_file_within_the_limit_is_kept() {
     // Measured 5.5 GB, in the write stage, about five copies of the
     // document: its row, its Arrow array, parquet-rs's dictionary copy, the
     // min and max statistics (full copies before they are cut to 64 bytes)
-    // and the page buffers. Signing peaks at 1.3 GB: the mapped file and
-    // its shingles.
+    // and the page buffers. Signing holds the file, read whole, and its
+    // shingles.
     run.assert_peak_below(8 << 30, "8 times the file");
     run.report(1, "kept whole, content hash as written");
     std::fs::remove_dir_all(&run.out).unwrap();
