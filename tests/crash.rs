@@ -6,7 +6,6 @@
 //! `CORPUSLEDGER_KILL_AT`.
 
 use std::os::unix::process::ExitStatusExt;
-use std::process::Command;
 
 use crate::util;
 
@@ -44,17 +43,7 @@ fn a_run_killed_at_twelve_points_then_rerun_gives_the_bytes_of_an_uninterrupted_
     let expected = util::tree_bytes(&reference);
     for (point, when) in POINTS {
         let out = dir.path().join(point.replace(':', "-"));
-        let mut args = vec!["run", "--quiet", "--out", out.to_str().unwrap()];
-        for input in util::SAMPLE_INPUTS {
-            args.extend(["--input", input]);
-        }
-        let killed = Command::new(util::BIN)
-            .args(&args)
-            .current_dir(util::root())
-            .env_remove("CORPUSLEDGER_CONFIG")
-            .env("CORPUSLEDGER_KILL_AT", point)
-            .output()
-            .unwrap();
+        let killed = util::run_killed_at(&util::SAMPLE_INPUTS, &out, point);
         assert_eq!(
             killed.status.signal(),
             Some(9),

@@ -229,17 +229,7 @@ fn an_output_directory_holding_another_run_is_refused_unless_overwrite() {
 fn an_unfinished_run_is_resumed_by_its_configuration_and_refused_to_another() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("out");
-    let mut args = vec!["run", "--quiet", "--out", out.to_str().unwrap()];
-    for input in util::SAMPLE_INPUTS {
-        args.extend(["--input", input]);
-    }
-    let killed = Command::new(util::BIN)
-        .args(&args)
-        .current_dir(util::root())
-        .env_remove("CORPUSLEDGER_CONFIG")
-        .env("CORPUSLEDGER_KILL_AT", "merged")
-        .output()
-        .unwrap();
+    let killed = util::run_killed_at(&util::SAMPLE_INPUTS, &out, "merged");
     assert!(!killed.status.success());
     assert!(out.join(CLAIM).exists() && !out.join("manifest.json").exists());
     let refused = sample_run(&out, &["--ngram", "3"]);
@@ -254,25 +244,16 @@ fn an_unfinished_run_is_resumed_by_its_configuration_and_refused_to_another() {
 
     // The stages claim the output directory when the plan is made.
     let run_dir = dir.path().join("run");
-    let mut plan = vec![
-        "plan",
-        "--quiet",
-        "--out",
-        out.to_str().unwrap(),
-        "--run-dir",
-        run_dir.to_str().unwrap(),
-        "--ngram",
-        "3",
-    ];
-    for input in util::SAMPLE_INPUTS {
-        plan.extend(["--input", input]);
-    }
-    let refused = util::corpusledger(&plan);
+    let refused = util::plan(&util::SAMPLE_INPUTS, &out, &run_dir, &["--ngram", "3"]);
     assert_eq!(refused.status.code(), Some(2), "{}", util::stderr(&refused));
     assert!(util::stderr(&refused).contains("--overwrite"));
     assert!(!run_dir.exists(), "a refused plan wrote its run directory");
-    plan.push("--overwrite");
-    ok(util::corpusledger(&plan));
+    ok(util::plan(
+        &util::SAMPLE_INPUTS,
+        &out,
+        &run_dir,
+        &["--ngram", "3", "--overwrite"],
+    ));
     // Another run takes the directory back before the manifest task.
     ok(sample_run(&out, &["--overwrite"]));
     for stage in ["ingest", "cluster", "finalize", "manifest"] {

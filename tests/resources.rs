@@ -21,8 +21,6 @@ use std::process::Output;
 use std::sync::Mutex;
 
 use arrow::array::{Array, AsArray, RecordBatch};
-use arrow::compute::cast;
-use arrow::datatypes::DataType;
 use parquet::arrow::ProjectionMask;
 use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
 use rayon::prelude::*;
@@ -295,17 +293,7 @@ fn free_bytes(dir: &Path) -> u64 {
 /// a small vocabulary, as in `util::synthetic_tree`) to `path` as it makes
 /// them; returns their SHA-256, hex.
 fn write_code_like(path: &Path, len: u64) -> String {
-    const WORDS: [&str; 16] = [
-        "let", "value", "index", "count", "buffer", "result", "parse", "token", "return", "match", "self", "config",
-        "error", "write", "read", "total",
-    ];
-    let mut state = 0x9E37_79B9_7F4A_7C15u64;
-    let mut next = move || {
-        state ^= state << 13;
-        state ^= state >> 7;
-        state ^= state << 17;
-        state
-    };
+    let mut next = util::xorshift(0x9E37_79B9_7F4A_7C15);
     let mut file = BufWriter::with_capacity(1 << 20, File::create(path).unwrap());
     let mut hasher = Sha256::new();
     let (mut written, mut function) = (0u64, 0u64);
@@ -314,7 +302,9 @@ fn write_code_like(path: &Path, len: u64) -> String {
         text.clear();
         text.push_str(&format!("fn f{function}() {{\n"));
         for _ in 0..(20 + next() % 30) {
-            let line: Vec<&str> = (0..(4 + next() % 8)).map(|_| WORDS[(next() % 16) as usize]).collect();
+            let line: Vec<&str> = (0..(4 + next() % 8))
+                .map(|_| util::WORDS[(next() % 16) as usize])
+                .collect();
             text.push_str(&format!("    {};\n", line.join(" ")));
         }
         text.push_str("}\n");
@@ -342,30 +332,7 @@ fn batches_of(path: &Path, columns: &[&str]) -> Vec<RecordBatch> {
 
 /// The rows of a Parquet file, only `columns`, each as text.
 fn text_rows(path: &Path, columns: &[&str]) -> Vec<Row> {
-    let mut rows = Vec::new();
-    for batch in batches_of(path, columns) {
-        let texts: Vec<_> = batch
-            .columns()
-            .iter()
-            .map(|c| cast(c, &DataType::Utf8).unwrap())
-            .collect();
-        for i in 0..batch.num_rows() {
-            let row = batch
-                .schema()
-                .fields()
-                .iter()
-                .zip(&texts)
-                .map(|(f, c)| {
-                    (
-                        f.name().clone(),
-                        c.is_valid(i).then(|| c.as_string::<i32>().value(i).to_owned()),
-                    )
-                })
-                .collect();
-            rows.push(row);
-        }
-    }
-    rows
+    util::batch_rows(batches_of(path, columns))
 }
 
 /// How often each value of a text column occurs.

@@ -19,22 +19,6 @@ fn corpus() -> (tempfile::TempDir, Vec<String>) {
     (dir, inputs)
 }
 
-fn plan(inputs: &[String], out: &Path, run_dir: &Path, extra: &[&str]) -> Output {
-    let mut args = vec![
-        "plan",
-        "--quiet",
-        "--out",
-        out.to_str().unwrap(),
-        "--run-dir",
-        run_dir.to_str().unwrap(),
-    ];
-    for input in inputs {
-        args.extend(["--input", input]);
-    }
-    args.extend(extra);
-    util::corpusledger(&args)
-}
-
 fn ingest(run_dir: &Path, n: u32, shard: u32, extra: &[&str]) -> Output {
     let (n, shard) = (n.to_string(), shard.to_string());
     let mut args = vec![
@@ -99,7 +83,7 @@ fn staged(inputs: &[String], work: &Path, n: u32, threads: &str) -> PathBuf {
         work.join(format!("out-{n}-{threads}")),
         work.join(format!("run-{n}-{threads}")),
     );
-    ok(plan(inputs, &out, &run_dir, &[]));
+    ok(util::plan(inputs, &out, &run_dir, &[]));
     // Shards in reverse: the order tasks run in changes nothing.
     for shard in (0..n).rev() {
         ok(ingest(&run_dir, n, shard, &["--threads", threads]));
@@ -132,13 +116,10 @@ fn split_corpus() -> (tempfile::TempDir, Vec<String>) {
 
 /// `items` in an order drawn from `seed` (Fisher-Yates over xorshift).
 fn shuffled(items: &[String], seed: u64) -> Vec<String> {
-    let mut state = seed | 1;
+    let mut next = util::xorshift(seed | 1);
     let mut items = items.to_vec();
     for i in (1..items.len()).rev() {
-        state ^= state << 13;
-        state ^= state >> 7;
-        state ^= state << 17;
-        items.swap(i, (state % (i as u64 + 1)) as usize);
+        items.swap(i, (next() % (i as u64 + 1)) as usize);
     }
     items
 }
@@ -185,7 +166,7 @@ fn a_task_run_twice_or_killed_midway_leaves_one_copy_of_each_row() {
     let (dir, inputs) = corpus();
     let reference = staged(&inputs, dir.path(), 3, "2");
     let (out, run_dir) = (dir.path().join("out"), dir.path().join("run"));
-    ok(plan(&inputs, &out, &run_dir, &[]));
+    ok(util::plan(&inputs, &out, &run_dir, &[]));
     for shard in 0..3 {
         ok(ingest(&run_dir, 3, shard, &[]));
     }
@@ -220,7 +201,7 @@ fn a_task_run_twice_or_killed_midway_leaves_one_copy_of_each_row() {
 fn a_shard_index_out_of_range_is_refused() {
     let (dir, inputs) = corpus();
     let run_dir = dir.path().join("run");
-    ok(plan(&inputs, &dir.path().join("out"), &run_dir, &[]));
+    ok(util::plan(&inputs, &dir.path().join("out"), &run_dir, &[]));
     fails_with(ingest(&run_dir, 3, 3, &[]), "--shard-index 3 is out of range");
     fails_with(ingest(&run_dir, 0, 0, &[]), "must be at least 1");
     fails_with(ingest(&dir.path().join("nowhere"), 3, 0, &[]), "has no plan");
@@ -230,7 +211,7 @@ fn a_shard_index_out_of_range_is_refused() {
 fn a_missing_or_corrupt_marker_is_named_and_redone() {
     let (dir, inputs) = corpus();
     let (out, run_dir) = (dir.path().join("out"), dir.path().join("run"));
-    ok(plan(&inputs, &out, &run_dir, &[]));
+    ok(util::plan(&inputs, &out, &run_dir, &[]));
     for shard in 0..3 {
         ok(ingest(&run_dir, 3, shard, &[]));
     }
@@ -253,7 +234,7 @@ fn a_missing_or_corrupt_marker_is_named_and_redone() {
 fn a_config_changed_between_stages_is_refused() {
     let (dir, inputs) = corpus();
     let (out, run_dir) = (dir.path().join("out"), dir.path().join("run"));
-    ok(plan(&inputs, &out, &run_dir, &["--threshold", "0.8"]));
+    ok(util::plan(&inputs, &out, &run_dir, &["--threshold", "0.8"]));
     let other = dir.path().join("other.toml");
     std::fs::write(&other, "threshold = 0.9\n").unwrap();
     fails_with(
@@ -262,12 +243,17 @@ fn a_config_changed_between_stages_is_refused() {
     );
     // Planning again into the same folder with another configuration.
     fails_with(
-        plan(&inputs, &out, &run_dir, &["--threshold", "0.9"]),
+        util::plan(&inputs, &out, &run_dir, &["--threshold", "0.9"]),
         "another configuration",
     );
     ok(ingest(&run_dir, 2, 0, &[]));
     ok(ingest(&run_dir, 2, 1, &[]));
-    ok(plan(&inputs, &out, &run_dir, &["--threshold", "0.9", "--overwrite"]));
+    ok(util::plan(
+        &inputs,
+        &out,
+        &run_dir,
+        &["--threshold", "0.9", "--overwrite"],
+    ));
     fails_with(finish(&run_dir, 2, &[]), "made with another configuration");
 }
 
@@ -275,13 +261,13 @@ fn a_config_changed_between_stages_is_refused() {
 fn an_input_changed_after_plan_is_refused() {
     let (dir, inputs) = corpus();
     let (out, run_dir) = (dir.path().join("out"), dir.path().join("run"));
-    ok(plan(&inputs, &out, &run_dir, &[]));
+    ok(util::plan(&inputs, &out, &run_dir, &[]));
     let file = dir.path().join("tree/repo-000/src/m001.rs");
     let mut text = std::fs::read_to_string(&file).unwrap();
     text.push_str("// edited after plan\n");
     std::fs::write(&file, text).unwrap();
     fails_with(ingest(&run_dir, 1, 0, &[]), "changed, appeared or vanished after plan");
-    ok(plan(&inputs, &out, &run_dir, &[]));
+    ok(util::plan(&inputs, &out, &run_dir, &[]));
     ok(ingest(&run_dir, 1, 0, &[]));
     ok(finish(&run_dir, 1, &[]));
 }
@@ -291,7 +277,7 @@ fn shards_per_task_cover_every_shard_once() {
     let (dir, inputs) = corpus();
     let reference = staged(&inputs, dir.path(), 7, "2");
     let (out, run_dir) = (dir.path().join("out"), dir.path().join("run"));
-    ok(plan(&inputs, &out, &run_dir, &[]));
+    ok(util::plan(&inputs, &out, &run_dir, &[]));
     // 7 shards, 3 per task: tasks 0, 1 and 2 (the last does shard 6 only).
     for task in 0..3 {
         ok(ingest(&run_dir, 7, task, &["--shards-per-task", "3"]));
@@ -370,7 +356,7 @@ fn slurm_plan_writes_scripts_from_the_config() {
     );
     // The [slurm] table changes no output: it is not in the configuration hash.
     let plain = dir.path().join("plain");
-    ok(plan(&inputs, &out, &plain, &[]));
+    ok(util::plan(&inputs, &out, &plain, &[]));
     let config_hash = |run_dir: &Path| {
         ok(ingest(run_dir, 1, 0, &[]));
         let marker = std::fs::read_to_string(run_dir.join("ingest/00000-of-00001.done")).unwrap();

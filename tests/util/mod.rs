@@ -43,6 +43,39 @@ pub fn run(inputs: &[&str], out: &Path, extra: &[&str]) -> Output {
     corpusledger(&args)
 }
 
+/// `plan` of `inputs` for `out` into `run_dir`, with extra flags.
+pub fn plan<S: AsRef<str>>(inputs: &[S], out: &Path, run_dir: &Path, extra: &[&str]) -> Output {
+    let mut args = vec![
+        "plan",
+        "--quiet",
+        "--out",
+        out.to_str().unwrap(),
+        "--run-dir",
+        run_dir.to_str().unwrap(),
+    ];
+    for input in inputs {
+        args.extend(["--input", input.as_ref()]);
+    }
+    args.extend(extra);
+    corpusledger(&args)
+}
+
+/// `run` of `inputs` into `out` with `CORPUSLEDGER_KILL_AT=point`: the
+/// process sends itself SIGKILL there (`pipeline::kill_point`).
+pub fn run_killed_at(inputs: &[&str], out: &Path, point: &str) -> Output {
+    let mut args = vec!["run", "--quiet", "--out", out.to_str().unwrap()];
+    for input in inputs {
+        args.extend(["--input", input]);
+    }
+    Command::new(BIN)
+        .args(&args)
+        .current_dir(root())
+        .env_remove("CORPUSLEDGER_CONFIG")
+        .env("CORPUSLEDGER_KILL_AT", point)
+        .output()
+        .expect("run the binary")
+}
+
 pub fn stderr(output: &Output) -> String {
     String::from_utf8_lossy(&output.stderr).into_owned()
 }
@@ -51,7 +84,11 @@ pub type Row = BTreeMap<String, Option<String>>;
 
 /// Every row of a Parquet file, each column as text (null as `None`).
 pub fn read_rows(path: &Path) -> Vec<Row> {
-    let batches = corpusledger_output::read_batches(path).expect("readable parquet");
+    batch_rows(corpusledger_output::read_batches(path).expect("readable parquet"))
+}
+
+/// The rows of record batches, each column as text (null as `None`).
+pub fn batch_rows(batches: Vec<arrow::record_batch::RecordBatch>) -> Vec<Row> {
     let mut rows = Vec::new();
     for batch in batches {
         let schema = batch.schema();
@@ -161,22 +198,29 @@ pub fn assert_golden(name: &str, actual: &str) {
     );
 }
 
+/// Words code-like test texts are made of.
+pub const WORDS: [&str; 16] = [
+    "let", "value", "index", "count", "buffer", "result", "parse", "token", "return", "match", "self", "config",
+    "error", "write", "read", "total",
+];
+
+/// A xorshift64 generator from `seed` (not 0): deterministic test data.
+pub fn xorshift(seed: u64) -> impl FnMut() -> u64 {
+    let mut state = seed;
+    move || {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        state
+    }
+}
+
 /// Writes a tree of `repos` repositories of `files` source files each (plus
 /// a LICENSE per repository, MIT or Apache-2.0 in turn), with exact copies
 /// (every 7th file repeats one of an earlier repository) and near copies
 /// (every 5th: an earlier file with one line changed). Deterministic.
 pub fn synthetic_tree(dir: &Path, repos: usize, files: usize) {
-    let mut state = 0x9E37_79B9_7F4A_7C15u64;
-    let mut next = move || {
-        state ^= state << 13;
-        state ^= state >> 7;
-        state ^= state << 17;
-        state
-    };
-    const WORDS: [&str; 16] = [
-        "let", "value", "index", "count", "buffer", "result", "parse", "token", "return", "match", "self", "config",
-        "error", "write", "read", "total",
-    ];
+    let mut next = xorshift(0x9E37_79B9_7F4A_7C15);
     let mut texts: Vec<String> = Vec::new();
     for repo in 0..repos {
         let root = dir.join(format!("repo-{repo:03}"));
