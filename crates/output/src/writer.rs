@@ -7,7 +7,8 @@ use corpusledger_manifest::{SHARD_PROVENANCE_KEY, ShardProvenance, canonical};
 use parquet::arrow::ArrowWriter;
 use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
 use parquet::basic::{Compression, ZstdLevel};
-use parquet::file::properties::WriterProperties;
+use parquet::file::properties::{EnabledStatistics, WriterProperties};
+use parquet::schema::types::ColumnPath;
 use sha2::{Digest, Sha256};
 
 use crate::rows::{attribution_batch, data_batch, ledger_batch};
@@ -259,7 +260,15 @@ impl ShardWriter {
     fn write_pending(&mut self) -> Result<()> {
         if self.current.is_none() {
             let rel = format!("data/part-{:05}.parquet", self.first + self.done.len());
-            let mut file = OpenFile::create(&self.out_dir, rel, crate::data_schema(), &self.config)?;
+            // Kept contents are unique, so a dictionary never pays, and
+            // min/max statistics of source files tell a reader nothing;
+            // each would hold another copy of every value while writing.
+            let content = ColumnPath::from("content");
+            let mut file = OpenFile::create_with(&self.out_dir, rel, crate::data_schema(), &self.config, |props| {
+                props
+                    .set_column_dictionary_enabled(content.clone(), false)
+                    .set_column_statistics_enabled(content, EnabledStatistics::None)
+            })?;
             file.provenance = Some(ShardProvenance::default());
             self.current = Some(file);
         }
