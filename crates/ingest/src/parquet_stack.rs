@@ -194,20 +194,10 @@ fn read_group(
     }
 }
 
-/// Runs one step of the Parquet decoder, with a panic as an error. The
-/// `parquet` crate panics on some corrupt files where it should return an
-/// error (a column chunk at a negative offset, a data page without its
-/// header, a zero bit width; found by `fuzz::parquet`), and one corrupt
-/// input must end as a rejection, not stop the run.
+/// Runs one step of the Parquet decoder, with a panic as an error (see
+/// [`corpusledger_model::contain_decoder_panic`]).
 fn contain<T>(step: impl FnOnce() -> Result<T, String>) -> Result<T, String> {
-    std::panic::catch_unwind(std::panic::AssertUnwindSafe(step)).unwrap_or_else(|payload| {
-        let cause = payload
-            .downcast_ref::<&str>()
-            .map(|s| (*s).to_owned())
-            .or_else(|| payload.downcast_ref::<String>().cloned())
-            .unwrap_or_else(|| "no message".to_owned());
-        Err(format!("the Parquet decoder failed on corrupt data ({cause})"))
-    })
+    corpusledger_model::contain_decoder_panic(step).and_then(|result| result)
 }
 
 /// One `unreadable` rejection per row of `rows`, in batches.

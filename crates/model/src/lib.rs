@@ -14,6 +14,7 @@
 #![deny(missing_docs)]
 
 mod credit;
+mod decoder_panic;
 mod document;
 mod id;
 mod license;
@@ -21,6 +22,7 @@ mod reason;
 mod reporter;
 
 pub use credit::Credit;
+pub use decoder_panic::contain_decoder_panic;
 pub use document::{DocMeta, Document, LocalFile, Rejection, SourceRef};
 pub use id::DocId;
 pub use license::{DocLicense, Evidence, LicenseCategory, LicenseTag, NOASSERTION, any_of};

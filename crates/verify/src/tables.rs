@@ -65,21 +65,9 @@ pub fn read(dir: &Path, manifest: &Manifest, present: &BTreeSet<usize>, report: 
     tables
 }
 
-/// Runs `read` over a file, with a panic as an error. The `parquet` crate
-/// panics on some corrupt files where it should return an error (a column
-/// chunk at a negative offset, a data page without its header; found by
-/// `tests/fuzz.rs`), and a dataset under check is untrusted input: a
-/// corrupt file is a finding, not a crash.
-pub(crate) fn contain<T>(read: impl FnOnce() -> T) -> Result<T, String> {
-    std::panic::catch_unwind(std::panic::AssertUnwindSafe(read)).map_err(|payload| {
-        let cause = payload
-            .downcast_ref::<&str>()
-            .map(|s| (*s).to_owned())
-            .or_else(|| payload.downcast_ref::<String>().cloned())
-            .unwrap_or_else(|| "no message".to_owned());
-        format!("the Parquet decoder failed on corrupt data ({cause})")
-    })
-}
+/// Runs `read` over a file, with a panic as an error: a dataset under
+/// check is untrusted input, and a corrupt file is a finding, not a crash.
+pub(crate) use corpusledger_model::contain_decoder_panic as contain;
 
 fn batches(
     path: &Path,
