@@ -410,6 +410,7 @@ impl Config {
             shard_max_bytes: self.shard_max_bytes,
             row_group_rows: self.row_group_rows,
             zstd_level: self.zstd_level,
+            encode_in_background: self.threads != 1,
         }
     }
 

@@ -132,7 +132,7 @@ pub fn write_sorted_index(
             .set_column_encoding(row, Encoding::BYTE_STREAM_SPLIT)
     })?;
     let list = serde_json::to_string(files).map_err(|e| encode(&out_dir.join(rel), e))?;
-    file.append_metadata(KeyValue::new(INDEX_FILES_KEY.to_owned(), list));
+    file.append_metadata(KeyValue::new(INDEX_FILES_KEY.to_owned(), list))?;
     let mut rows = rows.peekable();
     let mut chunk = Vec::with_capacity(INDEX_GROUP_ROWS);
     while rows.peek().is_some() {
@@ -145,7 +145,7 @@ pub fn write_sorted_index(
             Arc::new(UInt32Array::from_iter_values(chunk.iter().map(|r| r.row))),
         ];
         let batch = RecordBatch::try_new(schema(), columns).map_err(|e| encode(&out_dir.join(rel), e))?;
-        file.write(&batch, out_dir)?;
+        file.write(batch, out_dir)?;
     }
     file.finish(out_dir)
 }

@@ -1,12 +1,15 @@
 use std::fs::File;
 use std::io::Read;
 use std::path::{Path, PathBuf};
+use std::sync::mpsc::{SyncSender, sync_channel};
+use std::thread::JoinHandle;
 
 use arrow::array::RecordBatch;
 use corpusledger_manifest::{SHARD_PROVENANCE_KEY, ShardProvenance, canonical};
 use parquet::arrow::ArrowWriter;
 use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
 use parquet::basic::{Compression, ZstdLevel};
+use parquet::file::metadata::KeyValue;
 use parquet::file::properties::{EnabledStatistics, WriterProperties};
 use parquet::schema::types::ColumnPath;
 use sha2::{Digest, Sha256};
@@ -25,6 +28,10 @@ pub struct WriterConfig {
     pub row_group_rows: usize,
     /// zstd level of every column.
     pub zstd_level: i32,
+    /// Encode and compress each file on a thread of its own, so that the
+    /// caller builds the next batch meanwhile. The bytes written are the
+    /// same either way; off for a run limited to one thread.
+    pub encode_in_background: bool,
 }
 
 impl Default for WriterConfig {
@@ -34,6 +41,7 @@ impl Default for WriterConfig {
             shard_max_bytes: 256 << 20,
             row_group_rows: 8192,
             zstd_level: 3,
+            encode_in_background: false,
         }
     }
 }
@@ -57,11 +65,11 @@ pub struct OutputFile {
 /// Rows kept in memory before they are encoded, and content bytes likewise;
 /// also the largest row group in bytes.
 const BATCH_ROWS: usize = 1024;
-const BATCH_BYTES: usize = 32 << 20;
+const BATCH_BYTES: usize = 8 << 20;
 const ROW_GROUP_BYTES: usize = 128 << 20;
 
 pub(crate) struct OpenFile {
-    writer: ArrowWriter<File>,
+    sink: Sink,
     tmp: PathBuf,
     rel: String,
     rows: u64,
@@ -110,8 +118,13 @@ impl OpenFile {
         )
         .build();
         let writer = ArrowWriter::try_new(file, schema, Some(props)).map_err(|e| encode(&path, e))?;
+        let sink = if config.encode_in_background {
+            Sink::background(writer, path.clone(), tmp.clone())
+        } else {
+            Sink::Here(Box::new(writer))
+        };
         Ok(OpenFile {
-            writer,
+            sink,
             tmp,
             rel,
             rows: 0,
@@ -120,21 +133,22 @@ impl OpenFile {
         })
     }
 
-    pub(crate) fn write(&mut self, batch: &RecordBatch, out_dir: &Path) -> Result<()> {
-        self.writer
-            .write(batch)
-            .map_err(|e| write_failed(&out_dir.join(&self.rel), e))?;
-        if self.writer.in_progress_size() >= ROW_GROUP_BYTES {
-            self.writer
-                .flush()
-                .map_err(|e| write_failed(&out_dir.join(&self.rel), e))?;
-        }
+    pub(crate) fn write(&mut self, batch: RecordBatch, out_dir: &Path) -> Result<()> {
         self.rows += batch.num_rows() as u64;
-        Ok(())
+        match &mut self.sink {
+            Sink::Here(writer) => write_batch(writer, &batch, &out_dir.join(&self.rel)),
+            Sink::Thread(thread) => thread.send(Message::Batch(batch)),
+        }
     }
 
-    pub(crate) fn append_metadata(&mut self, kv: parquet::file::metadata::KeyValue) {
-        self.writer.append_key_value_metadata(kv);
+    pub(crate) fn append_metadata(&mut self, kv: KeyValue) -> Result<()> {
+        match &mut self.sink {
+            Sink::Here(writer) => {
+                writer.append_key_value_metadata(kv);
+                Ok(())
+            }
+            Sink::Thread(thread) => thread.send(Message::Metadata(kv)),
+        }
     }
 
     /// Closes, syncs and renames the file into place.
@@ -143,20 +157,12 @@ impl OpenFile {
         if let Some(provenance) = &mut self.provenance {
             provenance.finish();
             let json = canonical::to_compact(provenance).map_err(|e| encode(&path, e))?;
-            self.writer
-                .append_key_value_metadata(parquet::file::metadata::KeyValue::new(
-                    SHARD_PROVENANCE_KEY.to_owned(),
-                    json,
-                ));
+            self.append_metadata(KeyValue::new(SHARD_PROVENANCE_KEY.to_owned(), json))?;
         }
-        // `finish` writes the footer and flushes, so a full disk shows as
-        // the I/O error it is (`into_inner` would turn it into text).
-        self.writer.finish().map_err(|e| write_failed(&path, e))?;
-        self.writer.inner().sync_all().map_err(|source| Error::Io {
-            path: self.tmp.clone(),
-            source,
-        })?;
-        drop(self.writer);
+        match self.sink {
+            Sink::Here(writer) => finish_writer(*writer, &path, &self.tmp)?,
+            Sink::Thread(thread) => thread.finish()?,
+        }
         std::fs::rename(&self.tmp, &path).map_err(|source| Error::Io {
             path: path.clone(),
             source,
@@ -170,6 +176,96 @@ impl OpenFile {
             provenance: self.provenance,
         })
     }
+}
+
+/// Where an open file's batches are encoded.
+enum Sink {
+    /// On the caller's thread.
+    Here(Box<ArrowWriter<File>>),
+    /// On a thread of its own, fed through a channel of one batch: the
+    /// same writer making the same calls in the same order, so the file is
+    /// byte for byte what `Here` writes. Memory holds at most one batch
+    /// more (a batch is at most `BATCH_BYTES` of content, or one document).
+    Thread(EncoderThread),
+}
+
+enum Message {
+    Batch(RecordBatch),
+    Metadata(KeyValue),
+}
+
+struct EncoderThread {
+    sender: Option<SyncSender<Message>>,
+    handle: Option<JoinHandle<Result<()>>>,
+}
+
+impl Sink {
+    fn background(mut writer: ArrowWriter<File>, path: PathBuf, tmp: PathBuf) -> Sink {
+        let (sender, receiver) = sync_channel::<Message>(1);
+        let handle = std::thread::spawn(move || {
+            for message in receiver {
+                match message {
+                    Message::Batch(batch) => write_batch(&mut writer, &batch, &path)?,
+                    Message::Metadata(kv) => writer.append_key_value_metadata(kv),
+                }
+            }
+            finish_writer(writer, &path, &tmp)
+        });
+        Sink::Thread(EncoderThread {
+            sender: Some(sender),
+            handle: Some(handle),
+        })
+    }
+}
+
+impl EncoderThread {
+    /// Hands `message` to the thread; if the thread has stopped on an
+    /// error, that error.
+    fn send(&mut self, message: Message) -> Result<()> {
+        let sent = match &self.sender {
+            Some(sender) => sender.send(message).is_ok(),
+            None => false,
+        };
+        if sent { Ok(()) } else { self.join() }
+    }
+
+    /// Closes the channel and waits for the file to be finished and synced.
+    fn finish(mut self) -> Result<()> {
+        self.join()
+    }
+
+    fn join(&mut self) -> Result<()> {
+        self.sender = None;
+        let Some(handle) = self.handle.take() else {
+            return Err(Error::Encode {
+                path: PathBuf::new(),
+                message: "the encoder thread already stopped".into(),
+            });
+        };
+        match handle.join() {
+            Ok(result) => result,
+            Err(panic) => std::panic::resume_unwind(panic),
+        }
+    }
+}
+
+/// Writes one batch; a row group that holds `ROW_GROUP_BYTES` is closed.
+fn write_batch(writer: &mut ArrowWriter<File>, batch: &RecordBatch, path: &Path) -> Result<()> {
+    writer.write(batch).map_err(|e| write_failed(path, e))?;
+    if writer.in_progress_size() >= ROW_GROUP_BYTES {
+        writer.flush().map_err(|e| write_failed(path, e))?;
+    }
+    Ok(())
+}
+
+/// Writes the footer, flushes and syncs `tmp`. `finish` flushes, so a full
+/// disk shows as the I/O error it is (`into_inner` would turn it into text).
+fn finish_writer(mut writer: ArrowWriter<File>, path: &Path, tmp: &Path) -> Result<()> {
+    writer.finish().map_err(|e| write_failed(path, e))?;
+    writer.inner().sync_all().map_err(|source| Error::Io {
+        path: tmp.to_owned(),
+        source,
+    })
 }
 
 fn tmp_path(path: &Path) -> PathBuf {
@@ -279,7 +375,7 @@ impl ShardWriter {
                 provenance.add(&row.input, row.repo.as_deref(), &row.license);
             }
             let batch = data_batch(&self.pending).map_err(|e| encode(&self.out_dir.join(&file.rel), e))?;
-            file.write(&batch, &self.out_dir)?;
+            file.write(batch, &self.out_dir)?;
             file.content_bytes += self.pending_bytes as u64;
         }
         self.pending.clear();
@@ -416,7 +512,7 @@ impl<R> TableWriter<R> {
             return Ok(());
         }
         let batch = (self.encode_batch)(&self.pending).map_err(|e| encode(&self.out_dir.join(&self.rel), e))?;
-        self.file.write(&batch, &self.out_dir)?;
+        self.file.write(batch, &self.out_dir)?;
         self.pending.clear();
         Ok(())
     }
@@ -549,14 +645,16 @@ mod tests {
         fn write_then_read_round_trips(contents in proptest::collection::vec(".{0,40}", 0..60), max_rows in 1u64..25) {
             let rows: Vec<DataRow> = contents.into_iter().enumerate().map(|(i, c)| row(i, c)).collect();
             let config = WriterConfig { shard_max_rows: max_rows, row_group_rows: 7, ..WriterConfig::default() };
-            let write = |dir: &Path| {
-                let mut writer = ShardWriter::new(dir, config.clone());
+            let write = |dir: &Path, encode_in_background| {
+                let config = WriterConfig { encode_in_background, ..config.clone() };
+                let mut writer = ShardWriter::new(dir, config);
                 rows.iter().cloned().for_each(|r| writer.push(r).unwrap());
                 writer.finish().unwrap()
             };
             let (a, b) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
-            let files = write(a.path());
-            prop_assert_eq!(&files, &write(b.path()));
+            let files = write(a.path(), false);
+            // Encoded on a thread of its own: the same bytes.
+            prop_assert_eq!(&files, &write(b.path(), true));
             prop_assert_eq!(files.iter().map(|f| f.rows).sum::<u64>(), rows.len() as u64);
             let mut batches = Vec::new();
             for f in &files {
@@ -571,6 +669,38 @@ mod tests {
             let expected = data_batch(&rows).unwrap();
             prop_assert_eq!(read, expected);
         }
+    }
+
+    /// Many batches through the encoder thread's channel, several row
+    /// groups and shards: the same files as encoding on the caller's thread.
+    #[test]
+    fn encoding_in_background_writes_the_same_bytes() {
+        let rows: Vec<DataRow> = (0..5000)
+            .map(|i| row(i, format!("fn f{i}() {{ {} }}", i % 97)))
+            .collect();
+        let write = |encode_in_background| {
+            let dir = tempfile::tempdir().unwrap();
+            let config = WriterConfig {
+                shard_max_rows: 2100,
+                row_group_rows: 700,
+                encode_in_background,
+                ..WriterConfig::default()
+            };
+            let mut writer = ShardWriter::new(dir.path(), config.clone());
+            rows.iter().cloned().for_each(|r| writer.push(r).unwrap());
+            let mut files = writer.finish().unwrap();
+            let ledger = (0..3000).map(|i| LedgerRow {
+                doc_id: format!("{i:032x}"),
+                reason: "exact-duplicate".into(),
+                ..LedgerRow::default()
+            });
+            files.push(write_ledger(dir.path(), "removed.parquet", ledger, &config).unwrap());
+            (dir, files)
+        };
+        let (_a, here) = write(false);
+        let (_b, background) = write(true);
+        assert_eq!(here.len(), 4);
+        assert_eq!(here, background);
     }
 
     #[test]
