@@ -95,20 +95,20 @@ const PREPROCESSOR: &[&str] = &["#include", "#define", "#if", "#pragma", "#impor
 /// assert_eq!(block.text, "Copyright 2024 Ann\nLicensed under the MIT license.");
 /// ```
 pub fn first_comment_block(text: &str) -> Option<CommentBlock> {
-    let lines: Vec<&str> = text.lines().collect();
-    let start = lines
-        .iter()
-        .enumerate()
-        .position(|(idx, line)| !is_preamble(idx, line))?;
-    let first = lines[start].trim_start();
+    // Lines are read only up to the end of the block: this runs on every
+    // file, and most files are far longer than their header.
+    let mut lines = text.lines().enumerate();
+    let (start, first_line) = lines.find(|(idx, line)| !is_preamble(*idx, line))?;
+    let from_start = std::iter::once(first_line).chain(lines.map(|(_, line)| line));
+    let first = first_line.trim_start();
     if let Some((open, close)) = BLOCK_MARKERS.iter().find(|(open, _)| first.starts_with(open)) {
-        return block_comment(&lines, start, open, close);
+        return block_comment(from_start, start, open, close);
     }
     let marker = LINE_MARKERS.iter().find(|m| first.starts_with(**m))?;
     if *marker == "#" && PREPROCESSOR.iter().any(|p| first.starts_with(p)) {
         return None;
     }
-    line_comments(&lines, start, marker)
+    line_comments(from_start, start, marker)
 }
 
 /// Lines before a file's first comment that are not part of it.
@@ -125,7 +125,8 @@ fn is_encoding_line(line: &str) -> bool {
     line.contains("coding:") || line.contains("coding=")
 }
 
-fn line_comments(lines: &[&str], start: usize, marker: &str) -> Option<CommentBlock> {
+/// `lines` are the file's lines from `start` (0-based) on.
+fn line_comments<'a>(lines: impl Iterator<Item = &'a str>, start: usize, marker: &str) -> Option<CommentBlock> {
     // Markers that share a prefix with the block's own (`///` in a `//`
     // block) are stripped too: they are the same comment style.
     let family: Vec<&str> = LINE_MARKERS
@@ -134,7 +135,7 @@ fn line_comments(lines: &[&str], start: usize, marker: &str) -> Option<CommentBl
         .filter(|m| m.starts_with(&marker[..1]))
         .collect();
     let mut body = Vec::new();
-    for line in &lines[start..] {
+    for line in lines {
         let trimmed = line.trim_start();
         let Some(m) = family.iter().find(|m| trimmed.starts_with(**m)) else {
             break;
@@ -144,9 +145,15 @@ fn line_comments(lines: &[&str], start: usize, marker: &str) -> Option<CommentBl
     block(start, body)
 }
 
-fn block_comment(lines: &[&str], start: usize, open: &str, close: &str) -> Option<CommentBlock> {
+/// `lines` are the file's lines from `start` (0-based) on.
+fn block_comment<'a>(
+    lines: impl Iterator<Item = &'a str>,
+    start: usize,
+    open: &str,
+    close: &str,
+) -> Option<CommentBlock> {
     let mut body = Vec::new();
-    for (offset, line) in lines[start..].iter().enumerate() {
+    for (offset, line) in lines.enumerate() {
         let mut inner = line.trim();
         if offset == 0 {
             inner = inner[open.len()..].trim_start_matches(['*', '!']);
