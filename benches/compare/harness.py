@@ -37,7 +37,7 @@ PEERS = {
     "datatrove": ["peer_datatrove.py"],
     "datatrove-bigcode": ["peer_datatrove.py", "--tokenizer", "bigcode"],
 }
-TO_CLUSTER_STAGES = ("plan", "ingest+sign", "deduplicate")
+TO_CLUSTER_STAGES = ("plan", "ingest+sign", "merge", "deduplicate")
 
 
 def log(msg):
@@ -248,9 +248,8 @@ def main():
     with open(os.path.join(args.work, "results.md"), "w") as f:
         f.write(text)
     if args.write_results:
-        with open(os.path.join(args.repo, "benches", "RESULTS.md"), "w") as f:
-            f.write(text)
-        log("wrote benches/RESULTS.md")
+        report.write_keeping_manual(os.path.join(args.repo, "benches", "RESULTS.md"), text)
+        log("wrote benches/RESULTS.md (its hand-written part kept)")
     print(text)
 
 

@@ -32,7 +32,7 @@ COMMON_NOTES = [
     "pairs P/R/F1: co-membership of document pairs (contingency counts).",
     "removed: documents a tool drops (sum of cluster size - 1), and its difference from the "
     "truth's removable count.",
-    "to clusters: corpusledger's plan + ingest+sign + deduplicate stages (it then writes "
+    "to clusters: corpusledger's plan + ingest+sign + merge + deduplicate stages (it then writes "
     "Parquet); for the peers, their own time from start of reading to clusters (no interpreter "
     "start-up or imports).",
     "MB/s: bytes of the document set / wall; MB = 2^20 bytes.  peak RSS: the largest single "
@@ -163,18 +163,23 @@ def main():
     with open(args.results) as f:
         text = markdown(json.load(f))
     if args.out:
-        # A hand-written part below MANUAL_MARKER (targets, profiles) is kept.
-        kept = ""
-        try:
-            with open(args.out) as f:
-                old = f.read()
-            if MANUAL_MARKER in old:
-                kept = "\n" + MANUAL_MARKER + old.split(MANUAL_MARKER, 1)[1]
-        except OSError:
-            pass
-        with open(args.out, "w") as f:
-            f.write(text + kept)
+        write_keeping_manual(args.out, text)
     print(text)
+
+
+def write_keeping_manual(path, text):
+    """Writes `text` to `path`, keeping the hand-written part below
+    MANUAL_MARKER (targets, profiles) of the file it replaces."""
+    kept = ""
+    try:
+        with open(path) as f:
+            old = f.read()
+        if MANUAL_MARKER in old:
+            kept = "\n" + MANUAL_MARKER + old.split(MANUAL_MARKER, 1)[1]
+    except OSError:
+        pass
+    with open(path, "w") as f:
+        f.write(text + kept)
 
 
 if __name__ == "__main__":
