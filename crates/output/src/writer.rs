@@ -192,9 +192,14 @@ enum Sink {
 enum Message {
     Batch(RecordBatch),
     Metadata(KeyValue),
+    /// Write the footer and sync. A channel closed without it (the file
+    /// dropped on an error) ends the thread with an error; the file stays
+    /// under its temporary name.
+    Finish,
 }
 
 struct EncoderThread {
+    path: PathBuf,
     sender: Option<SyncSender<Message>>,
     handle: Option<JoinHandle<Result<()>>>,
 }
@@ -202,16 +207,20 @@ struct EncoderThread {
 impl Sink {
     fn background(mut writer: ArrowWriter<File>, path: PathBuf, tmp: PathBuf) -> Sink {
         let (sender, receiver) = sync_channel::<Message>(1);
+        let thread_path = path.clone();
         let handle = std::thread::spawn(move || {
+            let path = thread_path;
             for message in receiver {
                 match message {
                     Message::Batch(batch) => write_batch(&mut writer, &batch, &path)?,
                     Message::Metadata(kv) => writer.append_key_value_metadata(kv),
+                    Message::Finish => return finish_writer(writer, &path, &tmp),
                 }
             }
-            finish_writer(writer, &path, &tmp)
+            Err(abandoned(&path))
         });
         Sink::Thread(EncoderThread {
+            path,
             sender: Some(sender),
             handle: Some(handle),
         })
@@ -229,23 +238,40 @@ impl EncoderThread {
         if sent { Ok(()) } else { self.join() }
     }
 
-    /// Closes the channel and waits for the file to be finished and synced.
+    /// Waits for the file to be finished and synced.
     fn finish(mut self) -> Result<()> {
+        self.send(Message::Finish)?;
         self.join()
     }
 
+    /// Closes the channel and waits for the thread's result.
     fn join(&mut self) -> Result<()> {
         self.sender = None;
         let Some(handle) = self.handle.take() else {
-            return Err(Error::Encode {
-                path: PathBuf::new(),
-                message: "the encoder thread already stopped".into(),
-            });
+            return Err(abandoned(&self.path));
         };
         match handle.join() {
             Ok(result) => result,
             Err(panic) => std::panic::resume_unwind(panic),
         }
+    }
+}
+
+/// A file dropped unfinished (an error elsewhere): the thread stops, and
+/// is joined so that none outlives the file it writes.
+impl Drop for EncoderThread {
+    fn drop(&mut self) {
+        self.sender = None;
+        if let Some(handle) = self.handle.take() {
+            let _ = handle.join();
+        }
+    }
+}
+
+fn abandoned(path: &Path) -> Error {
+    Error::Encode {
+        path: path.to_owned(),
+        message: "left unfinished: the file was dropped before it was finished".into(),
     }
 }
 
@@ -701,6 +727,22 @@ mod tests {
         let (_b, background) = write(true);
         assert_eq!(here.len(), 4);
         assert_eq!(here, background);
+    }
+
+    /// A writer dropped before `finish` (an error elsewhere) stops its
+    /// thread, and leaves no file under the final name.
+    #[test]
+    fn a_file_dropped_unfinished_is_abandoned() {
+        let dir = tempfile::tempdir().unwrap();
+        let config = WriterConfig {
+            encode_in_background: true,
+            ..WriterConfig::default()
+        };
+        let mut writer = ShardWriter::new(dir.path(), config);
+        (0..3000).for_each(|i| writer.push(row(i, format!("fn f{i}() {{}}"))).unwrap());
+        drop(writer);
+        assert!(!dir.path().join("data/part-00000.parquet").exists());
+        assert!(dir.path().join("data/part-00000.parquet.tmp").exists());
     }
 
     #[test]
