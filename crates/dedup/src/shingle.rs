@@ -167,13 +167,16 @@ pub fn shingles(text: &str, tokenizer: Tokenizer, n: usize, seed: u64) -> Vec<u6
 
 /// Below this many hashes a plain sort is as fast as bucketing first.
 const BUCKET_SORT_FROM: usize = 1024;
+/// Above this many (8 MB), the set is sorted in place: bucketing needs a
+/// second buffer of the set's size, which a huge file should not pay.
+const BUCKET_SORT_UP_TO: usize = 1 << 20;
 
 /// Sorts uniformly distributed 64-bit hashes: one counting pass by the top
 /// byte into 256 buckets (a stable scatter), then each small bucket sorted
 /// on its own. That replaces the first eight levels of a comparison sort
 /// with one linear pass; the result is the same as `sort_unstable`.
 fn sort_hashes(hashes: &mut Vec<u64>) {
-    if hashes.len() < BUCKET_SORT_FROM {
+    if !(BUCKET_SORT_FROM..=BUCKET_SORT_UP_TO).contains(&hashes.len()) {
         hashes.sort_unstable();
         return;
     }
