@@ -218,16 +218,7 @@ fn file_vanished_after_plan(dir: &Path) -> Value {
     }
     let run_dir = dir.join("vanished.run");
     let out = dir.join("vanished.out");
-    let plan = util::corpusledger(&[
-        "plan",
-        "--quiet",
-        "--out",
-        out.to_str().unwrap(),
-        "--run-dir",
-        run_dir.to_str().unwrap(),
-        "--input",
-        tree.to_str().unwrap(),
-    ]);
+    let plan = util::plan(&[tree.to_str().unwrap()], &out, &run_dir, &[]);
     assert!(
         plan.status.success(),
         "tree-vanished-after-plan: {}",
