@@ -425,7 +425,7 @@ pub struct Settings {
     pub seed: Option<u64>,
     /// Which copy of a cluster is kept, criteria in order; the document id
     /// breaks remaining ties [default: permissive-license,most-stars,source-order].
-    #[arg(long, value_name = "LIST", value_delimiter = ',')]
+    #[arg(long, value_name = "LIST", value_delimiter = ',', value_parser = keep_criterion_parser())]
     pub keep_policy: Option<Vec<KeepCriterion>>,
     /// How verified pairs become clusters: `connected` (components) or `star`
     /// (every removed document within the threshold of its kept one) [default: connected].
@@ -446,7 +446,7 @@ pub struct Settings {
     #[arg(long, value_name = "LIST", value_delimiter = ',')]
     pub license_deny: Option<Vec<String>>,
     /// Keep or remove documents whose license is unknown (NOASSERTION) [default: allow].
-    #[arg(long, value_name = "WHAT")]
+    #[arg(long, value_name = "WHAT", value_parser = no_assertion_parser())]
     pub license_noassertion: Option<NoAssertion>,
     /// Stack Exchange dumps: what a document is: `post` (a question with its
     /// title, or an answer), `code-block` (each `<pre>` block) or
@@ -502,6 +502,27 @@ fn parse_bytes(value: &str) -> Result<u64, String> {
         .parse()
         .map_err(|_| format!("`{value}` is not a size; use e.g. 200MB"))?;
     Ok((number * scale as f64) as u64)
+}
+
+/// The keep criteria, listed in `--help` and in clap's errors.
+fn keep_criterion_parser() -> impl clap::builder::TypedValueParser<Value = KeepCriterion> {
+    let names = KeepCriterion::ALL.map(KeepCriterion::as_str);
+    clap::builder::TypedValueParser::map(clap::builder::PossibleValuesParser::new(names), |name| {
+        KeepCriterion::ALL
+            .into_iter()
+            .find(|c| c.as_str() == name)
+            .expect("a possible value")
+    })
+}
+
+fn no_assertion_parser() -> impl clap::builder::TypedValueParser<Value = NoAssertion> {
+    let names = NoAssertion::ALL.map(NoAssertion::as_str);
+    clap::builder::TypedValueParser::map(clap::builder::PossibleValuesParser::new(names), |name| {
+        NoAssertion::ALL
+            .into_iter()
+            .find(|c| c.as_str() == name)
+            .expect("a possible value")
+    })
 }
 
 fn parse_cluster_mode(value: &str) -> Result<ClusterMode, String> {

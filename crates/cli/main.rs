@@ -7,9 +7,11 @@
 
 mod args;
 mod commands;
-mod config;
-mod pipeline;
 mod reporter;
+
+// The stages live in the pipeline crate; these names keep the commands' paths short.
+use corpusledger_pipeline as pipeline;
+use corpusledger_pipeline::config;
 
 use std::process::ExitCode;
 

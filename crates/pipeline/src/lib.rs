@@ -1,3 +1,9 @@
+//! corpusledger's stages as a library: the configuration ([`config`]), the
+//! run directory ([`rundir`]) and the stage functions, called alike by the
+//! `corpusledger` command, its staged tasks and the Python module. Progress
+//! goes to a [`Reporter`]; nothing here parses arguments or draws on a
+//! terminal.
+//!
 //! The pipeline as stages over shards: plan; ingest and sign (N shard
 //! tasks, each writing a sign part); cluster (one task: merge the parts and
 //! deduplicate); finalize (N tasks, each writing its share of the data
@@ -7,6 +13,7 @@
 //! as separate tasks (by hand or as Slurm jobs) through a run directory.
 
 mod bands;
+pub mod config;
 mod decide;
 mod doc_table;
 mod index_rows;
@@ -24,7 +31,8 @@ use std::time::Instant;
 
 use anyhow::{Context, Result, bail};
 use corpusledger_ingest::Plan;
-use corpusledger_model::{Reporter, SourceRef};
+pub use corpusledger_model::Reporter;
+use corpusledger_model::SourceRef;
 use corpusledger_provenance::Provenance;
 use sha2::{Digest, Sha256};
 

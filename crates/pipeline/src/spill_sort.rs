@@ -172,6 +172,15 @@ pub struct Sorted<T> {
     compare: Compare<T>,
 }
 
+impl<T> std::fmt::Debug for Sorted<T> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Sorted")
+            .field("sources", &self.sources.len())
+            .field("held", &self.heap.len())
+            .finish()
+    }
+}
+
 impl<T: DeserializeOwned> Sorted<T> {
     fn refill(&mut self, source: usize) -> Result<()> {
         if let Some(item) = self.sources[source].next()? {

@@ -92,7 +92,7 @@ impl Default for SlurmConfig {
 
 /// One criterion of the keep policy; the policy is a list of them, in order
 /// of precedence, and always ends with the document id.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, clap::ValueEnum)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum KeepCriterion {
     /// Prefer a permissive license, then copyleft, then other, then unknown.
@@ -104,6 +104,13 @@ pub enum KeepCriterion {
 }
 
 impl KeepCriterion {
+    /// Every criterion, in the order of the default policy.
+    pub const ALL: [KeepCriterion; 3] = [
+        KeepCriterion::PermissiveLicense,
+        KeepCriterion::MostStars,
+        KeepCriterion::SourceOrder,
+    ];
+
     pub fn as_str(self) -> &'static str {
         match self {
             KeepCriterion::PermissiveLicense => "permissive-license",
@@ -114,13 +121,24 @@ impl KeepCriterion {
 }
 
 /// What the license policy does with documents whose license is unknown.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, clap::ValueEnum)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum NoAssertion {
     /// Keep them.
     Allow,
     /// Remove them as `license-denied`.
     Deny,
+}
+
+impl NoAssertion {
+    pub const ALL: [NoAssertion; 2] = [NoAssertion::Allow, NoAssertion::Deny];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            NoAssertion::Allow => "allow",
+            NoAssertion::Deny => "deny",
+        }
+    }
 }
 
 /// The effective, validated configuration.
