@@ -484,24 +484,8 @@ pub struct Settings {
     pub json: bool,
 }
 
-/// Bytes with an optional unit: `200MB`, `1.5G`, `512k`, `1048576`
-/// (powers of 1024).
 fn parse_bytes(value: &str) -> Result<u64, String> {
-    let lower = value.trim().to_ascii_lowercase();
-    let digits = lower.trim_end_matches(|c: char| c.is_ascii_alphabetic());
-    let unit = &lower[digits.len()..];
-    let scale: u64 = match unit {
-        "" | "b" => 1,
-        "k" | "kb" | "kib" => 1 << 10,
-        "m" | "mb" | "mib" => 1 << 20,
-        "g" | "gb" | "gib" => 1 << 30,
-        _ => return Err(format!("unknown unit `{unit}`; use e.g. 200MB or 2G")),
-    };
-    let number: f64 = digits
-        .trim()
-        .parse()
-        .map_err(|_| format!("`{value}` is not a size; use e.g. 200MB"))?;
-    Ok((number * scale as f64) as u64)
+    corpusledger_pipeline::config::parse_bytes(value)
 }
 
 /// The keep criteria, listed in `--help` and in clap's errors.

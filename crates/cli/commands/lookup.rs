@@ -1,9 +1,8 @@
 //! `corpusledger lookup`: are these files, or near copies, in a dataset?
 
 use std::io::Write;
-use std::path::PathBuf;
 
-use anyhow::{Context, Result, bail};
+use anyhow::{Result, bail};
 use corpusledger_verify::lookup::{Answer, Lookup};
 use serde::Serialize;
 
@@ -18,7 +17,7 @@ pub fn run(args: &LookupArgs) -> Result<u8> {
     let lookup = Lookup::open(&args.dataset, args.threshold)?;
     let mut problems = 0usize;
     let mut answers = Vec::new();
-    for file in files(&args.paths)? {
+    for file in corpusledger_verify::lookup::files_to_query(&args.paths)? {
         let name = file.display().to_string();
         match std::fs::read(&file) {
             Ok(bytes) => answers.push(lookup.query(&name, &bytes)?),
@@ -55,30 +54,6 @@ struct JsonReport<'a> {
     dataset: String,
     threshold: String,
     answers: &'a [Answer],
-}
-
-/// The files named, directories walked (`.git` folders left out), in
-/// sorted order.
-fn files(paths: &[PathBuf]) -> Result<Vec<PathBuf>> {
-    let mut out = Vec::new();
-    for path in paths {
-        let meta = std::fs::metadata(path).with_context(|| format!("{}: cannot read", path.display()))?;
-        if meta.is_dir() {
-            let walk = walkdir::WalkDir::new(path)
-                .sort_by_file_name()
-                .into_iter()
-                .filter_entry(|e| e.file_name() != ".git");
-            for entry in walk {
-                let entry = entry.with_context(|| format!("{}: cannot list", path.display()))?;
-                if entry.file_type().is_file() {
-                    out.push(entry.into_path());
-                }
-            }
-        } else {
-            out.push(path.clone());
-        }
-    }
-    Ok(out)
 }
 
 fn human(answer: &Answer) -> String {

@@ -4,8 +4,7 @@ use std::io::Write;
 
 use anyhow::{Context, Result, bail};
 use corpusledger_verify::proof::Proof;
-use corpusledger_verify::{Finding, Report};
-use serde::Serialize;
+use corpusledger_verify::{Finding, JsonReport, Report};
 
 use crate::args::VerifyArgs;
 
@@ -129,29 +128,6 @@ fn signature(args: &VerifyArgs, pubkey: &std::path::Path, report: &mut Report) -
         message: err.to_string(),
     });
     Ok(())
-}
-
-#[derive(Serialize)]
-struct JsonReport<'a> {
-    valid: bool,
-    files: u64,
-    bytes: u64,
-    rows: u64,
-    merkle_root: &'a str,
-    findings: &'a [Finding],
-}
-
-impl<'a> From<&'a Report> for JsonReport<'a> {
-    fn from(report: &'a Report) -> Self {
-        JsonReport {
-            valid: report.is_valid(),
-            files: report.files,
-            bytes: report.bytes,
-            rows: report.rows,
-            merkle_root: &report.merkle_root,
-            findings: &report.findings,
-        }
-    }
 }
 
 fn human(args: &VerifyArgs, report: &Report) -> String {

@@ -70,6 +70,37 @@ pub enum Error {
     Manifest(#[from] corpusledger_manifest::Error),
 }
 
+/// A [`Report`] as `verify --json` prints it (and the Python module returns
+/// it): the verdict, what was checked and every finding.
+#[derive(Debug, Serialize)]
+pub struct JsonReport<'a> {
+    /// No finding.
+    pub valid: bool,
+    /// Output files checked.
+    pub files: u64,
+    /// Bytes hashed.
+    pub bytes: u64,
+    /// Rows read.
+    pub rows: u64,
+    /// The manifest's Merkle root.
+    pub merkle_root: &'a str,
+    /// Every difference found, in the order checked.
+    pub findings: &'a [Finding],
+}
+
+impl<'a> From<&'a Report> for JsonReport<'a> {
+    fn from(report: &'a Report) -> Self {
+        JsonReport {
+            valid: report.is_valid(),
+            files: report.files,
+            bytes: report.bytes,
+            rows: report.rows,
+            merkle_root: &report.merkle_root,
+            findings: &report.findings,
+        }
+    }
+}
+
 /// One difference between the dataset and its manifest.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Finding {

@@ -314,3 +314,31 @@ impl Lookup {
         Ok(None)
     }
 }
+
+/// The files to look up for `paths`: files as named, directories walked
+/// (`.git` folders left out) in sorted order. A path that cannot be read or
+/// listed is an error naming it.
+pub fn files_to_query(paths: &[PathBuf]) -> std::io::Result<Vec<PathBuf>> {
+    let named = |path: &Path, what: &str, err: std::io::Error| {
+        std::io::Error::new(err.kind(), format!("{}: cannot {what}: {err}", path.display()))
+    };
+    let mut out = Vec::new();
+    for path in paths {
+        let meta = std::fs::metadata(path).map_err(|err| named(path, "read", err))?;
+        if meta.is_dir() {
+            let walk = walkdir::WalkDir::new(path)
+                .sort_by_file_name()
+                .into_iter()
+                .filter_entry(|e| e.file_name() != ".git");
+            for entry in walk {
+                let entry = entry.map_err(|err| named(path, "list", err.into()))?;
+                if entry.file_type().is_file() {
+                    out.push(entry.into_path());
+                }
+            }
+        } else {
+            out.push(path.clone());
+        }
+    }
+    Ok(out)
+}
