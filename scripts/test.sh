@@ -2,14 +2,16 @@
 # Runs every test: sets up a Python venv with the tools that check what we
 # write (pyarrow reads our Parquet files; mlcroissant, pyspdxtools and
 # cyclonedx-python-lib validate `corpusledger export`; jsonschema checks
-# manifests against docs/manifest.schema.json), then the whole Rust test suite.
+# manifests against docs/manifest.schema.json), then the whole Rust test suite,
+# then the Python package: `pip install .` into the venv (maturin, in the dev
+# profile so that it reuses the test build) and its pytest suite.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 venv=.venv
-packages=("pyarrow>=14" "mlcroissant>=1.1,<2" "spdx-tools>=0.8,<0.9" "cyclonedx-python-lib[json-validation]>=8,<12" "jsonschema>=4")
+packages=("pytest>=7" "pyarrow>=14" "mlcroissant>=1.1,<2" "spdx-tools>=0.8,<0.9" "cyclonedx-python-lib[json-validation]>=8,<12" "jsonschema>=4")
 # One import per package above; any missing one re-runs the install.
-check='import pyarrow, mlcroissant, spdx_tools, jsonschema
+check='import pytest, pyarrow, mlcroissant, spdx_tools, jsonschema
 from cyclonedx.validation.json import JsonStrictValidator'
 if [ ! -x "$venv/bin/python" ] || ! "$venv/bin/python" -c "$check" 2>/dev/null \
   || [ ! -x "$venv/bin/mlcroissant" ] || [ ! -x "$venv/bin/pyspdxtools" ]; then
@@ -19,3 +21,10 @@ fi
 export CORPUSLEDGER_PYTHON="$PWD/$venv/bin/python"
 
 cargo test --workspace --locked "$@"
+
+# The Python module is the same Rust code: built against the dev profile of
+# the tests above (pip's default is release, which would build everything a
+# second time), it is installed like any user's `pip install .` would.
+MATURIN_PEP517_ARGS="--profile dev" "$venv/bin/pip" install --quiet --disable-pip-version-check --force-reinstall --no-deps .
+cargo build --locked --bin corpusledger
+CORPUSLEDGER_BIN="$PWD/target/debug/corpusledger" "$venv/bin/python" -m pytest -q python/tests
