@@ -389,8 +389,9 @@ pub struct ConfigArgs {
 pub struct Settings {
     /// Input: a directory tree of repositories, a JSONL file (.jsonl, .jsonl.gz,
     /// .jsonl.zst), a Parquet file in The Stack's layout, or a Stack Exchange
-    /// dump's Posts.xml (.gz, .zst, or a .7z holding it). Repeat for more.
-    #[arg(long, short, value_name = "PATH")]
+    /// dump's Posts.xml (.gz, .zst, or a .7z holding it). Give several after
+    /// one --input (a shell glob works), or repeat --input.
+    #[arg(long, short, value_name = "PATH", num_args = 1..)]
     pub input: Vec<PathBuf>,
     /// Output directory.
     #[arg(long, short, value_name = "DIR")]
