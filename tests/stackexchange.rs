@@ -517,7 +517,8 @@ fn compressed_and_archived_dumps_give_the_same_documents_and_credits() {
     let want = summary(&plain);
     for (name, extra) in [
         ("Posts.xml.gz", vec!["--stackexchange-users", USERS]),
-        ("Posts.xml.zst", vec!["--stackexchange-users", USERS]),
+        // Users.xml lies beside it: it is used without being named.
+        ("Posts.xml.zst", vec![]),
         // The archive holds Users.xml: it is used without being named.
         ("site.7z", vec![]),
     ] {
@@ -526,6 +527,47 @@ fn compressed_and_archived_dumps_give_the_same_documents_and_credits() {
         run_ok(&[&input], &out, &extra);
         assert!(summary(&out) == want, "{name} differs from Posts.xml");
     }
+}
+
+/// A new user's dump folder: `sample.Posts.xml` and `Users.xml` side by
+/// side. The authors come from `Users.xml`, and the run summary says so.
+#[test]
+fn a_users_file_beside_the_posts_names_the_authors_and_the_summary_says_so() {
+    let dir = tempfile::tempdir().unwrap();
+    let dump = dir.path().join("dump");
+    std::fs::create_dir(&dump).unwrap();
+    std::fs::copy(POSTS, dump.join("sample.Posts.xml")).unwrap();
+    std::fs::copy(USERS, dump.join("Users.xml")).unwrap();
+    let input = dump.join("sample.Posts.xml");
+    let input = input.to_str().unwrap();
+    let out = dir.path().join("out");
+    let output = util::run(&[input], &out, &["--json"]);
+    assert!(output.status.success(), "{}", util::stderr(&output));
+    let summary: Value = serde_json::from_slice(&output.stdout).unwrap();
+    let users = dump.join("Users.xml");
+    assert_eq!(
+        summary["notes"],
+        serde_json::json!([format!("{input}: authors from {}, beside it", users.display())])
+    );
+
+    let expected = expected();
+    let rows = expected["posts"]["rows"].as_object().unwrap();
+    let credits = attribution_rows(&out);
+    assert!(!credits.is_empty());
+    for credit in &credits {
+        let url = get(credit, "url").unwrap();
+        let id = url.rsplit('/').next().unwrap();
+        assert_eq!(get(credit, "author"), rows[id]["author"].as_str(), "{url}");
+    }
+
+    // Without it, the summary says authors are `user N` and how to fix it.
+    std::fs::remove_file(&users).unwrap();
+    let out = dir.path().join("out-without");
+    let output = util::run(&[input], &out, &["--json"]);
+    let summary: Value = serde_json::from_slice(&output.stdout).unwrap();
+    let note = summary["notes"][0].as_str().unwrap();
+    assert!(note.starts_with(&format!("{input}: authors are `user N`")), "{note}");
+    assert!(note.contains("--stackexchange-users"), "{note}");
 }
 
 #[test]

@@ -459,7 +459,8 @@ pub struct Settings {
     #[arg(long, value_name = "URL")]
     pub stackexchange_site: Option<String>,
     /// Stack Exchange dumps: the site's Users.xml (plain, .gz, .zst, .7z) for
-    /// authors' display names [default: a Users.xml in the same .7z, else none].
+    /// authors' display names [default: a Users.xml in the same .7z, else
+    /// one beside a plain Posts.xml, else none; the run summary names it].
     #[arg(long, value_name = "FILE")]
     pub stackexchange_users: Option<PathBuf>,
     /// Stack Exchange dumps: keep questions with any of these tags, and their

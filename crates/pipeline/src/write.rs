@@ -63,6 +63,9 @@ pub struct Summary {
     /// License information that could not be used (the run goes on; the
     /// manifest lists them).
     pub license_problems: Vec<String>,
+    /// What the run took from beside its inputs: for each Stack Exchange
+    /// input, the `Users.xml` that names its authors, or that none does.
+    pub notes: Vec<String>,
     pub files: Vec<String>,
     /// Wall seconds of each stage, in order.
     pub stage_seconds: Vec<(String, f64)>,
@@ -305,7 +308,7 @@ pub fn write_outputs(
         .write(&out_dir.join(MANIFEST))
         .context("cannot write the manifest")?;
     Ok(Written {
-        summary: summary(&manifest, ingested, outcome, plan, out_dir, &files),
+        summary: summary(&manifest, ingested, outcome, plan, out_dir, &files, notes(plan, config)),
     })
 }
 
@@ -920,6 +923,15 @@ fn add_signals(histograms: &mut SignalHistograms, doc: &DocRecord) {
         .or_default() += 1;
 }
 
+/// The notes of the summary, in input order.
+fn notes(plan: &Plan, config: &Config) -> Vec<String> {
+    let ingest = config.ingest();
+    plan.inputs
+        .iter()
+        .filter_map(|input| corpusledger_ingest::users_note(input, &ingest))
+        .collect()
+}
+
 /// Problems shown before the summary at most; the ledger has all of them.
 const MAX_PROBLEMS: usize = 20;
 
@@ -930,6 +942,7 @@ fn summary(
     plan: &Plan,
     out_dir: &Path,
     files: &[OutputFile],
+    notes: Vec<String>,
 ) -> Summary {
     let mut problems: Vec<String> = plan.input_errors().filter_map(|i| i.error.clone()).collect();
     let damaged = ingested.rejections.iter().filter(|r| r.reason.is_input_error());
@@ -961,6 +974,7 @@ fn summary(
             .take(MAX_PROBLEMS)
             .cloned()
             .collect(),
+        notes,
         files: files
             .iter()
             .map(|f| f.path.clone())
