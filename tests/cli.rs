@@ -52,3 +52,54 @@ fn json_summary_goes_to_stdout() {
     assert_eq!(summary["documents"], util::manifest(out.path())["counts"]["documents"]);
     assert!(summary["problems"].as_array().unwrap().is_empty());
 }
+
+/// A shell glob gives `--input a.parquet b.parquet`: every path after one
+/// `--input` is an input, as with one `--input` per path.
+#[test]
+fn several_paths_after_one_input_are_all_inputs() {
+    let one_flag = tempfile::tempdir().unwrap();
+    let mut args = vec!["run", "--quiet", "--out", one_flag.path().to_str().unwrap(), "--input"];
+    args.extend(util::SAMPLE_INPUTS);
+    args.extend(["--threads", "1"]);
+    let output = util::corpusledger(&args);
+    assert!(output.status.success(), "{}", util::stderr(&output));
+
+    let repeated = tempfile::tempdir().unwrap();
+    let output = util::run(&util::SAMPLE_INPUTS, repeated.path(), &["--threads", "1"]);
+    assert!(output.status.success(), "{}", util::stderr(&output));
+
+    let inputs = |out: &std::path::Path| -> Vec<String> {
+        let manifest = util::manifest(out);
+        manifest["inputs"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|input| input["label"].as_str().unwrap().to_owned())
+            .collect()
+    };
+    assert_eq!(inputs(one_flag.path()).len(), util::SAMPLE_INPUTS.len());
+    assert_eq!(inputs(one_flag.path()), inputs(repeated.path()));
+    assert_eq!(
+        std::fs::read(one_flag.path().join("manifest.json")).unwrap(),
+        std::fs::read(repeated.path().join("manifest.json")).unwrap(),
+        "one --input with three paths and three --input flags plan the same run"
+    );
+}
+
+/// Several paths after `--input` end at the next flag, and `--input` can
+/// still be repeated and mixed with them.
+#[test]
+fn input_lists_and_repeated_input_flags_mix() {
+    let [tree, jsonl, parquet] = util::SAMPLE_INPUTS;
+    let output = util::corpusledger(&["config", "--input", tree, jsonl, "--ngram", "3", "--input", parquet]);
+    assert!(output.status.success(), "{}", util::stderr(&output));
+    let printed: toml::Table = toml::from_str(&String::from_utf8(output.stdout).unwrap()).unwrap();
+    let inputs: Vec<&str> = printed["input"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_str().unwrap())
+        .collect();
+    assert_eq!(inputs, [tree, jsonl, parquet]);
+    assert_eq!(printed["ngram"].as_integer(), Some(3));
+}

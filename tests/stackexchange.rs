@@ -117,6 +117,15 @@ fn licenses_follow_content_license_else_the_date_of_the_latest_revision() {
     );
     assert_eq!(manifest["licenses"]["CC-BY-SA-3.0"], 3);
     assert_eq!(manifest["inputs"][0]["kind"], "stackexchange");
+    // The obligation says how the licenses were decided, as counted above.
+    let obligation = attribution["obligation"].as_str().unwrap();
+    assert!(
+        obligation.starts_with(
+            "Stack Exchange posts are licensed CC BY-SA 2.5, 3.0 or 4.0, as the dump's ContentLicense states for \
+             2 posts, by the date of their latest revision for 7 posts (LastEditDate 2, CreationDate 5). "
+        ),
+        "{obligation}"
+    );
 }
 
 const POSTS: &str = "tests/fixtures/stackexchange/Posts.xml";
@@ -347,10 +356,12 @@ fn question_answer_mode_joins_each_question_with_its_accepted_answer() {
         let key = doc["key"].as_str().unwrap();
         let (_, row) = docs.get(key).unwrap_or_else(|| panic!("no document {key}"));
         assert_eq!(get(row, "row").unwrap(), doc["row"].to_string(), "{key}");
-        // The license holds both posts' licenses.
-        let license = get(row, "declared_license").or(get(row, "license")).unwrap();
-        let ids = |e: &str| e.split(" AND ").map(str::to_owned).collect::<BTreeSet<_>>();
-        assert_eq!(ids(license), ids(doc["license"].as_str().unwrap()), "{key}");
+        // The license holds both posts' licenses, the question's first.
+        let want_license = doc["license"].as_str().unwrap();
+        assert_eq!(get(row, "license"), Some(want_license), "{key}");
+        if let Some(declared) = get(row, "declared_license") {
+            assert_eq!(declared, want_license, "{key}");
+        }
         let id = get(row, "doc_id").unwrap();
         let urls: Vec<&str> = credits
             .iter()
@@ -506,7 +517,8 @@ fn compressed_and_archived_dumps_give_the_same_documents_and_credits() {
     let want = summary(&plain);
     for (name, extra) in [
         ("Posts.xml.gz", vec!["--stackexchange-users", USERS]),
-        ("Posts.xml.zst", vec!["--stackexchange-users", USERS]),
+        // Users.xml lies beside it: it is used without being named.
+        ("Posts.xml.zst", vec![]),
         // The archive holds Users.xml: it is used without being named.
         ("site.7z", vec![]),
     ] {
@@ -515,6 +527,47 @@ fn compressed_and_archived_dumps_give_the_same_documents_and_credits() {
         run_ok(&[&input], &out, &extra);
         assert!(summary(&out) == want, "{name} differs from Posts.xml");
     }
+}
+
+/// A new user's dump folder: `sample.Posts.xml` and `Users.xml` side by
+/// side. The authors come from `Users.xml`, and the run summary says so.
+#[test]
+fn a_users_file_beside_the_posts_names_the_authors_and_the_summary_says_so() {
+    let dir = tempfile::tempdir().unwrap();
+    let dump = dir.path().join("dump");
+    std::fs::create_dir(&dump).unwrap();
+    std::fs::copy(POSTS, dump.join("sample.Posts.xml")).unwrap();
+    std::fs::copy(USERS, dump.join("Users.xml")).unwrap();
+    let input = dump.join("sample.Posts.xml");
+    let input = input.to_str().unwrap();
+    let out = dir.path().join("out");
+    let output = util::run(&[input], &out, &["--json"]);
+    assert!(output.status.success(), "{}", util::stderr(&output));
+    let summary: Value = serde_json::from_slice(&output.stdout).unwrap();
+    let users = dump.join("Users.xml");
+    assert_eq!(
+        summary["notes"],
+        serde_json::json!([format!("{input}: authors from {}, beside it", users.display())])
+    );
+
+    let expected = expected();
+    let rows = expected["posts"]["rows"].as_object().unwrap();
+    let credits = attribution_rows(&out);
+    assert!(!credits.is_empty());
+    for credit in &credits {
+        let url = get(credit, "url").unwrap();
+        let id = url.rsplit('/').next().unwrap();
+        assert_eq!(get(credit, "author"), rows[id]["author"].as_str(), "{url}");
+    }
+
+    // Without it, the summary says authors are `user N` and how to fix it.
+    std::fs::remove_file(&users).unwrap();
+    let out = dir.path().join("out-without");
+    let output = util::run(&[input], &out, &["--json"]);
+    let summary: Value = serde_json::from_slice(&output.stdout).unwrap();
+    let note = summary["notes"][0].as_str().unwrap();
+    assert!(note.starts_with(&format!("{input}: authors are `user N`")), "{note}");
+    assert!(note.contains("--stackexchange-users"), "{note}");
 }
 
 #[test]

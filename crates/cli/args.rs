@@ -389,8 +389,9 @@ pub struct ConfigArgs {
 pub struct Settings {
     /// Input: a directory tree of repositories, a JSONL file (.jsonl, .jsonl.gz,
     /// .jsonl.zst), a Parquet file in The Stack's layout, or a Stack Exchange
-    /// dump's Posts.xml (.gz, .zst, or a .7z holding it). Repeat for more.
-    #[arg(long, short, value_name = "PATH")]
+    /// dump's Posts.xml (.gz, .zst, or a .7z holding it). Give several after
+    /// one --input (a shell glob works), or repeat --input.
+    #[arg(long, short, value_name = "PATH", num_args = 1..)]
     pub input: Vec<PathBuf>,
     /// Output directory.
     #[arg(long, short, value_name = "DIR")]
@@ -458,7 +459,8 @@ pub struct Settings {
     #[arg(long, value_name = "URL")]
     pub stackexchange_site: Option<String>,
     /// Stack Exchange dumps: the site's Users.xml (plain, .gz, .zst, .7z) for
-    /// authors' display names [default: a Users.xml in the same .7z, else none].
+    /// authors' display names [default: a Users.xml in the same .7z, else
+    /// one beside a plain Posts.xml, else none; the run summary names it].
     #[arg(long, value_name = "FILE")]
     pub stackexchange_users: Option<PathBuf>,
     /// Stack Exchange dumps: keep questions with any of these tags, and their

@@ -45,6 +45,9 @@ fn human_summary(written: &Written) -> String {
     for problem in &s.problems {
         line(format!("problem: {problem}"));
     }
+    for note in &s.notes {
+        line(format!("note: {note}"));
+    }
     line(format!(
         "corpusledger run: {} documents, {} in {:.1}s",
         s.documents,

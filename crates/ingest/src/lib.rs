@@ -45,6 +45,7 @@ pub use config::{IngestConfig, JsonlFields, SeMode, SePostType, StackExchangeCon
 pub use error::{Error, Result};
 pub use plan::{Input, InputKind, Plan, Unit, plan};
 pub use spill::{BlobRef, BlobStore};
+pub use stackexchange::users_note;
 
 use corpusledger_model::{Document, Rejection};
 

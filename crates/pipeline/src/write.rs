@@ -34,8 +34,9 @@ pub const LEDGER: &str = "removed.parquet";
 pub const INDEX: &str = "index/lookup.parquet";
 pub const ATTRIBUTION: &str = "ATTRIBUTION.parquet";
 
-/// What CC BY-SA asks of a publisher, for the manifest and the datasheet.
-const OBLIGATION: &str = "Stack Exchange posts are licensed CC BY-SA (2.5, 3.0 or 4.0 by date): whoever shares this data or material adapted from it must credit each post (its address, its author with a link to the author's profile, and the license with a link to it), say if it was changed, and share adaptations under the same or a compatible license. ATTRIBUTION.parquet lists every post whose content is in the data, including posts removed as duplicates of a kept document, which carries their content.";
+/// What CC BY-SA asks of a publisher, for the manifest and the datasheet,
+/// after the sentence saying how the posts' licenses were decided.
+const OBLIGATION: &str = "Whoever shares this data or material adapted from it must credit each post (its address, its author with a link to the author's profile, and the license with a link to it), say if it was changed, and share adaptations under the same or a compatible license. ATTRIBUTION.parquet lists every post whose content is in the data, including posts removed as duplicates of a kept document, which carries their content.";
 
 /// What a run wrote, for the summary.
 #[derive(Debug)]
@@ -62,6 +63,9 @@ pub struct Summary {
     /// License information that could not be used (the run goes on; the
     /// manifest lists them).
     pub license_problems: Vec<String>,
+    /// What the run took from beside its inputs: for each Stack Exchange
+    /// input, the `Users.xml` that names its authors, or that none does.
+    pub notes: Vec<String>,
     pub files: Vec<String>,
     /// Wall seconds of each stage, in order.
     pub stage_seconds: Vec<(String, f64)>,
@@ -304,7 +308,7 @@ pub fn write_outputs(
         .write(&out_dir.join(MANIFEST))
         .context("cannot write the manifest")?;
     Ok(Written {
-        summary: summary(&manifest, ingested, outcome, plan, out_dir, &files),
+        summary: summary(&manifest, ingested, outcome, plan, out_dir, &files, notes(plan, config)),
     })
 }
 
@@ -343,6 +347,33 @@ fn removed_members(outcome: &Outcome) -> BTreeMap<u32, Vec<u32>> {
     members
 }
 
+/// The obligation, opened by what the manifest records of how the posts'
+/// licenses were decided: by the dump's `ContentLicense`, by the date of
+/// their latest revision, or both, with the counts of `license_basis`.
+fn obligation(license_basis: &BTreeMap<String, u64>) -> String {
+    let count = |field: &str| license_basis.get(field).copied().unwrap_or(0);
+    let (stated, edited, created) = (count("ContentLicense"), count("LastEditDate"), count("CreationDate"));
+    let by_date = edited + created;
+    let posts = |n: u64| {
+        if n == 1 {
+            "1 post".to_owned()
+        } else {
+            format!("{n} posts")
+        }
+    };
+    let dated = format!(
+        "by the date of their latest revision for {} (LastEditDate {edited}, CreationDate {created})",
+        posts(by_date)
+    );
+    let how = match (stated, by_date) {
+        (0, 0) => String::new(),
+        (_, 0) => format!(", as the dump's ContentLicense states for all {}", posts(stated)),
+        (0, _) => format!(", {dated}"),
+        (_, _) => format!(", as the dump's ContentLicense states for {}, {dated}", posts(stated)),
+    };
+    format!("Stack Exchange posts are licensed CC BY-SA 2.5, 3.0 or 4.0{how}. {OBLIGATION}")
+}
+
 /// Writes `ATTRIBUTION.parquet` one cluster at a time, as the kept
 /// documents are written, and tallies it for the manifest.
 struct AttributionPass<'a> {
@@ -357,7 +388,7 @@ impl<'a> AttributionPass<'a> {
             ingested,
             writer: AttributionWriter::create(out_dir, ATTRIBUTION, &config.writer())?,
             summary: corpusledger_manifest::Attribution {
-                obligation: OBLIGATION.to_owned(),
+                obligation: String::new(),
                 file: ATTRIBUTION.to_owned(),
                 ..Default::default()
             },
@@ -429,6 +460,7 @@ impl<'a> AttributionPass<'a> {
     fn finish(mut self) -> Result<(OutputFile, corpusledger_manifest::Attribution)> {
         let file = self.writer.finish()?;
         self.summary.rows = file.rows;
+        self.summary.obligation = obligation(&self.summary.license_basis);
         Ok((file, self.summary))
     }
 }
@@ -891,6 +923,15 @@ fn add_signals(histograms: &mut SignalHistograms, doc: &DocRecord) {
         .or_default() += 1;
 }
 
+/// The notes of the summary, in input order.
+fn notes(plan: &Plan, config: &Config) -> Vec<String> {
+    let ingest = config.ingest();
+    plan.inputs
+        .iter()
+        .filter_map(|input| corpusledger_ingest::users_note(input, &ingest))
+        .collect()
+}
+
 /// Problems shown before the summary at most; the ledger has all of them.
 const MAX_PROBLEMS: usize = 20;
 
@@ -901,6 +942,7 @@ fn summary(
     plan: &Plan,
     out_dir: &Path,
     files: &[OutputFile],
+    notes: Vec<String>,
 ) -> Summary {
     let mut problems: Vec<String> = plan.input_errors().filter_map(|i| i.error.clone()).collect();
     let damaged = ingested.rejections.iter().filter(|r| r.reason.is_input_error());
@@ -932,6 +974,7 @@ fn summary(
             .take(MAX_PROBLEMS)
             .cloned()
             .collect(),
+        notes,
         files: files
             .iter()
             .map(|f| f.path.clone())
@@ -939,5 +982,43 @@ fn summary(
             .collect(),
         stage_seconds: Vec::new(),
         elapsed_seconds: 0.0,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn basis(pairs: &[(&str, u64)]) -> BTreeMap<String, u64> {
+        pairs.iter().map(|&(field, n)| (field.to_owned(), n)).collect()
+    }
+
+    #[test]
+    fn the_obligation_says_how_the_licenses_were_decided() {
+        let both = obligation(&basis(&[
+            ("ContentLicense", 12),
+            ("LastEditDate", 5),
+            ("CreationDate", 1),
+        ]));
+        assert!(
+            both.starts_with(
+                "Stack Exchange posts are licensed CC BY-SA 2.5, 3.0 or 4.0, as the dump's ContentLicense states \
+                 for 12 posts, by the date of their latest revision for 6 posts (LastEditDate 5, CreationDate 1). \
+                 Whoever shares"
+            ),
+            "{both}"
+        );
+        let stated = obligation(&basis(&[("ContentLicense", 3)]));
+        assert!(
+            stated.contains("as the dump's ContentLicense states for all 3 posts."),
+            "{stated}"
+        );
+        assert!(!stated.contains("date"), "{stated}");
+        let dated = obligation(&basis(&[("CreationDate", 1)]));
+        assert!(
+            dated.contains("4.0, by the date of their latest revision for 1 post (LastEditDate 0, CreationDate 1)."),
+            "{dated}"
+        );
+        assert!(!dated.contains("ContentLicense"), "{dated}");
     }
 }

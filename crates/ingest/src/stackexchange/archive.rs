@@ -3,7 +3,7 @@
 //!
 //! 7z uses `sevenz-rust2` (pure Rust, the maintained fork of `sevenz-rust`).
 //! Its block decoder hands each entry to a callback as a `Read` over the
-//! LZMA / LZMA2 decoder, so an entry is never held in memory: memory is the
+//! LZMA / LZMA2 or BZip2 decoder, so an entry is never held in memory: memory is the
 //! codec's dictionary plus our buffer. Only the block holding the wanted
 //! entry is decoded; entries before it in a solid block are read through
 //! and dropped, since a solid block can only be decoded from its start.
@@ -64,8 +64,8 @@ pub(crate) fn with_stream<T>(path: &Path, entry: &str, read: impl FnOnce(&mut dy
     match (result, outcome) {
         (Some(result), _) => Ok(result),
         (None, Err(err)) => Err(format!(
-            "cannot decode the archive's {entry}: {err}; 7z entries compressed with LZMA or LZMA2 can be read, \
-             for others extract {entry} (or re-pack it with 7z -m0=lzma2) and give that"
+            "cannot decode the archive's {entry}: {err}; 7z entries compressed with LZMA, LZMA2 or BZip2 can be \
+             read, for others (PPMd, Deflate, ...) extract {entry} with 7z and give that"
         )),
         (None, Ok(_)) => Err(format!(
             "the archive's {entry} entry could not be reached; extract it and give that"

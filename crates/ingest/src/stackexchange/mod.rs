@@ -21,6 +21,7 @@ mod license;
 mod row;
 mod site;
 mod users;
+mod users_file;
 mod window;
 
 #[cfg(test)]
@@ -33,7 +34,7 @@ use corpusledger_model::Reason;
 use self::assemble::Assembler;
 use self::frame::{Frame, Framer};
 use self::users::Users;
-use crate::{IngestConfig, Input, Item};
+use crate::{IngestConfig, Input, InputKind, Item};
 
 /// Items per batch at most, whatever their size (filtered rows have none).
 const MAX_BATCH_ITEMS: usize = 65_536;
@@ -98,15 +99,24 @@ fn read_rows(
     }
 }
 
+/// What the run summary says of the authors of a Stack Exchange input:
+/// which `Users.xml` names them (configured, in the same archive, or beside
+/// a plain `Posts.xml`), or that none does. `None` for other inputs.
+pub fn users_note(input: &Input, config: &IngestConfig) -> Option<String> {
+    if input.kind != InputKind::StackExchange || input.error.is_some() {
+        return None;
+    }
+    let users = users_file::find(&input.path, config.stackexchange.users.as_deref());
+    Some(users_file::note(&input.label, users.as_ref()))
+}
+
 /// The configured `Users.xml`, else the one in the same `.7z` archive as
-/// the posts (a per-site dump holds both), or `None`; with a rejection
-/// naming it when it cannot be read: authors then fall back to `user N`.
+/// the posts (a per-site dump holds both), else one beside a plain
+/// `Posts.xml`, or `None`; with a rejection naming it when it cannot be
+/// read: authors then fall back to `user N`.
 fn load_users(input: &Input, config: &IngestConfig, max_row: u64, batch: &mut Batch<'_>) -> Option<Users> {
-    let path = match &config.stackexchange.users {
-        Some(path) => path,
-        None if archive::archive_has(&input.path, "Users.xml") => &input.path,
-        None => return None,
-    };
+    let users = users_file::find(&input.path, config.stackexchange.users.as_deref())?;
+    let path = &users.path;
     match Users::load(path, max_row) {
         Ok(users) => Some(users),
         Err(err) => {

@@ -163,11 +163,21 @@ pub(crate) fn parse_post(text: &[u8], line: u64) -> Result<Post, String> {
     let parent_id = number(&attributes, "ParentId", false).map_err(fail)?;
     let accepted_answer_id = number(&attributes, "AcceptedAnswerId", false).map_err(fail)?;
     let owner_user_id = number(&attributes, "OwnerUserId", false).map_err(fail)?;
+    // Only read to know whether Community made the last edit: a value that
+    // is not a number is not Community, and costs the row nothing.
+    let last_editor = attributes
+        .get("LastEditorUserId")
+        .and_then(|id| id.trim().parse::<i64>().ok());
     let Some(created) = created else {
         return Err(fail("row has no CreationDate".to_owned()));
     };
-    let (license, license_basis) = license::decide(attributes.get("ContentLicense"), last_edit, created)
-        .map_err(|err| format!("line {line}: {err}"))?;
+    let revisions = license::Revisions {
+        creation: created,
+        last_edit,
+        last_editor,
+    };
+    let (license, license_basis) =
+        license::decide(attributes.get("ContentLicense"), revisions).map_err(|err| format!("line {line}: {err}"))?;
     let (created, last_edited) = (created.text.to_owned(), last_edit.map(|d| d.text.to_owned()));
     let body = attributes.take("Body");
     if body.is_none() && matches!(kind, PostKind::Question | PostKind::Answer) {

@@ -283,13 +283,18 @@ struct Found {
 
 /// The declared signal of a document made of Stack Exchange posts: each
 /// post's license with how it was decided; the posts' licenses joined with
-/// `AND` (a document holding two posts must meet both). The evidence names
+/// `AND` in the order of the credits (in a question-answer document, the
+/// question's, then the answer's), each once: a document holding two posts
+/// must meet both. The evidence names
 /// the rule, not the post (its address and dates are in its credits), so
 /// posts decided alike share one license record.
 fn post_signal(credits: &[corpusledger_model::Credit]) -> Signal {
-    let mut ids: Vec<&str> = credits.iter().map(|c| c.license.as_str()).collect();
-    ids.sort_unstable();
-    ids.dedup();
+    let mut ids: Vec<&str> = Vec::with_capacity(credits.len());
+    for credit in credits {
+        if !ids.contains(&credit.license.as_str()) {
+            ids.push(&credit.license);
+        }
+    }
     let raw = ids.join(" AND ");
     let mut signal = declared_signal(&raw, crate::expression::canonical(&raw), "input metadata", None, None);
     let mut evidence: Vec<Evidence> = credits

@@ -239,6 +239,15 @@ fn a_post_is_under_its_cc_by_sa_license_whatever_its_snippet_says() {
     let both = prov.attribute(&post, "x = 1\n").unwrap().license;
     assert_eq!(both.concluded.expression, "CC-BY-SA-3.0 AND CC-BY-SA-4.0");
     assert_eq!(both.evidence.len(), 2);
+    // The question's license comes first, whatever their sort order.
+    post.meta.credits.reverse();
+    let reversed = prov.attribute(&post, "x = 1\n").unwrap().license;
+    assert_eq!(reversed.concluded.expression, "CC-BY-SA-4.0 AND CC-BY-SA-3.0");
+    assert_eq!(reversed.declared.as_deref(), Some("CC-BY-SA-4.0 AND CC-BY-SA-3.0"));
+    // Two posts under one license give it once.
+    post.meta.credits[1].license = "CC-BY-SA-4.0".to_owned();
+    let same = prov.attribute(&post, "x = 1\n").unwrap().license;
+    assert_eq!(same.concluded.expression, "CC-BY-SA-4.0");
 
     // Posts decided alike share one license record: nothing of the post
     // itself (its address, its dates) is in it.

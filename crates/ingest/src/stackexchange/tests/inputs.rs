@@ -241,16 +241,31 @@ fn seven_zip_archive_made_by_7_zip_is_read() {
     assert_eq!(doc.meta.credits[0].url, "https://superuser.com/q/1");
 }
 
+/// The 2014 per-site dumps are BZip2 inside: read like the LZMA2 archive
+/// holding the same files, authors from its Users.xml included.
+#[test]
+fn seven_zip_archive_with_bzip2_is_read() {
+    let mut config = IngestConfig::default();
+    config.stackexchange.mode = crate::SeMode::QuestionAnswer;
+    let bzip2 = Items(read_path(&testdata("bzip2.7z"), &config));
+    assert!(bzip2.rejections().is_empty(), "{:?}", bzip2.reasons());
+    let lzma2 = Items(read_path(&testdata("superuser.com.7z"), &config));
+    assert_eq!(bzip2.texts(), lzma2.texts());
+    let authors: Vec<&str> = bzip2.docs()[0].meta.credits.iter().map(|c| c.author.as_str()).collect();
+    assert_eq!(authors, ["Jeff Atwood", "Community"], "Users.xml in the same archive");
+}
+
 #[test]
 fn seven_zip_with_an_unsupported_codec_is_one_unreadable() {
-    let items = Items(read_path(&testdata("bzip2.7z"), &IngestConfig::default()));
+    let items = Items(read_path(&testdata("deflate.7z"), &IngestConfig::default()));
     let reasons = items.reasons();
     assert_eq!(reasons.len(), 1, "{reasons:?}");
     assert_eq!((reasons[0].0, reasons[0].2), (Reason::Unreadable, 0));
+    let detail = &reasons[0].3;
     assert!(
-        reasons[0].3.starts_with("cannot decode the archive's Posts.xml: "),
-        "{}",
-        reasons[0].3
+        detail.starts_with("cannot decode the archive's Posts.xml: "),
+        "{detail}"
     );
-    assert!(reasons[0].3.contains("LZMA2"), "{}", reasons[0].3);
+    assert!(detail.contains("LZMA, LZMA2 or BZip2"), "{detail}");
+    assert!(detail.contains("extract Posts.xml"), "{detail}");
 }

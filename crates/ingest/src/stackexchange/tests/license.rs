@@ -78,3 +78,50 @@ fn unknown_content_license_is_rejected() {
         assert!(detail.contains("never guessed"), "{detail}");
     }
 }
+
+#[test]
+fn an_edit_by_the_community_user_does_not_change_the_license() {
+    let (license, basis) = license_of(
+        r#"CreationDate="2009-03-01T12:00:00.000" LastEditDate="2019-06-01T08:15:00.000" LastEditorUserId="-1""#,
+    )
+    .unwrap();
+    assert_eq!(license, "CC-BY-SA-2.5", "dated by its creation, not the Community edit");
+    assert_eq!(
+        basis,
+        "CreationDate 2009-03-01T12:00:00.000, LastEditDate 2019-06-01T08:15:00.000 by the Community user ignored: \
+         CC BY-SA 2.5 applies to posts last revised before 2011-04-08 UTC; edits by the Community user (-1) do not \
+         change a post's license"
+    );
+
+    // Any other editor's edit counts, as does an edit by an unknown one.
+    for editor in [
+        r#"LastEditorUserId="12""#,
+        "",
+        r#"LastEditorUserId="""#,
+        r#"LastEditorUserId="x""#,
+    ] {
+        let dates =
+            format!(r#"CreationDate="2009-03-01T12:00:00.000" LastEditDate="2019-06-01T08:15:00.000" {editor}"#);
+        let (license, basis) = license_of(&dates).unwrap();
+        assert_eq!(license, "CC-BY-SA-4.0", "{editor}");
+        assert!(basis.starts_with("LastEditDate 2019-06-01T08:15:00.000: "), "{basis}");
+    }
+
+    // The dump's ContentLicense still wins over both dates.
+    let stated = license_of(
+        r#"CreationDate="2009-03-01T12:00:00.000" LastEditDate="2019-06-01T08:15:00.000" LastEditorUserId="-1" ContentLicense="CC BY-SA 4.0""#,
+    )
+    .unwrap();
+    assert_eq!(
+        stated,
+        ("CC-BY-SA-4.0".to_owned(), "ContentLicense attribute".to_owned())
+    );
+
+    // Community as the editor of a post never edited changes nothing.
+    let (license, basis) = license_of(r#"CreationDate="2012-01-01T00:00:00.000" LastEditorUserId="-1""#).unwrap();
+    assert_eq!(license, "CC-BY-SA-3.0");
+    assert!(
+        basis.starts_with("CreationDate 2012-01-01T00:00:00.000: CC BY-SA 3.0 "),
+        "{basis}"
+    );
+}
