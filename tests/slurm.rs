@@ -186,7 +186,7 @@ fn slurm_array_gives_the_bytes_of_run_and_resumes_after_a_cancelled_task() {
         &config,
         format!(
             "input = [{:?}, {:?}, \"sample-data/stack/stack-sample.parquet\"]\n\
-             [slurm]\nmem = \"600M\"\nfinalize-mem = \"1500M\"\ncpus = 1\ntime = \"00:15:00\"\n",
+             [slurm]\nmem = \"600M\"\nfinalize-mem = \"1500M\"\ntime = \"00:15:00\"\n",
             root.join("a-big.jsonl").display().to_string(),
             root.join("tree").display().to_string(),
         ),
@@ -226,8 +226,12 @@ fn slurm_array_gives_the_bytes_of_run_and_resumes_after_a_cancelled_task() {
         (out, run_dir)
     };
 
-    // Seven shards as a job array over three nodes, then finalize.
+    // Seven shards as a job array over three nodes, then finalize. The
+    // nodes have one CPU each and the config asks for the default two per
+    // task: `slurm plan` reads sinfo and asks for one, else sbatch refuses.
     let (out, run_dir) = submit("whole");
+    let script = std::fs::read_to_string(run_dir.join("slurm").join("ingest.sbatch")).unwrap();
+    assert!(script.contains("#SBATCH --cpus-per-task=1\n"), "{script}");
     wait_finished(&cluster, &run_dir);
     assert_same_tree(&out, &reference);
     let nodes = logs(&run_dir);

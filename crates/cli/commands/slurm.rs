@@ -65,7 +65,8 @@ fn plan(args: &SlurmPlanArgs) -> Result<PathBuf> {
         shards_per_task: args.shards_per_task,
         out: config.out.clone().expect("checked by write_plan"),
     };
-    let scripts = Scripts::new(&run.root, &config)?;
+    let mut scripts = Scripts::new(&run.root, &config)?;
+    fit_cpus_to_nodes(&mut scripts.slurm, config.quiet)?;
     let write = |name: &str, text: String| {
         rundir::write_atomic(&dir.join(name), text.as_bytes())?;
         set_executable(&dir.join(name))
@@ -87,6 +88,64 @@ fn plan(args: &SlurmPlanArgs) -> Result<PathBuf> {
         );
     }
     Ok(dir)
+}
+
+/// Lowers `cpus` to the largest node's CPU count when Slurm's nodes (as
+/// `sinfo` lists them, in the configured partition) are smaller: sbatch
+/// refuses a task no node can hold ("CPU count per node can not be
+/// satisfied"). Without `sinfo` (planning off the cluster) nothing changes.
+fn fit_cpus_to_nodes(slurm: &mut SlurmConfig, quiet: bool) -> Result<()> {
+    let mut command = Command::new("sinfo");
+    command.args(["--noheader", "--Node", "--format=%c"]);
+    if let Some(partition) = &slurm.partition {
+        command.arg(format!("--partition={partition}"));
+    }
+    let output = match command.output() {
+        Ok(output) => output,
+        // No sinfo here: the scripts keep the configured CPU count.
+        Err(err) if err.kind() == std::io::ErrorKind::NotFound => return Ok(()),
+        Err(err) => return Err(err).context("cannot run sinfo to read the nodes' CPU counts"),
+    };
+    let where_ = slurm
+        .partition
+        .as_ref()
+        .map(|p| format!("partition {p}"))
+        .unwrap_or_else(|| "the cluster".to_owned());
+    if !output.status.success() {
+        if !quiet {
+            eprintln!(
+                "note: sinfo failed ({}), so the CPUs per task ({}) are not checked against {where_}'s nodes",
+                String::from_utf8_lossy(&output.stderr).trim(),
+                slurm.cpus
+            );
+        }
+        return Ok(());
+    }
+    let Some(largest) = largest_node_cpus(&String::from_utf8_lossy(&output.stdout)) else {
+        bail!(
+            "sinfo lists no node in {where_}: check `[slurm] partition` in the config (sinfo --Node shows the nodes)"
+        );
+    };
+    if slurm.cpus > largest {
+        if !quiet {
+            eprintln!(
+                "note: {where_}'s largest node has {largest} CPU(s) (sinfo), fewer than the {} per task asked for;                  the tasks ask for {largest} (set `[slurm] cpus = {largest}` in the config to say so)",
+                slurm.cpus
+            );
+        }
+        slurm.cpus = largest;
+    }
+    Ok(())
+}
+
+/// The largest CPU count in `sinfo --Node --format=%c` output (one count a
+/// line; a `+` suffix, as in grouped output, is ignored).
+fn largest_node_cpus(sinfo: &str) -> Option<u32> {
+    sinfo
+        .lines()
+        .filter_map(|line| line.trim().trim_end_matches('+').parse::<u32>().ok())
+        .filter(|&cpus| cpus > 0)
+        .max()
 }
 
 #[cfg(unix)]
@@ -392,4 +451,22 @@ fn resume(args: &SlurmRunArgs) -> Result<u8> {
     );
     run_submit(&dir, Some((from, array.as_deref())))?;
     Ok(crate::EXIT_OK)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::largest_node_cpus;
+
+    #[test]
+    fn the_largest_node_is_read_from_sinfo_output() {
+        assert_eq!(largest_node_cpus("1\n1\n1\n"), Some(1));
+        assert_eq!(largest_node_cpus("2\n16\n4+\n"), Some(16));
+        assert_eq!(largest_node_cpus("  8 \n"), Some(8));
+    }
+
+    #[test]
+    fn sinfo_output_without_counts_gives_none() {
+        assert_eq!(largest_node_cpus(""), None);
+        assert_eq!(largest_node_cpus("N/A\n0\n"), None);
+    }
 }
