@@ -16,6 +16,7 @@ mod hostile_paths;
 mod licenses;
 mod lookup;
 mod pathological;
+mod prove;
 mod resources;
 mod sample;
 mod schema;
