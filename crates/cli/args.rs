@@ -490,25 +490,24 @@ fn parse_bytes(value: &str) -> Result<u64, String> {
     corpusledger_pipeline::config::parse_bytes(value)
 }
 
-/// The keep criteria, listed in `--help` and in clap's errors.
-fn keep_criterion_parser() -> impl clap::builder::TypedValueParser<Value = KeepCriterion> {
-    let names = KeepCriterion::ALL.map(KeepCriterion::as_str);
-    clap::builder::TypedValueParser::map(clap::builder::PossibleValuesParser::new(names), |name| {
-        KeepCriterion::ALL
-            .into_iter()
-            .find(|c| c.as_str() == name)
-            .expect("a possible value")
+/// A parser for an enum of the config named by `name`, whose values are
+/// listed in `--help` and in clap's errors.
+fn named_values<T: Copy + Send + Sync + 'static, const N: usize>(
+    all: [T; N],
+    name: fn(T) -> &'static str,
+) -> impl clap::builder::TypedValueParser<Value = T> {
+    let parser = clap::builder::PossibleValuesParser::new(all.map(name));
+    clap::builder::TypedValueParser::map(parser, move |given| {
+        all.into_iter().find(|v| name(*v) == given).expect("a possible value")
     })
 }
 
+fn keep_criterion_parser() -> impl clap::builder::TypedValueParser<Value = KeepCriterion> {
+    named_values(KeepCriterion::ALL, KeepCriterion::as_str)
+}
+
 fn no_assertion_parser() -> impl clap::builder::TypedValueParser<Value = NoAssertion> {
-    let names = NoAssertion::ALL.map(NoAssertion::as_str);
-    clap::builder::TypedValueParser::map(clap::builder::PossibleValuesParser::new(names), |name| {
-        NoAssertion::ALL
-            .into_iter()
-            .find(|c| c.as_str() == name)
-            .expect("a possible value")
-    })
+    named_values(NoAssertion::ALL, NoAssertion::as_str)
 }
 
 fn parse_cluster_mode(value: &str) -> Result<ClusterMode, String> {
