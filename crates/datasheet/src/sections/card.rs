@@ -218,7 +218,7 @@ fn push_limitations(m: &Manifest, out: &mut Vec<Block>) {
     ];
     if let Some((language, n)) = by_count(&m.languages).into_iter().next() {
         items.push(vec![text(format!(
-            "Languages are uneven: the most common, {language}, is {} of the kept documents.",
+            "Languages follow the inputs, not a plan: the most common, {language}, is {} of the kept documents.",
             share(n, kept)
         ))]);
     }
