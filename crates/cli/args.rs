@@ -71,8 +71,10 @@ pub enum Command {
     Export(ExportArgs),
     /// Write a datasheet of a dataset from its manifest: DATASHEET.md and a
     /// self-contained datasheet.html with charts, after "Datasheets for
-    /// Datasets" (Gebru et al.). Questions only the dataset's creators can
-    /// answer are left as prompts marked `TO ANSWER:`.
+    /// Datasets" (Gebru et al.), and the dataset card README.md for the
+    /// Hugging Face Hub (also written by `run`). Questions only the
+    /// dataset's creators can answer are left as prompts marked `TO ANSWER:`.
+    /// A README.md that is not corpusledger's card is never replaced.
     ///
     /// Exit codes: 0 done; 2 could not run.
     Datasheet(DatasheetArgs),
@@ -250,7 +252,7 @@ pub struct DatasheetArgs {
     /// The output directory of `corpusledger run` (holding manifest.json).
     #[arg(value_name = "DIR")]
     pub dir: PathBuf,
-    /// Write DATASHEET.md and datasheet.html here instead of DIR.
+    /// Write DATASHEET.md, datasheet.html and README.md here instead of DIR.
     #[arg(long, short, value_name = "DIR2")]
     pub out: Option<PathBuf>,
     /// Do not name the files written on stderr.
