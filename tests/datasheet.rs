@@ -1,5 +1,6 @@
-//! `corpusledger datasheet`: the sample's datasheet against a golden file,
-//! `--out`, errors, and the HTML page rendered by a real browser.
+//! `corpusledger datasheet`: the sample's datasheet and dataset card against
+//! golden files, `--out`, errors, and the HTML page rendered by a real
+//! browser.
 
 use std::path::Path;
 use std::process::{Command, Stdio};
@@ -25,23 +26,44 @@ fn sample_with_datasheet(extra: &[&str]) -> tempfile::TempDir {
 #[test]
 fn sample_datasheet_matches_golden_file() {
     let out = sample_with_datasheet(&[]);
-    let manifest = util::manifest(out.path());
-    let (name, version, build) = (
-        manifest["tool"]["name"].as_str().unwrap(),
-        manifest["tool"]["version"].as_str().unwrap(),
-        manifest["tool"]["build"].as_str().unwrap(),
-    );
-    let actual = std::fs::read_to_string(out.path().join("DATASHEET.md"))
-        .unwrap()
-        .replace(&format!("`{name} {version}`"), &format!("`{name} [VERSION]`"))
-        .replace(&format!("`{build}`"), "`[BUILD]`");
-    util::assert_golden("DATASHEET.md", &actual);
+    util::assert_golden("DATASHEET.md", &filtered(out.path(), "DATASHEET.md"));
     let files: Vec<String> = util::tree_bytes(out.path()).into_keys().collect();
     assert!(files.iter().any(|f| f == "datasheet.html"), "{files:?}");
     assert!(
         !files.iter().any(|f| f.ends_with(".tmp")),
         "temporary files left: {files:?}"
     );
+}
+
+/// `out/name` with the tool's version and build, which depend on the
+/// binary and not on the run, replaced by placeholders.
+fn filtered(out: &Path, name: &str) -> String {
+    let manifest = util::manifest(out);
+    let (tool, version, build) = (
+        manifest["tool"]["name"].as_str().unwrap(),
+        manifest["tool"]["version"].as_str().unwrap(),
+        manifest["tool"]["build"].as_str().unwrap(),
+    );
+    std::fs::read_to_string(out.join(name))
+        .unwrap()
+        .replace(&format!("`{tool} {version}`"), &format!("`{tool} [VERSION]`"))
+        .replace(&format!("`{build}`"), "`[BUILD]`")
+}
+
+/// README.md, the dataset card that `run` writes, compared with
+/// tests/golden/README.card.md like the datasheet; `datasheet` writes the
+/// same bytes again from the manifest alone.
+#[test]
+fn sample_card_matches_golden_file_and_datasheet_rewrites_it() {
+    let out = tempfile::tempdir().unwrap();
+    let run = util::run(&util::SAMPLE_INPUTS, out.path(), &[]);
+    assert!(run.status.success(), "{}", util::stderr(&run));
+    let written = std::fs::read(out.path().join("README.md")).unwrap();
+    util::assert_golden("README.card.md", &filtered(out.path(), "README.md"));
+    std::fs::remove_file(out.path().join("README.md")).unwrap();
+    let output = util::corpusledger(&["datasheet", "--quiet", out.path().to_str().unwrap()]);
+    assert_eq!(output.status.code(), Some(0), "{}", util::stderr(&output));
+    assert!(std::fs::read(out.path().join("README.md")).unwrap() == written);
 }
 
 #[test]
@@ -56,7 +78,7 @@ fn out_writes_elsewhere_and_twice_gives_the_same_bytes() {
         target.to_str().unwrap(),
     ]);
     assert_eq!(output.status.code(), Some(0), "{}", util::stderr(&output));
-    for name in ["DATASHEET.md", "datasheet.html"] {
+    for name in ["DATASHEET.md", "datasheet.html", "README.md"] {
         let here = std::fs::read(out.path().join(name)).unwrap();
         assert_eq!(here, std::fs::read(target.join(name)).unwrap(), "{name} differs");
     }

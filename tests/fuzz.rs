@@ -103,9 +103,10 @@ fn negative_column_chunk_offset_in_the_ledger_is_a_finding_not_a_panic() {
     // The shrunk case of `fuzz_verify_mutated_dataset`: one byte of the
     // ledger's footer XOR 33 gives a column chunk a negative offset, on
     // which the parquet crate (60.1) panicked inside `verify`.
-    // (The file was picked by index among the dataset's files; more files
-    // came since, so it is named here.)
     let mut files = dataset().clone();
+    // The shrunk case picked the ledger by its place among the run's files
+    // (Index 13835058055282163712 of four); the dataset card README.md
+    // has since come first in that list, so the ledger is named here.
     let rel = "removed.parquet".to_owned();
     let bytes = files.get_mut(&rel).unwrap();
     let at = index_of(11425526174133806863, bytes.len());

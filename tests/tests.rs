@@ -13,6 +13,7 @@ mod export;
 mod external_readers;
 mod fuzz;
 mod hostile_paths;
+mod huggingface;
 mod licenses;
 mod lookup;
 mod pathological;

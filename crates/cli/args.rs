@@ -87,8 +87,10 @@ pub enum Command {
     Export(ExportArgs),
     /// Write a datasheet of a dataset from its manifest: DATASHEET.md and a
     /// self-contained datasheet.html with charts, after "Datasheets for
-    /// Datasets" (Gebru et al.). Questions only the dataset's creators can
-    /// answer are left as prompts marked `TO ANSWER:`.
+    /// Datasets" (Gebru et al.), and the dataset card README.md for the
+    /// Hugging Face Hub (also written by `run`). Questions only the
+    /// dataset's creators can answer are left as prompts marked `TO ANSWER:`.
+    /// A README.md that is not corpusledger's card is never replaced.
     ///
     /// Exit codes: 0 done; 2 could not run.
     Datasheet(DatasheetArgs),
@@ -266,7 +268,7 @@ pub struct DatasheetArgs {
     /// The output directory of `corpusledger run` (holding manifest.json).
     #[arg(value_name = "DIR")]
     pub dir: PathBuf,
-    /// Write DATASHEET.md and datasheet.html here instead of DIR.
+    /// Write DATASHEET.md, datasheet.html and README.md here instead of DIR.
     #[arg(long, short, value_name = "DIR2")]
     pub out: Option<PathBuf>,
     /// Do not name the files written on stderr.
@@ -542,25 +544,24 @@ fn parse_bytes(value: &str) -> Result<u64, String> {
     corpusledger_pipeline::config::parse_bytes(value)
 }
 
-/// The keep criteria, listed in `--help` and in clap's errors.
-fn keep_criterion_parser() -> impl clap::builder::TypedValueParser<Value = KeepCriterion> {
-    let names = KeepCriterion::ALL.map(KeepCriterion::as_str);
-    clap::builder::TypedValueParser::map(clap::builder::PossibleValuesParser::new(names), |name| {
-        KeepCriterion::ALL
-            .into_iter()
-            .find(|c| c.as_str() == name)
-            .expect("a possible value")
+/// A parser for an enum of the config named by `name`, whose values are
+/// listed in `--help` and in clap's errors.
+fn named_values<T: Copy + Send + Sync + 'static, const N: usize>(
+    all: [T; N],
+    name: fn(T) -> &'static str,
+) -> impl clap::builder::TypedValueParser<Value = T> {
+    let parser = clap::builder::PossibleValuesParser::new(all.map(name));
+    clap::builder::TypedValueParser::map(parser, move |given| {
+        all.into_iter().find(|v| name(*v) == given).expect("a possible value")
     })
 }
 
+fn keep_criterion_parser() -> impl clap::builder::TypedValueParser<Value = KeepCriterion> {
+    named_values(KeepCriterion::ALL, KeepCriterion::as_str)
+}
+
 fn no_assertion_parser() -> impl clap::builder::TypedValueParser<Value = NoAssertion> {
-    let names = NoAssertion::ALL.map(NoAssertion::as_str);
-    clap::builder::TypedValueParser::map(clap::builder::PossibleValuesParser::new(names), |name| {
-        NoAssertion::ALL
-            .into_iter()
-            .find(|c| c.as_str() == name)
-            .expect("a possible value")
-    })
+    named_values(NoAssertion::ALL, NoAssertion::as_str)
 }
 
 fn parse_cluster_mode(value: &str) -> Result<ClusterMode, String> {

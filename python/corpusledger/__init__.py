@@ -79,6 +79,9 @@ class RunSummary:
     files: Sequence[str]
     stage_seconds: Sequence[Tuple[str, float]]
     elapsed_seconds: float
+    #: What the run took from beside its inputs (a Stack Exchange dump's
+    #: ``Users.xml``), one line each.
+    notes: Sequence[str] = ()
     extra: Mapping[str, Any] = field(default_factory=dict)
 
     @property

@@ -91,6 +91,9 @@ def test_summary_counts_are_the_manifests(sample):
     assert summary.documents == summary.kept + sum(summary.removed.values()) + sum(summary.rejected.values())
     assert summary.exit_code == 0 and summary.problems == []
     assert summary.removed["near-duplicate"] > 0 and summary.removed["exact-duplicate"] > 0
+    # The dump's authors come from the Users.xml in its archive, and the summary says so.
+    assert any("stackoverflow.com.7z" in note and "Users.xml" in note for note in summary.notes), summary.notes
+    assert summary.extra == {}
 
 
 def test_verify_returns_findings_with_their_codes(sample, tmp_path):
@@ -229,3 +232,9 @@ def test_the_command_exits_with_its_codes(sample, tmp_path):
     assert bad.returncode == 2 and "--threshold" in bad.stderr
     helped = subprocess.run([str(command()), "--help"], capture_output=True, text=True)
     assert helped.returncode == 0 and "verify" in helped.stdout
+
+
+def test_progress_true_draws_tqdm_bars(tmp_path, capsys):
+    corpusledger.run([ROOT / "sample-data" / "repos"], tmp_path / "out", progress=True)
+    err = capsys.readouterr().err
+    assert "ingest" in err or "sign" in err, err

@@ -1,5 +1,5 @@
-//! `corpusledger datasheet`: DATASHEET.md and datasheet.html from a dataset's
-//! manifest.
+//! `corpusledger datasheet`: DATASHEET.md, datasheet.html and the dataset
+//! card README.md from a dataset's manifest.
 
 use std::path::Path;
 
@@ -7,6 +7,7 @@ use anyhow::{Context, Result, bail};
 use corpusledger_manifest::Manifest;
 
 use crate::args::DatasheetArgs;
+use crate::pipeline::out_claim::{CardState, card_state};
 use crate::pipeline::rundir::write_atomic;
 
 /// The file names written.
@@ -20,10 +21,26 @@ pub fn run(args: &DatasheetArgs) -> Result<u8> {
         .with_context(|| format!("cannot create {}; give a writable --out directory", out.display()))?;
     let markdown = out.join(MARKDOWN);
     let html = out.join(HTML);
+    let card = out.join(corpusledger_datasheet::CARD_FILE);
+    // Checked before anything is written: a README.md that is not our card
+    // is someone's own and stays as it is.
+    if card_state(out)? == CardState::Theirs {
+        bail!(
+            "{}: not a corpusledger dataset card (no corpusledger-card line in its front matter), so it is not \
+             replaced; move it away, or give --out another directory",
+            card.display()
+        );
+    }
     write_atomic(&markdown, corpusledger_datasheet::markdown(&manifest).as_bytes())?;
     write_atomic(&html, corpusledger_datasheet::html(&manifest).as_bytes())?;
+    write_atomic(&card, corpusledger_datasheet::card(&manifest).as_bytes())?;
     if !args.quiet {
-        eprintln!("wrote {} and {}", markdown.display(), html.display());
+        eprintln!(
+            "wrote {}, {} and {}",
+            markdown.display(),
+            html.display(),
+            card.display()
+        );
     }
     Ok(crate::EXIT_OK)
 }

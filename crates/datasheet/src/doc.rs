@@ -82,6 +82,9 @@ pub enum Block {
     Section { id: &'static str, title: &'static str },
     /// A subsection.
     Subsection(String),
+    /// A heading below a subsection (the dataset card nests the
+    /// datasheet's subsections one level deeper).
+    Minor(String),
     /// A paragraph.
     Para(Line),
     /// A bulleted list.

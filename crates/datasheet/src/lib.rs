@@ -9,6 +9,12 @@
 //! Merkle root). Questions only the dataset's creators can answer are left
 //! as prompts that start with [`TO_ANSWER`], the same marker everywhere.
 //!
+//! The dataset card [`card`] (`README.md`, for the Hugging Face Hub) holds
+//! the same sections under the Hub's card template headings, after YAML
+//! front matter with the kept documents' licenses as Hub ids, the size
+//! category and the configs that `datasets.load_dataset` reads: `default`
+//! (the data shards) and `removed` (the ledger).
+//!
 //! Two renderings of the same content: [`markdown`] (for `DATASHEET.md`) and
 //! [`html`] (a self-contained page with inline CSS and inline SVG charts, no
 //! scripts and nothing fetched from the network). Both are deterministic:
@@ -26,9 +32,13 @@
 //! assert!(md.contains(corpusledger_datasheet::TO_ANSWER));
 //! let page = corpusledger_datasheet::html(&manifest);
 //! assert!(page.contains("<svg") && !page.contains("<script"));
+//! let card = corpusledger_datasheet::card(&manifest);
+//! assert!(card.starts_with("---\n") && corpusledger_datasheet::is_card(&card));
+//! assert!(card.contains("license:\n- mit\n"));
 //! ```
 #![deny(missing_docs)]
 
+mod card;
 mod charts;
 mod doc;
 mod escape;
@@ -45,6 +55,26 @@ pub const TO_ANSWER: &str = "TO ANSWER:";
 
 /// The HTML class of the box around each question left for a human.
 pub const TO_ANSWER_CLASS: &str = "to-answer";
+
+/// The dataset card's file name, beside the manifest.
+pub const CARD_FILE: &str = "README.md";
+
+pub use card::CARD_MARKER;
+
+/// The dataset card for the Hugging Face Hub, for `README.md`: YAML front
+/// matter (pretty name, the kept documents' licenses as Hub ids, size
+/// category, task, tags, and the `default`, `removed` and, with Stack
+/// Exchange posts, `attribution` configs), then the datasheet's sections
+/// under the headings of the Hub's dataset card template.
+pub fn card(manifest: &Manifest) -> String {
+    card::render(manifest)
+}
+
+/// Whether `text` is a dataset card corpusledger wrote (its front matter
+/// holds [`CARD_MARKER`]): only such a `README.md` is replaced or removed.
+pub fn is_card(text: &str) -> bool {
+    card::is_card(text)
+}
 
 /// The datasheet as Markdown (CommonMark with GitHub tables), for `DATASHEET.md`.
 pub fn markdown(manifest: &Manifest) -> String {

@@ -6,6 +6,11 @@
 //! output or files that are not corpusledger's is refused unless the user
 //! says `--overwrite`; a run with the same configuration goes on, so a rerun
 //! after a crash needs no flag.
+//!
+//! The dataset card, `README.md`, is a common name: a run replaces or
+//! removes only its own card (its front matter holds
+//! [`corpusledger_datasheet::CARD_MARKER`]), and refuses, even with
+//! `--overwrite`, a directory whose `README.md` is someone else's.
 
 use std::path::Path;
 
@@ -14,7 +19,7 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
 use super::rundir::write_atomic;
-use super::write::MANIFEST;
+use super::write::{CARD, MANIFEST};
 
 /// The claim file, in the output directory while a run writes it.
 pub const CLAIM: &str = ".corpusledger-run.json";
@@ -81,6 +86,10 @@ pub fn holder(out_dir: &Path) -> Result<Holder> {
         .map(|e| e.map(|e| e.file_name().to_string_lossy().into_owned()))
         .collect::<std::io::Result<_>>()
         .with_context(|| format!("cannot list {}", out_dir.display()))?;
+    // Our own card, left without its manifest, is no one else's file.
+    if card_state(out_dir)? == CardState::Ours {
+        names.retain(|name| name != CARD);
+    }
     if names.is_empty() {
         return Ok(Holder::Empty);
     }
@@ -104,9 +113,54 @@ fn hash_of(config: &serde_json::Value) -> String {
     super::hex(&Sha256::digest(canonical))
 }
 
+/// What `README.md` in an output directory is.
+#[derive(Debug, PartialEq, Eq)]
+pub enum CardState {
+    /// There is none.
+    Absent,
+    /// A dataset card corpusledger wrote.
+    Ours,
+    /// Something else: a file without the card's marker, or not a file.
+    Theirs,
+}
+
+/// Whether `out_dir/README.md` is corpusledger's card (a symlink is never
+/// followed, and never ours).
+pub fn card_state(out_dir: &Path) -> Result<CardState> {
+    let path = out_dir.join(CARD);
+    let meta = match std::fs::symlink_metadata(&path) {
+        Ok(meta) => meta,
+        Err(err) if err.kind() == std::io::ErrorKind::NotFound => return Ok(CardState::Absent),
+        Err(err) => return Err(err).with_context(|| format!("cannot read {}", path.display())),
+    };
+    if !meta.is_file() {
+        return Ok(CardState::Theirs);
+    }
+    let bytes = std::fs::read(&path).with_context(|| format!("cannot read {}", path.display()))?;
+    Ok(match std::str::from_utf8(&bytes) {
+        Ok(text) if corpusledger_datasheet::is_card(text) => CardState::Ours,
+        _ => CardState::Theirs,
+    })
+}
+
+/// Refuses `out_dir` when its `README.md` is not corpusledger's card: the
+/// run would replace it, and `--overwrite` only ever replaces our files.
+fn check_card(out_dir: &Path) -> Result<()> {
+    if card_state(out_dir)? == CardState::Theirs {
+        bail!(
+            "output directory {} has a {CARD} that is not a corpusledger dataset card (its front matter lacks the \
+             corpusledger-card line): the run writes its card there and never replaces someone else's file, even \
+             with --overwrite; move {CARD} away or give another --out",
+            out_dir.display()
+        );
+    }
+    Ok(())
+}
+
 /// Refuses `out_dir` when it holds anything but this configuration's run,
 /// unless `overwrite`; then claims it for this configuration.
 pub fn claim(out_dir: &Path, config_hash: &str, overwrite: bool) -> Result<()> {
+    check_card(out_dir)?;
     let held = holder(out_dir)?;
     let ours = match &held {
         Holder::Empty => true,
@@ -147,6 +201,7 @@ pub fn claim(out_dir: &Path, config_hash: &str, overwrite: bool) -> Result<()> {
 /// Checks, before a task writes into `out_dir`, that the directory is still
 /// this configuration's (claimed when the plan was made).
 pub fn check_claimed(out_dir: &Path, config_hash: &str) -> Result<()> {
+    check_card(out_dir)?;
     match holder(out_dir)? {
         Holder::Run {
             config_hash: theirs, ..

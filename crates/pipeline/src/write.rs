@@ -34,6 +34,8 @@ pub const MANIFEST: &str = "manifest.json";
 pub const LEDGER: &str = "removed.parquet";
 pub const INDEX: &str = "index/lookup.parquet";
 pub const ATTRIBUTION: &str = "ATTRIBUTION.parquet";
+/// The dataset card, for the Hugging Face Hub.
+pub const CARD: &str = corpusledger_datasheet::CARD_FILE;
 
 /// What CC BY-SA asks of a publisher, for the manifest and the datasheet,
 /// after the sentence saying how the posts' licenses were decided.
@@ -85,6 +87,11 @@ pub fn prepare_out_dir(out_dir: &Path) -> Result<()> {
         _ => Ok(()),
     };
     remove(&out_dir.join(MANIFEST))?;
+    // The old card describes the old manifest. Someone else's README.md
+    // never gets here: the claim refuses a directory that holds one.
+    if super::out_claim::card_state(out_dir)? == super::out_claim::CardState::Ours {
+        remove(&out_dir.join(CARD))?;
+    }
     remove(&out_dir.join(LEDGER))?;
     remove(&out_dir.join(INDEX))?;
     remove(&out_dir.join(ATTRIBUTION))?;
@@ -319,6 +326,12 @@ pub fn write_outputs(
     manifest.attribution = attribution;
     manifest.commitments = Some(commitments);
     super::kill_point::kill_point("manifest");
+    // The card goes first so that the manifest, last, still marks a finished
+    // run: a directory with a manifest has its card. It is rendered from the
+    // manifest alone, so `corpusledger datasheet` writes the same bytes.
+    super::rundir::write_atomic(&out_dir.join(CARD), corpusledger_datasheet::card(&manifest).as_bytes())
+        .context("cannot write the dataset card")?;
+    super::kill_point::kill_point("card");
     manifest
         .write(&out_dir.join(MANIFEST))
         .context("cannot write the manifest")?;
@@ -1022,7 +1035,7 @@ fn summary(
         files: files
             .iter()
             .map(|f| f.path.clone())
-            .chain([MANIFEST.to_owned()])
+            .chain([CARD.to_owned(), MANIFEST.to_owned()])
             .collect(),
         stage_seconds: Vec::new(),
         elapsed_seconds: 0.0,

@@ -60,6 +60,7 @@ pub const DERIVED_FILES: &[&str] = &[
     "manifest.json.minisig",
     "DATASHEET.md",
     "datasheet.html",
+    "README.md",
     "croissant.json",
     "sbom.spdx.json",
     "sbom.cdx.json",

@@ -58,6 +58,7 @@ fn block_html(block: &Block) -> String {
         Block::Title(title) => format!("<h1>{}</h1>", esc(title)),
         Block::Section { id, title } => format!("<h2 id=\"{}\">{}</h2>", esc(id), esc(title)),
         Block::Subsection(title) => format!("<h3>{}</h3>", esc(title)),
+        Block::Minor(title) => format!("<h4>{}</h4>", esc(title)),
         Block::Para(line) => format!("<p>{}</p>", line_html(line)),
         Block::List(items) => {
             let items: String = items.iter().map(|i| format!("<li>{}</li>", line_html(i))).collect();

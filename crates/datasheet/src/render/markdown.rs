@@ -22,6 +22,7 @@ fn block_text(block: &Block) -> Option<String> {
         Block::Title(title) => format!("# {}", escape::markdown(title)),
         Block::Section { title, .. } => format!("## {}", escape::markdown(title)),
         Block::Subsection(title) => format!("### {}", escape::markdown(title)),
+        Block::Minor(title) => format!("#### {}", escape::markdown(title)),
         Block::Para(line) => line_text(line),
         Block::List(items) => items
             .iter()

@@ -11,6 +11,12 @@ pub fn push(m: &Manifest, out: &mut Vec<Block>) {
         id: "collection",
         title: "Collection process",
     });
+    body(m, out);
+}
+
+/// The section without its heading: the dataset card puts it under a
+/// heading of its own.
+pub fn body(m: &Manifest, out: &mut Vec<Block>) {
     out.push(Block::Para(vec![text(format!(
         "{} read {} inputs. An input's digest is the SHA-256 over its documents (key, row and content hash of each, \
          in order): the same digest means the same documents in the same order.",

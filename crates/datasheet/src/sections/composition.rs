@@ -17,6 +17,13 @@ pub fn push(m: &Manifest, out: &mut Vec<Block>) {
         id: "composition",
         title: "Composition",
     });
+    body(m, out);
+    push_sensitive_prompts(out);
+}
+
+/// The section without its heading: the dataset card puts it under a
+/// heading of its own.
+pub fn body(m: &Manifest, out: &mut Vec<Block>) {
     let removed: u64 = m.counts.removed.values().sum();
     let rejected: u64 = m.counts.rejected.values().sum();
     out.push(Block::Para(vec![
@@ -210,6 +217,11 @@ fn push_prompts(out: &mut Vec<Block>) {
     out.push(Block::Prompt(
         "Are there recommended data splits (training, validation, test)? If so, describe them and why they were made.",
     ));
+}
+
+/// Personal and offensive content: in Composition here, in sections of
+/// their own in the dataset card.
+pub fn push_sensitive_prompts(out: &mut Vec<Block>) {
     out.push(Block::Prompt(
         "Does the dataset contain personal or confidential information (names, e-mail addresses, credentials, keys or other secrets in code)? How was this checked, and what was removed?",
     ));

@@ -10,6 +10,12 @@ pub fn push(m: &Manifest, out: &mut Vec<Block>) {
         id: "distribution",
         title: "Distribution",
     });
+    body(m, out);
+}
+
+/// The section without its heading: the dataset card puts it under a
+/// heading of its own.
+pub fn body(m: &Manifest, out: &mut Vec<Block>) {
     out.push(Block::Para(vec![
         text("The dataset is these files, next to "),
         code("manifest.json"),

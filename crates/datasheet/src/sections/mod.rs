@@ -2,6 +2,7 @@
 //! Datasets" (Gebru et al.): facts from the manifest, and prompts for what
 //! only the dataset's creators know.
 
+pub mod card;
 mod collection;
 mod composition;
 mod dedup;
@@ -18,6 +19,12 @@ use std::collections::BTreeMap;
 use corpusledger_manifest::Manifest;
 
 use crate::doc::{Align, Block, Inline, Table, num, text};
+
+/// Where the datasheet's sections are in the dataset card.
+pub const SECTION_MAP: &str = "Motivation under Dataset Details, Composition under Dataset Structure (its questions on \
+                               personal and offensive content under Personal and Sensitive Information), \
+                               Collection process and Preprocessing under Dataset Creation, and Uses, Distribution \
+                               and Maintenance under their own names";
 
 /// Every block of the datasheet, in order.
 pub fn build(manifest: &Manifest) -> Vec<Block> {

@@ -9,6 +9,12 @@ pub fn push(m: &Manifest, out: &mut Vec<Block>) {
         id: "motivation",
         title: "Motivation",
     });
+    body(m, out);
+}
+
+/// The section without its heading: the dataset card puts it under a
+/// heading of its own.
+pub fn body(m: &Manifest, out: &mut Vec<Block>) {
     out.push(Block::Para(vec![
         text("The dataset is a deduplicated corpus of source code and related text files. It was produced by "),
         code(&m.tool.name),

@@ -21,12 +21,18 @@ pub fn push(m: &Manifest, out: &mut Vec<Block>) {
         text("). Questions that only the dataset's creators can answer are marked "),
         code(crate::TO_ANSWER),
         text(": answer each one before publishing. To check the data files against this datasheet, see "),
-        text("\"How to check this dataset\" under Distribution."),
+        text("\"How to check this dataset\" under Distribution. The dataset card "),
+        code(crate::CARD_FILE),
+        text(format!(
+            " holds the same sections under the headings of the Hugging Face dataset card template: {}.",
+            super::SECTION_MAP
+        )),
     ]));
     out.push(Block::Figures(figures(m)));
 }
 
-fn figures(m: &Manifest) -> Vec<(&'static str, String)> {
+/// Key figures, in the datasheet and the card.
+pub fn figures(m: &Manifest) -> Vec<(&'static str, String)> {
     let counts = &m.counts;
     let removed: u64 = counts.removed.values().sum();
     let rejected: u64 = counts.rejected.values().sum();

@@ -12,6 +12,12 @@ pub fn push(m: &Manifest, out: &mut Vec<Block>) {
         id: "preprocessing",
         title: "Preprocessing, cleaning and labeling",
     });
+    body(m, out);
+}
+
+/// The section without its heading: the dataset card puts it under a
+/// heading of its own.
+pub fn body(m: &Manifest, out: &mut Vec<Block>) {
     out.push(Block::Para(vec![
         text(
             "Documents that could not be used (binary, not UTF-8, empty, too large, unreadable, unparseable) were \

@@ -10,6 +10,12 @@ pub fn push(m: &Manifest, out: &mut Vec<Block>) {
         id: "uses",
         title: "Uses",
     });
+    body(m, out);
+}
+
+/// The section without its heading: the dataset card puts it under a
+/// heading of its own.
+pub fn body(m: &Manifest, out: &mut Vec<Block>) {
     let families: Vec<String> = super::by_count(&m.license_categories)
         .into_iter()
         .map(|(family, n)| format!("{family} {n} ({})", share(n, m.counts.kept)))
