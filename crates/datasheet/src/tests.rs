@@ -126,8 +126,9 @@ fn hostile() -> Manifest {
     m.license_histograms.after.concluded.insert(EVIL.to_owned(), 1);
     m.languages.insert("\"><img src=x onerror=alert(1)>".to_owned(), 1);
     m.inputs[0].label = format!("repos/{EVIL}");
-    m.outputs[0].path = format!("data/{EVIL}.parquet");
-    let shard = m.outputs[0].provenance.as_mut().unwrap();
+    let data = m.outputs.iter().position(|o| o.kind == "data").unwrap();
+    m.outputs[data].path = format!("data/{EVIL}.parquet");
+    let shard = m.outputs[data].provenance.as_mut().unwrap();
     shard.top_repositories.insert(
         0,
         RepositoryCount {

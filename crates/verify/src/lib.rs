@@ -28,12 +28,18 @@
 //! - the attribution file, when there is one: listed as the manifest's
 //!   `attribution` says (`attribution-file-mismatch`), with its stated rows
 //!   (`attribution-rows-mismatch`), every row crediting a kept document
-//!   (`attribution-kept-missing`).
+//!   (`attribution-kept-missing`);
+//! - the document-level commitments, when the manifest has them: recomputed
+//!   from the data shards (content hash, id, license, band keys from the
+//!   content with the manifest's parameters) and the ledger, sorted, and
+//!   compared root by root (`commitment-mismatch`,
+//!   `commitment-construction-unknown`, `commitment-parameters-invalid`).
 //!
 //! Nothing is read or written outside `DIR`.
 #![deny(missing_docs)]
 
 mod checks;
+pub mod commit;
 pub mod lookup;
 pub mod proof;
 mod rows;
@@ -165,5 +171,6 @@ pub fn verify(dir: &Path, manifest: &Manifest) -> Report {
     checks::counts(manifest, &tables, &mut report);
     checks::ledger(&tables, &mut report);
     checks::attribution(manifest, &tables, &mut report);
+    commit::check(manifest, tables, &mut report);
     report
 }

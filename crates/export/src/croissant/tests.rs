@@ -30,7 +30,11 @@ fn every_output_is_a_file_object_with_its_sha256() {
             assert_eq!(file["contentUrl"], output.path.as_str());
             assert_eq!(file["sha256"], output.sha256.as_str());
             assert_eq!(file["contentSize"], format!("{} B", output.bytes));
-            assert_eq!(file["encodingFormat"], "application/x-parquet");
+            let format = match output.path.ends_with(".parquet") {
+                true => "application/x-parquet",
+                false => "application/octet-stream",
+            };
+            assert_eq!(file["encodingFormat"], format, "{}", output.path);
         }
     }
 }
