@@ -22,6 +22,7 @@
 pub mod canonical;
 pub mod merkle;
 pub mod paths;
+pub mod release;
 
 use std::collections::BTreeMap;
 use std::path::Path;

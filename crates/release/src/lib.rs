@@ -8,7 +8,7 @@
 //! `manifest.json` and its signature `manifest.json.minisig` are copied
 //! unchanged, as are the other files derived from the manifest
 //! (`DATASHEET.md`, `README.md`, ...: they describe the full dataset). Last
-//! it writes `RELEASE.json` ([`corpusledger_verify::release::ReleaseFile`]),
+//! it writes `RELEASE.json` ([`corpusledger_manifest::release::ReleaseFile`]),
 //! which lists each withheld file with its manifest entry and the rules
 //! that withheld it; `corpusledger verify` reads it.
 //!
@@ -40,7 +40,7 @@ use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 
 use corpusledger_manifest::{Manifest, canonical};
-use corpusledger_verify::release::{Because, FORMAT, RELEASE_FILE, ReleaseFile, VERSION, Withheld};
+use corpusledger_manifest::release::{Because, FORMAT, RELEASE_FILE, ReleaseFile, VERSION, Withheld};
 use corpusledger_verify::{DERIVED_FILES, MANIFEST};
 use sha2::{Digest, Sha256};
 

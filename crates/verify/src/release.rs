@@ -12,66 +12,9 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
 use corpusledger_manifest::Manifest;
-use serde::{Deserialize, Serialize};
+pub use corpusledger_manifest::release::{RELEASE_FILE, ReleaseFile, read};
 
 use crate::{MANIFEST, Report};
-
-/// The release file's name in a release directory.
-pub const RELEASE_FILE: &str = "RELEASE.json";
-
-/// The release file's `format`.
-pub const FORMAT: &str = "corpusledger-release";
-
-/// The release file's `version`.
-pub const VERSION: u32 = 1;
-
-/// A release file: the manifest it belongs to, the rules as given and each
-/// withheld file. Written as canonical JSON (keys sorted, two-space
-/// indentation), `withheld` sorted by path.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "kebab-case", deny_unknown_fields)]
-pub struct ReleaseFile {
-    /// Always [`FORMAT`].
-    pub format: String,
-    /// Always [`VERSION`].
-    pub version: u32,
-    /// SHA-256 of the `manifest.json` bytes the release carries.
-    pub manifest_sha256: String,
-    /// That manifest's Merkle root.
-    pub merkle_root: String,
-    /// The `--withhold` rules, in the order given.
-    pub rules: Vec<String>,
-    /// Every withheld file, sorted by path.
-    pub withheld: Vec<Withheld>,
-}
-
-/// One withheld file, as the manifest lists it, and why.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "kebab-case", deny_unknown_fields)]
-pub struct Withheld {
-    /// The path, as in the manifest's `outputs`.
-    pub path: String,
-    /// The manifest's `kind`.
-    pub kind: String,
-    /// The manifest's `rows`.
-    pub rows: u64,
-    /// The manifest's `bytes`.
-    pub bytes: u64,
-    /// The manifest's `sha256`.
-    pub sha256: String,
-    /// Each rule that withholds it, in the order given.
-    pub because: Vec<Because>,
-}
-
-/// One rule that withholds a file, and what in the file it matched.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "kebab-case", deny_unknown_fields)]
-pub struct Because {
-    /// The rule as given (`license:copyleft`).
-    pub rule: String,
-    /// What it matched, sorted: license expressions, repositories or the path.
-    pub matched: Vec<String>,
-}
 
 /// Reads `DIR/RELEASE.json` when there is one and checks it against the
 /// manifest; returns, by output index, the files it validly declares
@@ -133,20 +76,6 @@ pub fn declared(dir: &Path, manifest: &Manifest, report: &mut Report) -> BTreeMa
         withheld.insert(i, format!("withheld by {}", rules.join(", ")));
     }
     withheld
-}
-
-/// Parses a release file; the error says what is wrong with it.
-pub fn read(path: &Path) -> Result<ReleaseFile, String> {
-    let bytes = std::fs::read(path).map_err(|e| format!("cannot read: {e}"))?;
-    let release: ReleaseFile =
-        serde_json::from_slice(&bytes).map_err(|e| format!("not a corpusledger release file: {e}"))?;
-    if release.format != FORMAT || release.version != VERSION {
-        return Err(format!(
-            "format {:?} version {}, this corpusledger reads {FORMAT:?} version {VERSION}",
-            release.format, release.version
-        ));
-    }
-    Ok(release)
 }
 
 fn manifest_matches(dir: &Path, release: &ReleaseFile) -> bool {
