@@ -17,6 +17,7 @@ mod huggingface;
 mod licenses;
 mod lookup;
 mod pathological;
+mod release;
 mod resources;
 mod sample;
 mod schema;
