@@ -72,7 +72,7 @@ pub use card::CARD_MARKER;
 /// Exchange posts, `attribution` configs), then the datasheet's sections
 /// under the headings of the Hub's dataset card template.
 pub fn card(manifest: &Manifest) -> String {
-    card::render(manifest, None)
+    card::render(manifest)
 }
 
 /// Whether `text` is a dataset card corpusledger wrote (its front matter
@@ -105,5 +105,5 @@ pub fn release_html(manifest: &Manifest, release: &ReleaseFile) -> String {
 
 /// [`card`] for a partial release, as [`release_markdown`].
 pub fn release_card(manifest: &Manifest, release: &ReleaseFile) -> String {
-    card::render(manifest, Some(release))
+    card::render_with(manifest, Some(release))
 }

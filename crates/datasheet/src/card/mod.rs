@@ -20,7 +20,12 @@ pub const CARD_MARKER: &str = "# corpusledger-card: written from manifest.json b
 const MARKER_PREFIX: &str = "# corpusledger-card:";
 
 /// The card as Markdown with YAML front matter.
-pub fn render(m: &Manifest, release: Option<&ReleaseFile>) -> String {
+pub fn render(m: &Manifest) -> String {
+    render_with(m, None)
+}
+
+/// The card, of a partial release when `release` is given.
+pub fn render_with(m: &Manifest, release: Option<&ReleaseFile>) -> String {
     let hub = HubLicenses::of_licenses(&m.licenses);
     let mut card = front_matter::render(m, &hub);
     card.push('\n');
