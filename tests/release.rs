@@ -92,7 +92,11 @@ fn withheld_shards_verify_and_are_listed() {
 
     let output = release(&out, &["license:GPL-3.0-only", "repo:numerals/*"]);
     assert_eq!(output.status.code(), Some(0), "{}", util::stderr(&output));
-    assert!(util::stderr(&output).contains("withheld 2 file(s)"), "{}", util::stderr(&output));
+    assert!(
+        util::stderr(&output).contains("withheld 2 file(s)"),
+        "{}",
+        util::stderr(&output)
+    );
 
     // The manifest and its signature are the dataset's, byte for byte.
     for name in ["manifest.json", "manifest.json.minisig"] {
@@ -119,7 +123,10 @@ fn withheld_shards_verify_and_are_listed() {
     assert_eq!(exit, Some(0), "{codes:?}");
     assert!(has(&codes, "file-withheld", GPL_SHARD), "{codes:?}");
     assert!(has(&codes, "file-withheld", REPO_SHARD), "{codes:?}");
-    assert!(codes.iter().all(|(c, _)| c == "file-withheld" || c == "checks-skipped"), "{codes:?}");
+    assert!(
+        codes.iter().all(|(c, _)| c == "file-withheld" || c == "checks-skipped"),
+        "{codes:?}"
+    );
     // The human report says so, with the full dataset's root.
     let text = util::corpusledger(&["verify", rel(&out).to_str().unwrap()]);
     let text = String::from_utf8_lossy(&text.stdout);
@@ -162,7 +169,10 @@ fn bad_rules_are_clear_errors_and_write_nothing() {
         (&["repo:["][..], "not a glob"),
         (&["license:MIT OR Apache-2.0"][..], "not an expression"),
         (&["license:AGPL-3.0-only"][..], "matches nothing"),
-        (&["license:copyleft", "repo:nobody/*"][..], "--withhold repo:nobody/* matches nothing"),
+        (
+            &["license:copyleft", "repo:nobody/*"][..],
+            "--withhold repo:nobody/* matches nothing",
+        ),
         (&["file:data/part-00009.parquet"][..], "matches nothing"),
     ] {
         let output = release(&out, rules);
@@ -267,7 +277,10 @@ fn a_tampered_release_file_is_a_finding() {
         edit_release(&dir, edit);
         let (exit, codes) = verify(&dir, &[]);
         assert_eq!(exit, Some(1), "{name}: {codes:?}");
-        assert!(has(&codes, code, file), "{name}: expected {code} on {file}, got {codes:?}");
+        assert!(
+            has(&codes, code, file),
+            "{name}: expected {code} on {file}, got {codes:?}"
+        );
     }
     // Not JSON: a finding, and the shard it declared is then missing.
     std::fs::write(dir.join("RELEASE.json"), b"{ not json").unwrap();
@@ -288,13 +301,17 @@ fn the_datasheet_of_a_release_lists_what_it_withholds() {
     released(&out, &["repo:numerals/*"]);
     // The card copied from the dataset is rewritten by release.
     let card = std::fs::read_to_string(rel(&out).join("README.md")).unwrap();
-    assert!(card.contains("Withheld from this release") && card.contains(REPO_SHARD), "{card}");
+    assert!(
+        card.contains("Withheld from this release") && card.contains(REPO_SHARD),
+        "{card}"
+    );
     let output = util::corpusledger(&["datasheet", "--quiet", rel(&out).to_str().unwrap()]);
     assert_eq!(output.status.code(), Some(0), "{}", util::stderr(&output));
     let markdown = std::fs::read_to_string(rel(&out).join("DATASHEET.md")).unwrap();
     assert!(markdown.contains("### Withheld from this release"), "{markdown}");
     assert!(
-        markdown.contains(&format!("| `{REPO_SHARD}` | 13 |")) && markdown.contains("`repo:numerals/*` (numerals/roman)"),
+        markdown.contains(&format!("| `{REPO_SHARD}` | 13 |"))
+            && markdown.contains("`repo:numerals/*` (numerals/roman)"),
         "{markdown}"
     );
     let html = std::fs::read_to_string(rel(&out).join("datasheet.html")).unwrap();

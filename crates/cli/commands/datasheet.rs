@@ -85,7 +85,11 @@ fn read_release(dir: &Path) -> Result<Option<ReleaseFile>> {
         return Ok(None);
     }
     let release = release::read(&path).map_err(|message| {
-        anyhow::anyhow!("{}: {message}; run `corpusledger verify {}`", path.display(), dir.display())
+        anyhow::anyhow!(
+            "{}: {message}; run `corpusledger verify {}`",
+            path.display(),
+            dir.display()
+        )
     })?;
     let (_, manifest_sha256) = corpusledger_output::sha256_file(&dir.join("manifest.json"))?;
     if release.manifest_sha256 != manifest_sha256 {

@@ -86,4 +86,3 @@ pub fn parse(bytes: &[u8]) -> Result<ReleaseFile, String> {
     }
     Ok(release)
 }
-

@@ -39,8 +39,8 @@ use std::fs::File;
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 
-use corpusledger_manifest::{Manifest, canonical};
 use corpusledger_manifest::release::{Because, FORMAT, RELEASE_FILE, ReleaseFile, VERSION, Withheld};
+use corpusledger_manifest::{Manifest, canonical};
 use corpusledger_verify::{DERIVED_FILES, MANIFEST};
 use sha2::{Digest, Sha256};
 
@@ -321,7 +321,9 @@ fn hash_file(path: &Path) -> Result<String> {
 
 fn write_new(path: &Path, bytes: &[u8]) -> Result<()> {
     let mut file = File::create_new(path).map_err(|e| io(path, e))?;
-    file.write_all(bytes).and_then(|()| file.sync_all()).map_err(|e| io(path, e))
+    file.write_all(bytes)
+        .and_then(|()| file.sync_all())
+        .map_err(|e| io(path, e))
 }
 
 fn io(path: &Path, source: std::io::Error) -> Error {

@@ -194,6 +194,10 @@ mod tests {
         let rule = Rule::parse("file:*.parquet").unwrap();
         let dir = Path::new(".");
         assert_eq!(rule.matches(dir, &output("removed.parquet")).unwrap().len(), 1);
-        assert!(rule.matches(dir, &output("data/part-00000.parquet")).unwrap().is_empty());
+        assert!(
+            rule.matches(dir, &output("data/part-00000.parquet"))
+                .unwrap()
+                .is_empty()
+        );
     }
 }

@@ -33,7 +33,11 @@ fn read(path: &Path) -> std::result::Result<BTreeSet<String>, String> {
             .column_by_name("repo")
             .and_then(|c| c.as_string_opt::<i32>())
             .ok_or("no text column `repo`: not a corpusledger data shard")?;
-        repos.extend((0..column.len()).filter(|&i| column.is_valid(i)).map(|i| column.value(i).to_owned()));
+        repos.extend(
+            (0..column.len())
+                .filter(|&i| column.is_valid(i))
+                .map(|i| column.value(i).to_owned()),
+        );
     }
     Ok(repos)
 }

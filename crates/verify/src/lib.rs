@@ -94,7 +94,7 @@ pub enum Error {
 /// it): the verdict, what was checked and every finding.
 #[derive(Debug, Serialize)]
 pub struct JsonReport<'a> {
-    /// No finding.
+    /// No finding but notes ([`NOTES`]).
     pub valid: bool,
     /// Output files checked.
     pub files: u64,

@@ -29,7 +29,9 @@ pub fn render_with(m: &Manifest, release: Option<&ReleaseFile>) -> String {
     let hub = HubLicenses::of_licenses(&m.licenses);
     let mut card = front_matter::render(m, &hub);
     card.push('\n');
-    card.push_str(&crate::render::markdown(&crate::sections::card::build(m, &hub, release)));
+    card.push_str(&crate::render::markdown(&crate::sections::card::build(
+        m, &hub, release,
+    )));
     card
 }
 

@@ -93,7 +93,12 @@ fn push_withheld(m: &Manifest, release: &ReleaseFile, out: &mut Vec<Block>) {
             why.push(code(&because.rule));
             why.push(text(format!(" ({})", because.matched.join(", "))));
         }
-        table.row(vec![vec![code(&file.path)], vec![num(file.rows)], vec![num(file.bytes)], why]);
+        table.row(vec![
+            vec![code(&file.path)],
+            vec![num(file.rows)],
+            vec![num(file.bytes)],
+            why,
+        ]);
     }
     out.push(Block::Table(table));
 }
