@@ -260,6 +260,12 @@ fn a_tampered_release_file_is_a_finding() {
             "RELEASE.json",
         ),
         (
+            "another root",
+            Box::new(|r| r["merkle-root"] = "ef".repeat(32).into()),
+            "release-manifest-mismatch",
+            "RELEASE.json",
+        ),
+        (
             "another version",
             Box::new(|r| r["version"] = 7.into()),
             "release-malformed",

@@ -36,11 +36,12 @@ pub fn declared(dir: &Path, manifest: &Manifest, report: &mut Report) -> BTreeMa
             return withheld;
         }
     };
-    if !manifest_matches(dir, &release) {
+    if !manifest_matches(dir, &release) || release.merkle_root != manifest.merkle.root {
         report.add(
             "release-manifest-mismatch",
             file,
-            "written for another manifest.json (its `manifest-sha256` differs); make the release again from the dataset",
+            "written for another manifest.json (its `manifest-sha256` or `merkle-root` differs); make the release \
+             again from the dataset",
         );
         return withheld;
     }
