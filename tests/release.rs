@@ -133,6 +133,16 @@ fn withheld_shards_verify_and_are_listed() {
     let root = util::manifest(&ds(&out))["merkle"]["root"].as_str().unwrap().to_owned();
     assert!(text.contains(&format!("NOTE file-withheld {GPL_SHARD}")), "{text}");
     assert!(text.contains(": valid: ") && text.contains(&root), "{text}");
+    // lookup finds what is here, and says when a match is in a withheld shard.
+    let lookup = util::corpusledger(&["lookup", rel(&out).to_str().unwrap(), "sample-data/repos/argo/usage.go"]);
+    assert_eq!(lookup.status.code(), Some(0), "{}", util::stderr(&lookup));
+    let lookup = util::corpusledger(&["lookup", rel(&out).to_str().unwrap(), "sample-data/repos/ringbuf-c"]);
+    assert_eq!(lookup.status.code(), Some(2));
+    assert!(
+        util::stderr(&lookup).contains(&format!("{GPL_SHARD}, which this partial release withholds")),
+        "{}",
+        util::stderr(&lookup)
+    );
 }
 
 #[test]
