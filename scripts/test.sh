@@ -11,9 +11,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 venv=.venv
-packages=("pytest>=7" "pyarrow>=14" "mlcroissant>=1.1,<2" "spdx-tools>=0.8,<0.9" "cyclonedx-python-lib[json-validation]>=8,<12" "jsonschema>=4" "datasets>=2.18,<5" "huggingface_hub>=0.22,<2")
+packages=("pytest>=7" "tqdm>=4" "pyarrow>=14" "mlcroissant>=1.1,<2" "spdx-tools>=0.8,<0.9" "cyclonedx-python-lib[json-validation]>=8,<12" "jsonschema>=4" "datasets>=2.18,<5" "huggingface_hub>=0.22,<2")
 # One import per package above; any missing one re-runs the install.
-check='import pytest, pyarrow, mlcroissant, spdx_tools, jsonschema, datasets, huggingface_hub
+check='import pytest, tqdm, pyarrow, mlcroissant, spdx_tools, jsonschema, datasets, huggingface_hub
 from cyclonedx.validation.json import JsonStrictValidator'
 if [ ! -x "$venv/bin/python" ] || ! "$venv/bin/python" -c "$check" 2>/dev/null \
   || [ ! -x "$venv/bin/mlcroissant" ] || [ ! -x "$venv/bin/pyspdxtools" ]; then

@@ -1,4 +1,4 @@
-//! Crash safety: `run` killed with SIGKILL at thirteen points, from planning to
+//! Crash safety: `run` killed with SIGKILL at fourteen points, from planning to
 //! the moment before the manifest is written, leaves no manifest behind (a
 //! dataset directory never looks complete while a shard is partial), and a
 //! plain rerun then gives the bytes of an uninterrupted run. The points are
@@ -10,7 +10,7 @@ use std::os::unix::process::ExitStatusExt;
 use crate::util;
 
 /// Where the run is killed: `POINT` or `POINT:N` (the N-th time it is met).
-const POINTS: [(&str, &str); 13] = [
+const POINTS: [(&str, &str); 14] = [
     ("plan", "the plan is written"),
     ("signed:30", "ingest has signed 30 of the 69 documents"),
     (
@@ -31,12 +31,13 @@ const POINTS: [(&str, &str); 13] = [
     ("ledger-row:8", "the ledger has 8 of its 16 rows"),
     ("ledger", "the ledger is written, the index not"),
     ("index", "the index is written"),
+    ("commitments", "the commitment tree files are written"),
     ("manifest", "everything but the card and the manifest is written"),
     ("card", "the dataset card is written, the manifest not"),
 ];
 
 #[test]
-fn a_run_killed_at_thirteen_points_then_rerun_gives_the_bytes_of_an_uninterrupted_run() {
+fn a_run_killed_at_fourteen_points_then_rerun_gives_the_bytes_of_an_uninterrupted_run() {
     let dir = tempfile::tempdir().unwrap();
     let reference = dir.path().join("reference");
     let done = util::run(&util::SAMPLE_INPUTS, &reference, &[]);

@@ -17,6 +17,7 @@ mod huggingface;
 mod licenses;
 mod lookup;
 mod pathological;
+mod prove;
 mod release;
 mod resources;
 mod sample;

@@ -74,7 +74,7 @@ fn an_untouched_dataset_is_valid() {
     // The human report says so, with the root.
     let output = util::corpusledger(&["verify", ds(&out).to_str().unwrap()]);
     let text = String::from_utf8_lossy(&output.stdout);
-    assert!(text.contains("valid: 5 files"), "{text}");
+    assert!(text.contains("valid: 8 files"), "{text}");
     assert!(text.contains(util::manifest(&ds(&out))["merkle"]["root"].as_str().unwrap()));
 }
 
@@ -169,6 +169,37 @@ fn an_edited_hash_is_caught() {
     });
     assert_caught(&ds(&out), "file-hash-mismatch", SHARD);
     assert_caught(&ds(&out), "merkle-root-mismatch", "manifest.json");
+}
+
+/// Issue 20: each document-level commitment is recomputed from the data, so
+/// a root the data does not give (a tree built over other or unsorted
+/// leaves, say) is caught; the other commitments still check.
+#[test]
+fn an_edited_commitment_is_caught() {
+    for tree in ["kept", "removed", "bands"] {
+        let out = dataset();
+        edit_manifest(&ds(&out), |m| {
+            m["commitments"][tree]["root"] = "cd".repeat(32).into();
+        });
+        let (exit, codes, stderr) = verify(&ds(&out), &[]);
+        assert_eq!(exit, Some(1), "{codes:?} {stderr}");
+        // The tree file no longer leads to the edited root, and the data
+        // does not give it.
+        assert_eq!(
+            codes,
+            vec![
+                ("commitment-mismatch".to_owned(), format!("commitments/{tree}.tree")),
+                ("commitment-mismatch".to_owned(), "manifest.json".to_owned())
+            ],
+            "{tree}"
+        );
+    }
+    let out = dataset();
+    edit_manifest(&ds(&out), |m| {
+        let leaves = m["commitments"]["bands"]["leaves"].as_u64().unwrap();
+        m["commitments"]["bands"]["leaves"] = (leaves + 1).into();
+    });
+    assert_caught(&ds(&out), "commitment-mismatch", "manifest.json");
 }
 
 #[test]

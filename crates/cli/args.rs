@@ -49,6 +49,22 @@ pub enum Command {
     ///
     /// Exit codes: 0 done; 1 done, but some file could not be read; 2 could not run.
     Lookup(LookupArgs),
+    /// Answer whether files, or content SHA-256s, are in a dataset, with
+    /// proofs that anyone checks against the manifest alone (`check-proof`):
+    /// each is kept, removed (with the kept copy) or absent, and a file's
+    /// LSH band keys are each shown shared with a kept text or absent. The
+    /// holder runs it, with the dataset's commitments/ folder.
+    ///
+    /// Exit codes: 0 done; 2 could not run.
+    Prove(ProveArgs),
+    /// Check a proof file from `prove` against a manifest, without the data:
+    /// every membership and absence proof against the manifest's
+    /// commitments, and, for files given, their SHA-256 and band keys
+    /// computed here from the manifest's parameters. Each refusal is printed
+    /// with a stable code.
+    ///
+    /// Exit codes: 0 every answer verifies; 1 some do not; 2 could not run.
+    CheckProof(CheckProofArgs),
     /// Write a new minisign key pair to sign manifests with. The secret key
     /// is created with mode 0600, without a password unless --password-env
     /// is given; publish the public key so others can check the manifest.
@@ -364,6 +380,42 @@ pub struct LookupArgs {
     #[arg(long, value_name = "T")]
     pub threshold: Option<f64>,
     /// Print the answers, with their proofs, as JSON.
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct ProveArgs {
+    /// The dataset directory (holding manifest.json and commitments/).
+    #[arg(value_name = "DATASET")]
+    pub dataset: PathBuf,
+    /// Files or directories to answer for.
+    #[arg(value_name = "FILE", required_unless_present = "sha256")]
+    pub files: Vec<PathBuf>,
+    /// Content SHA-256s (64 hex digits) to answer for, instead of files.
+    #[arg(long, value_name = "HEX", num_args = 1.., conflicts_with = "files")]
+    pub sha256: Vec<String>,
+    /// Write the proof file here instead of to stdout.
+    #[arg(long, value_name = "PROOF.json")]
+    pub out: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct CheckProofArgs {
+    /// The public manifest.json.
+    #[arg(value_name = "MANIFEST")]
+    pub manifest: PathBuf,
+    /// The proof file written by `prove`.
+    #[arg(value_name = "PROOF.json")]
+    pub proof: PathBuf,
+    /// The files the proof answers for: their SHA-256 and band keys are
+    /// computed here and must be the ones answered.
+    #[arg(value_name = "FILE")]
+    pub files: Vec<PathBuf>,
+    /// Check MANIFEST.minisig against this minisign public key first.
+    #[arg(long, value_name = "KEY")]
+    pub pubkey: Option<PathBuf>,
+    /// Print the result as JSON.
     #[arg(long)]
     pub json: bool,
 }

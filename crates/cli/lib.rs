@@ -47,6 +47,8 @@ where
         args::Command::Licenses(args) => commands::licenses::run(&args),
         args::Command::Verify(args) => commands::verify::run(&args),
         args::Command::Lookup(args) => commands::lookup::run(&args),
+        args::Command::Prove(args) => commands::prove::prove(&args),
+        args::Command::CheckProof(args) => commands::prove::check(&args),
         args::Command::Keygen(args) => commands::keygen::run(&args),
         args::Command::Sign(args) => commands::sign::run(&args),
         args::Command::Export(args) => commands::export::run(&args),

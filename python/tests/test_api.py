@@ -232,3 +232,9 @@ def test_the_command_exits_with_its_codes(sample, tmp_path):
     assert bad.returncode == 2 and "--threshold" in bad.stderr
     helped = subprocess.run([str(command()), "--help"], capture_output=True, text=True)
     assert helped.returncode == 0 and "verify" in helped.stdout
+
+
+def test_progress_true_draws_tqdm_bars(tmp_path, capsys):
+    corpusledger.run([ROOT / "sample-data" / "repos"], tmp_path / "out", progress=True)
+    err = capsys.readouterr().err
+    assert "ingest" in err or "sign" in err, err

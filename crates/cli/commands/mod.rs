@@ -6,6 +6,7 @@ pub mod export;
 pub mod keygen;
 pub mod licenses;
 pub mod lookup;
+pub mod prove;
 pub mod release;
 pub mod run;
 pub mod sign;

@@ -106,11 +106,32 @@ fn collect_proofs<'a>(value: &'a serde_json::Value, out: &mut Vec<&'a serde_json
 /// The signature of the manifest against the given public key; a public
 /// key that cannot be used means verification cannot run.
 fn signature(args: &VerifyArgs, pubkey: &std::path::Path, report: &mut Report) -> Result<()> {
-    use corpusledger_disclose::sign::{self, Error};
     let manifest = args.dir.join(corpusledger_verify::MANIFEST);
-    let signature = sign::signature_path(&manifest);
-    let err = match sign::verify(&manifest, &signature, pubkey) {
-        Ok(()) => return Ok(()),
+    if let Some((code, message)) = signature_finding(&manifest, pubkey)? {
+        report.findings.push(Finding {
+            code,
+            file: Some(format!(
+                "{}{}",
+                corpusledger_verify::MANIFEST,
+                corpusledger_disclose::sign::SIGNATURE_SUFFIX
+            )),
+            message,
+        });
+    }
+    Ok(())
+}
+
+/// Checks the signature beside `manifest` against `pubkey`: `None` when it
+/// holds, else its stable code and message. An error when the public key
+/// cannot be used.
+pub(crate) fn signature_finding(
+    manifest: &std::path::Path,
+    pubkey: &std::path::Path,
+) -> Result<Option<(&'static str, String)>> {
+    use corpusledger_disclose::sign::{self, Error};
+    let signature = sign::signature_path(manifest);
+    let err = match sign::verify(manifest, &signature, pubkey) {
+        Ok(()) => return Ok(None),
         Err(err) => err,
     };
     let code = match &err {
@@ -122,12 +143,7 @@ fn signature(args: &VerifyArgs, pubkey: &std::path::Path, report: &mut Report) -
         Error::MalformedSignature { .. } => "signature-malformed",
         _ => "signature-unreadable",
     };
-    report.findings.push(Finding {
-        code,
-        file: Some(format!("{}{}", corpusledger_verify::MANIFEST, sign::SIGNATURE_SUFFIX)),
-        message: err.to_string(),
-    });
-    Ok(())
+    Ok(Some((code, err.to_string())))
 }
 
 fn human(args: &VerifyArgs, report: &Report) -> String {

@@ -136,7 +136,7 @@ fn output_component(idx: usize, output: &OutputEntry) -> Value {
             "Removal ledger: {} removed or rejected documents, each with its reason.",
             output.rows
         ),
-        (kind, _) => format!("Output of kind {kind}: {} rows.", output.rows),
+        _ => facts::other_output(output),
     };
     let mut component = json!({
         "type": "data",

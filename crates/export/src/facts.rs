@@ -69,7 +69,33 @@ pub(crate) fn counts_sentence(manifest: &Manifest) -> String {
         manifest.inputs.len(),
         nonzero(&counts.removed),
         nonzero(&counts.rejected),
+    ) + &commitments_sentence(manifest)
+}
+
+/// The document-level commitments, in one sentence with a leading space;
+/// empty for a manifest without them.
+fn commitments_sentence(manifest: &Manifest) -> String {
+    let Some(c) = &manifest.commitments else {
+        return String::new();
+    };
+    format!(
+        " Commitments for proofs of membership and absence without the data (corpusledger prove and check-proof): \
+         kept documents root {} over {} leaves, removed documents root {} over {}, band keys root {} over {}.",
+        c.kept.root, c.kept.leaves, c.removed.root, c.removed.leaves, c.bands.root, c.bands.leaves
     )
+}
+
+/// What an output that is neither a data shard nor the ledger is, in one
+/// sentence.
+pub(crate) fn other_output(output: &OutputEntry) -> String {
+    match output.kind.as_str() {
+        "commitment-tree" => format!(
+            "Commitment tree file: {} sorted leaves and the upper levels of their Merkle tree, whose root is the manifest's; \
+             what corpusledger prove answers from.",
+            output.rows
+        ),
+        other => format!("Output of kind {other}: {} rows.", output.rows),
+    }
 }
 
 /// How near duplicates were found, in one sentence.

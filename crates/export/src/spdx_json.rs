@@ -128,7 +128,7 @@ fn output_package(id: &str, output: &OutputEntry) -> Value {
                 output.rows
             ),
         ),
-        (kind, _) => (None, format!("Output of kind {kind}: {} rows.", output.rows)),
+        _ => (None, facts::other_output(output)),
     };
     let mut package = package(id, &output.path, "FILE", concluded, comment);
     package["packageFileName"] = output.path.clone().into();

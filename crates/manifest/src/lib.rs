@@ -20,6 +20,7 @@
 #![deny(missing_docs)]
 
 pub mod canonical;
+pub mod commitments;
 pub mod merkle;
 pub mod paths;
 pub mod release;
@@ -135,6 +136,12 @@ pub struct Manifest {
     /// file that lists every post's attribution. Absent when there is none.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub attribution: Option<Attribution>,
+    /// Merkle roots over the kept documents, the documents not kept and the
+    /// band keys of kept texts, so that membership and absence can be proved
+    /// without the data (see [`commitments`]). Absent from manifests written
+    /// before corpusledger made them.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub commitments: Option<commitments::Commitments>,
     /// Every output file with its rows and hash, sorted by path.
     pub outputs: Vec<OutputEntry>,
     /// The Merkle root over `outputs`.
@@ -691,6 +698,7 @@ mod tests {
             license_histograms: LicenseHistograms::default(),
             licensing: Licensing::default(),
             attribution: None,
+            commitments: None,
             outputs: vec![OutputEntry {
                 path: "removed.parquet".into(),
                 kind: "ledger".into(),

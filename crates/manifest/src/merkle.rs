@@ -122,6 +122,167 @@ pub fn verify_inclusion(leaf: &Hash, index: u64, size: u64, proof: &[Hash], root
     s_n == 0 && &r == root
 }
 
+/// The root over leaf hashes given one at a time, in O(log n) memory: equal
+/// subtrees are joined as soon as both are complete, and what is left is
+/// folded from the right, which is RFC 6962's split at the largest power of
+/// two below `n`.
+#[derive(Clone, Debug, Default)]
+pub struct RootBuilder {
+    /// Roots of complete subtrees with their sizes, largest first.
+    stack: Vec<(Hash, u64)>,
+    leaves: u64,
+}
+
+impl RootBuilder {
+    /// Adds the next leaf hash.
+    pub fn push(&mut self, leaf: Hash) {
+        self.leaves += 1;
+        let mut top = (leaf, 1u64);
+        while let Some(&(left, size)) = self.stack.last() {
+            if size != top.1 {
+                break;
+            }
+            self.stack.pop();
+            top = (node_hash(&left, &top.0), size * 2);
+        }
+        self.stack.push(top);
+    }
+
+    /// Leaves pushed so far.
+    pub fn leaves(&self) -> u64 {
+        self.leaves
+    }
+
+    /// The root over the leaves pushed.
+    pub fn finish(self) -> Hash {
+        let mut stack = self.stack.into_iter().rev();
+        let Some((mut right, _)) = stack.next() else {
+            return Sha256::digest([]).into();
+        };
+        for (left, _) in stack {
+            right = node_hash(&left, &right);
+        }
+        right
+    }
+}
+
+/// Every complete, aligned subtree of a tree from level `base` up (level `l`
+/// holds the roots of leaves `j * 2^l .. (j + 1) * 2^l`), so that an audit
+/// path costs O(log² n) hashes instead of O(n). With `base` 0 it holds about
+/// twice the leaf hashes; with a higher base, `2^-base` of that, and a proof
+/// hashes up to `2^base` leaves of each level below the base again.
+#[derive(Clone, Debug)]
+pub struct Levels {
+    len: usize,
+    base: u32,
+    levels: Vec<Vec<Hash>>,
+}
+
+impl Levels {
+    /// The levels above `leaves`.
+    pub fn new(leaves: Vec<Hash>) -> Levels {
+        Levels::above(leaves.len(), 0, leaves)
+    }
+
+    /// The levels of a tree of `len` leaves from level `base` up, given the
+    /// hashes at `base` (as [`Levels::base_hashes`] computes them).
+    ///
+    /// # Panics
+    /// When `at_base` does not hold `len >> base` hashes.
+    pub fn above(len: usize, base: u32, at_base: Vec<Hash>) -> Levels {
+        assert_eq!(at_base.len(), len >> base, "hashes at level {base} of {len} leaves");
+        let mut levels = vec![at_base];
+        while levels.last().is_some_and(|l| l.len() > 1) {
+            let below = levels.last().expect("not empty");
+            let above = below.chunks_exact(2).map(|p| node_hash(&p[0], &p[1])).collect();
+            levels.push(above);
+        }
+        Levels { len, base, levels }
+    }
+
+    /// The roots of the complete subtrees of `2^base` leaves, in order.
+    pub fn base_hashes(len: usize, base: u32, leaf: &dyn Fn(usize) -> Hash) -> Vec<Hash> {
+        let width = 1usize << base;
+        (0..len >> base)
+            .map(|j| root(&(j * width..(j + 1) * width).map(leaf).collect::<Vec<_>>()))
+            .collect()
+    }
+
+    /// The stored levels, from the base up.
+    pub fn stored(&self) -> &[Vec<Hash>] {
+        &self.levels
+    }
+
+    /// Leaves in the tree.
+    pub fn len(&self) -> usize {
+        self.len
+    }
+
+    /// Whether the tree has no leaves.
+    pub fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+
+    /// The root of the whole tree.
+    pub fn root(&self) -> Hash {
+        self.root_with(&|_| unreachable!("a level-0 tree stores its leaves"))
+    }
+
+    /// The root of the whole tree, hashing leaves below the base with `leaf`.
+    pub fn root_with(&self, leaf: &dyn Fn(usize) -> Hash) -> Hash {
+        self.range_root(0, self.len, leaf)
+    }
+
+    /// The root of leaves `lo..hi`, where `lo` is a multiple of the largest
+    /// power of two not above `hi - lo` (as in every subtree of the tree).
+    fn range_root(&self, lo: usize, hi: usize, leaf: &dyn Fn(usize) -> Hash) -> Hash {
+        match hi - lo {
+            0 => Sha256::digest([]).into(),
+            n if n.is_power_of_two() && n.trailing_zeros() >= self.base => {
+                let level = n.trailing_zeros();
+                self.levels[(level - self.base) as usize][lo >> level]
+            }
+            1 => leaf(lo),
+            n => {
+                let k = split(n);
+                node_hash(&self.range_root(lo, lo + k, leaf), &self.range_root(lo + k, hi, leaf))
+            }
+        }
+    }
+
+    /// The audit path of leaf `index`, as [`inclusion_proof`] gives it.
+    ///
+    /// # Panics
+    /// When `index` is not below [`Levels::len`], or the base is above 0.
+    pub fn proof(&self, index: usize) -> Vec<Hash> {
+        assert_eq!(self.base, 0, "a tree with a base above 0 needs proof_with");
+        self.proof_with(index, &|_| unreachable!("a level-0 tree stores its leaves"))
+    }
+
+    /// The audit path of leaf `index`, hashing leaves below the base with
+    /// `leaf`.
+    ///
+    /// # Panics
+    /// When `index` is not below [`Levels::len`].
+    pub fn proof_with(&self, index: usize, leaf: &dyn Fn(usize) -> Hash) -> Vec<Hash> {
+        assert!(index < self.len, "leaf {index} of {}", self.len);
+        let (mut lo, mut hi) = (0, self.len);
+        let mut siblings = Vec::new();
+        while hi - lo > 1 {
+            let k = split(hi - lo);
+            if index < lo + k {
+                siblings.push(self.range_root(lo + k, hi, leaf));
+                hi = lo + k;
+            } else {
+                siblings.push(self.range_root(lo, lo + k, leaf));
+                lo += k;
+            }
+        }
+        siblings.reverse();
+        siblings
+    }
+}
+
 /// Hex of a hash.
 pub fn to_hex(hash: &Hash) -> String {
     hash.iter().map(|b| format!("{b:02x}")).collect()
@@ -129,7 +290,7 @@ pub fn to_hex(hash: &Hash) -> String {
 
 /// A hash from 64 hex digits.
 pub fn from_hex(hex: &str) -> Option<Hash> {
-    if hex.len() != 64 || !hex.is_ascii() {
+    if hex.len() != 64 || !hex.bytes().all(|b| b.is_ascii_hexdigit()) {
         return None;
     }
     let mut out = [0u8; 32];
@@ -193,6 +354,23 @@ mod tests {
             for i in 0..n {
                 let proof = inclusion_proof(&leaves, i);
                 prop_assert!(verify_inclusion(&leaves[i], i as u64, n as u64, &proof, &r));
+            }
+            let mut builder = RootBuilder::default();
+            leaves.iter().for_each(|l| builder.push(*l));
+            prop_assert_eq!(builder.finish(), r);
+            let levels = Levels::new(leaves.clone());
+            prop_assert_eq!(levels.root(), r);
+            for i in 0..n {
+                prop_assert_eq!(levels.proof(i), inclusion_proof(&leaves, i));
+            }
+            // The same from any base level, leaves below it hashed again.
+            let leaf = |i: usize| leaves[i];
+            for base in 1..4 {
+                let cached = Levels::above(n, base, Levels::base_hashes(n, base, &leaf));
+                prop_assert_eq!(cached.root_with(&leaf), r);
+                for i in 0..n {
+                    prop_assert_eq!(cached.proof_with(i, &leaf), inclusion_proof(&leaves, i));
+                }
             }
             let i = pick % n;
             let proof = inclusion_proof(&leaves, i);

@@ -21,10 +21,12 @@
 
 mod index;
 mod rows;
+mod tree;
 mod writer;
 
 pub use index::{INDEX_FILES_KEY, IndexReader, IndexRow, KeyKind, band_key, key_of, write_index, write_sorted_index};
 pub use rows::{AttributionRow, DataRow, LedgerRow, attribution_schema, data_schema, ledger_schema};
+pub use tree::{TREE_BASE, TREE_MAGIC, TreeFile, tree_path, write_tree};
 pub use writer::{
     AttributionWriter, OutputFile, ShardWriter, WriterConfig, read_batches, read_shard_provenance, sha256_file,
     shard_ranges, write_ledger,
@@ -50,6 +52,22 @@ pub enum Error {
         path: PathBuf,
         /// What the encoder said.
         message: String,
+    },
+    /// A file could not be read.
+    #[error("cannot read {}: {source}", path.display())]
+    Read {
+        /// The file.
+        path: PathBuf,
+        /// The cause.
+        source: std::io::Error,
+    },
+    /// A file read back is not what this crate writes.
+    #[error("{}: {what}", path.display())]
+    Corrupt {
+        /// The file.
+        path: PathBuf,
+        /// What is wrong.
+        what: String,
     },
 }
 

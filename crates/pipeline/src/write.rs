@@ -9,6 +9,7 @@ use anyhow::{Context, Result};
 use corpusledger_dedup::{Decision, Outcome};
 use corpusledger_ingest::Plan;
 use corpusledger_manifest::canonical::ratio;
+use corpusledger_manifest::commitments::{Commitments, Leaves, Tree, kept_leaf, removed_leaf_from_hex};
 use corpusledger_manifest::{
     ClusterEntry, ConflictEntry, Conflicts, Counts, DedupParameters, InputEntry, LicenseHistograms, Licensing,
     Manifest, Merkle, OptOutEntry, OutputEntry, Problems, SignalHistograms, SizeBucket, Tool,
@@ -16,7 +17,7 @@ use corpusledger_manifest::{
 use corpusledger_model::{LicenseCategory, Reason, Rejection, Reporter};
 use corpusledger_output::{
     AttributionRow, AttributionWriter, DataRow, IndexRow, KeyKind, LedgerRow, OutputFile, ShardWriter, band_key,
-    key_of, shard_ranges, write_ledger, write_sorted_index,
+    key_of, shard_ranges, tree_path, write_ledger, write_sorted_index, write_tree,
 };
 use rayon::prelude::*;
 use serde::Serialize;
@@ -96,11 +97,14 @@ pub fn prepare_out_dir(out_dir: &Path) -> Result<()> {
     remove(&out_dir.join(ATTRIBUTION))?;
     // The run writes below `data/` and `index/`: a symlink there (or a file)
     // is removed, never followed out of the directory.
-    for dir in ["data", "index"] {
+    for dir in ["data", "index", "commitments"] {
         let path = out_dir.join(dir);
         if std::fs::symlink_metadata(&path).is_ok_and(|meta| !meta.is_dir()) {
             remove(&path)?;
         }
+    }
+    for tree in Tree::ALL {
+        remove(&out_dir.join(tree_path(tree)))?;
     }
     let data = out_dir.join("data");
     if let Ok(entries) = std::fs::read_dir(&data) {
@@ -253,11 +257,19 @@ pub fn write_outputs(
         }
     }
     let mut index = IndexRows::new(config.memory_limit, &extras.work.join("index"));
-    kept_index_rows(ingested, outcome, &files, &mut index)?;
+    let mut leaves = Leaves::default();
+    kept_index_rows(ingested, outcome, &files, &mut index, &mut leaves)?;
     let ledger_file = files.len() as u32;
     let mut ledger_row = 0u32;
     let mut spill_error = None;
     let ledger = ledger_rows(docs, outcome, &ingested.rejections).inspect(|row| {
+        if let Some(leaf) = row
+            .content_sha256
+            .as_deref()
+            .and_then(|sha256| removed_leaf_from_hex(sha256, &row.doc_id, row.kept_doc_id.as_deref(), &row.reason))
+        {
+            leaves.removed.push(leaf);
+        }
         if let Some(hash) = row
             .content_sha256
             .as_deref()
@@ -302,6 +314,8 @@ pub fn write_outputs(
     if let Some(err) = sorted.error() {
         return Err(err.context("cannot merge the index rows"));
     }
+    let (commitments, trees) = commit_trees(leaves, out_dir)?;
+    files.extend(trees);
     files.sort_by(|a, b| a.path.cmp(&b.path));
     super::kill_point::kill_point("index");
     reporter.finish();
@@ -310,6 +324,7 @@ pub fn write_outputs(
     let licensing = licensing(ingested, outcome, conflicts, extras)?;
     let mut manifest = manifest(plan, ingested, outcome, config, licensing, &files)?;
     manifest.attribution = attribution;
+    manifest.commitments = Some(commitments);
     super::kill_point::kill_point("manifest");
     // The card goes first so that the manifest, last, still marks a finished
     // run: a directory with a manifest has its card. It is rendered from the
@@ -325,10 +340,30 @@ pub fn write_outputs(
     })
 }
 
+/// Sorts the commitments' leaves, writes each tree's file under
+/// `commitments/` (what `prove` answers from) and returns the commitments.
+fn commit_trees(leaves: Leaves, out_dir: &Path) -> Result<(Commitments, Vec<OutputFile>)> {
+    let sorted = leaves.sorted();
+    let files = vec![
+        write_tree(out_dir, &sorted.kept)?,
+        write_tree(out_dir, &sorted.removed)?,
+        write_tree(out_dir, &sorted.bands)?,
+    ];
+    super::kill_point::kill_point("commitments");
+    Ok((Commitments::of(&sorted), files))
+}
+
 /// Index rows of the kept documents: content hash, id and band keys, each
-/// pointing to the document's shard and row. Band keys not kept in memory
-/// are read back from the sign parts.
-fn kept_index_rows(ingested: &Ingested, outcome: &Outcome, shards: &[OutputFile], rows: &mut IndexRows) -> Result<()> {
+/// pointing to the document's shard and row; and each one's leaves of the
+/// document-level commitments. Band keys not kept in memory are read back
+/// from the sign parts.
+fn kept_index_rows(
+    ingested: &Ingested,
+    outcome: &Outcome,
+    shards: &[OutputFile],
+    rows: &mut IndexRows,
+    leaves: &mut Leaves,
+) -> Result<()> {
     let mut places = shards
         .iter()
         .enumerate()
@@ -341,9 +376,16 @@ fn kept_index_rows(ingested: &Ingested, outcome: &Outcome, shards: &[OutputFile]
         let mut push = |kind, key| rows.push(IndexRow { key, kind, file, row });
         push(KeyKind::Content, key_of(&doc.sha256))?;
         push(KeyKind::DocId, (doc.id.0 >> 96) as u32)?;
-        for key in ingested.band_keys_of(doc.text)? {
+        let band_keys = ingested.band_keys_of(doc.text)?;
+        for &key in &band_keys {
             push(KeyKind::Band, band_key(key))?;
         }
+        leaves.kept.push(kept_leaf(
+            &doc.sha256,
+            &doc.id.0.to_be_bytes(),
+            &doc.license.concluded.expression,
+        ));
+        leaves.add_band_keys(&band_keys);
     }
     ingested.docs.take_error()
 }
@@ -864,6 +906,7 @@ fn manifest(
                 LEDGER => "ledger",
                 INDEX => "index",
                 ATTRIBUTION => "attribution",
+                path if path.starts_with("commitments/") => "commitment-tree",
                 _ => "data",
             }
             .to_owned(),
@@ -914,6 +957,7 @@ fn manifest(
         license_histograms: histograms,
         licensing,
         attribution: None,
+        commitments: None,
         outputs,
         merkle,
     })

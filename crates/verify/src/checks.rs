@@ -118,16 +118,25 @@ pub fn files(
 
 /// Says which checks a partial release leaves out: those that need every
 /// file (they are skipped whenever one is absent).
-pub fn skipped(withheld: &BTreeMap<usize, String>, report: &mut Report) {
+pub fn skipped(manifest: &Manifest, withheld: &BTreeMap<usize, String>, report: &mut Report) {
     if withheld.is_empty() {
         return;
     }
+    // The commitments are recomputed from every kept and removed document,
+    // so a release that withholds any file cannot recompute them (proofs
+    // against them still check from the manifest alone, with `check-proof`).
+    let commitments = if manifest.commitments.is_some() {
+        ", and the document-level commitments were not recomputed"
+    } else {
+        ""
+    };
     report.add(
         "checks-skipped",
         None,
         format!(
             "{} file(s) withheld: the data shards' rows against counts.kept, the ledger against the counts, \
-             the license histogram, and the ledger and attribution against the kept documents were not checked",
+             the license histogram, and the ledger and attribution against the kept documents were not \
+             checked{commitments}",
             withheld.len()
         ),
     );

@@ -29,6 +29,11 @@
 //!   `attribution` says (`attribution-file-mismatch`), with its stated rows
 //!   (`attribution-rows-mismatch`), every row crediting a kept document
 //!   (`attribution-kept-missing`);
+//! - the document-level commitments, when the manifest has them: recomputed
+//!   from the data shards (content hash, id, license, band keys from the
+//!   content with the manifest's parameters) and the ledger, sorted, and
+//!   compared root by root (`commitment-mismatch`,
+//!   `commitment-construction-unknown`, `commitment-parameters-invalid`);
 //! - in a partial release (`corpusledger release`), the release file
 //!   `RELEASE.json`: well-formed (`release-malformed`), written for this
 //!   manifest (`release-manifest-mismatch`), each file it declares withheld
@@ -40,13 +45,14 @@
 //! the release file validly declares withheld and that is absent (the Merkle
 //! root still checks, from the manifest's leaf hashes), and `checks-skipped`,
 //! the checks that need every file (counts over rows, the license
-//! histogram, the ledger and attribution against the data shards) when some
-//! are withheld. A report with only notes is valid.
+//! histogram, the ledger and attribution against the data shards, the
+//! recomputed commitments) when some are withheld. A report with only notes is valid.
 //!
 //! Nothing is read or written outside `DIR`.
 #![deny(missing_docs)]
 
 mod checks;
+pub mod commit;
 pub mod lookup;
 pub mod proof;
 pub mod release;
@@ -190,9 +196,10 @@ pub fn verify(dir: &Path, manifest: &Manifest) -> Report {
     let present = checks::files(dir, manifest, &withheld, &mut report);
     checks::merkle(manifest, &mut report);
     let tables = tables::read(dir, manifest, &present, &mut report);
-    checks::skipped(&withheld, &mut report);
+    checks::skipped(manifest, &withheld, &mut report);
     checks::counts(manifest, &tables, &mut report);
     checks::ledger(&tables, &mut report);
     checks::attribution(manifest, &tables, &mut report);
+    commit::check(manifest, tables, &mut report);
     report
 }

@@ -5,12 +5,15 @@ use std::fs::File;
 use std::path::Path;
 
 use arrow::array::{Array, AsArray, RecordBatch};
+use corpusledger_manifest::commitments::{Leaves, Tree, kept_leaf_from_hex, removed_leaf_from_hex};
 use corpusledger_manifest::{Manifest, OutputEntry};
+use corpusledger_output::{TreeFile, tree_path};
 use parquet::arrow::ProjectionMask;
 use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
 use sha2::{Digest, Sha256};
 
 use crate::Report;
+use corpusledger_proof::BandKeyer;
 
 /// One ledger row, as far as verification needs it.
 pub struct LedgerEntry {
@@ -33,6 +36,10 @@ pub struct Tables {
     pub ledger_reasons: BTreeMap<String, u64>,
     /// The kept documents the attribution file's rows name.
     pub attribution_kept: Vec<String>,
+    /// The commitments' leaves, when the manifest has commitments.
+    pub leaves: Option<Leaves>,
+    /// Band keys of kept texts, for the band commitment.
+    pub band_keyer: Option<BandKeyer>,
 }
 
 /// Content-hash mismatches listed per shard at most.
@@ -45,6 +52,19 @@ pub fn read(dir: &Path, manifest: &Manifest, present: &BTreeSet<usize>, report: 
         complete: present.len() == manifest.outputs.len(),
         ..Tables::default()
     };
+    if manifest.commitments.is_some() {
+        match BandKeyer::new(&manifest.dedup) {
+            Ok(keyer) => {
+                tables.leaves = Some(Leaves::default());
+                tables.band_keyer = Some(keyer);
+            }
+            Err(message) => report.add(
+                "commitment-parameters-invalid",
+                Some(crate::MANIFEST),
+                format!("cannot recompute the band keys: {message}"),
+            ),
+        }
+    }
     for &i in present {
         let output = &manifest.outputs[i];
         let path = dir.join(&output.path);
@@ -52,6 +72,7 @@ pub fn read(dir: &Path, manifest: &Manifest, present: &BTreeSet<usize>, report: 
             "data" => read_data(&path, output, &mut tables, report),
             "ledger" => read_ledger(&path, output, &mut tables, report),
             "attribution" => read_attribution(&path, output, &mut tables, report),
+            "commitment-tree" => read_tree(&path, output, manifest, report),
             // The index: its row count (its rows are checked by every lookup).
             _ => batches(&path, output, &["key"], report).map(drop),
         })
@@ -146,6 +167,10 @@ fn read_data(path: &Path, output: &OutputEntry, tables: &mut Tables, report: &mu
             }
             *tables.licenses.entry(licenses.value(i).to_owned()).or_default() += 1;
             let hash = corpusledger_manifest::merkle::to_hex(&Sha256::digest(contents.value(i).as_bytes()).into());
+            if let (Some(leaves), Some(keyer)) = (tables.leaves.as_mut(), tables.band_keyer.as_ref()) {
+                leaves.kept.extend(kept_leaf_from_hex(&hash, id, licenses.value(i)));
+                leaves.add_band_keys(&keyer.keys(contents.value(i)));
+            }
             if hashes.is_null(i) || hash != hashes.value(i) {
                 bad += 1;
                 if bad <= MAX_LISTED {
@@ -174,17 +199,63 @@ fn read_attribution(path: &Path, output: &OutputEntry, tables: &mut Tables, repo
     Ok(())
 }
 
+/// A commitment tree file: the tree its path names, with the manifest's
+/// leaf count and root (its leaves are checked against the data through
+/// the root, which the recomputed commitments must equal).
+fn read_tree(path: &Path, output: &OutputEntry, manifest: &Manifest, report: &mut Report) -> Result<(), String> {
+    let Some(commitments) = &manifest.commitments else {
+        return Err("a commitment tree file, but the manifest has no commitments".into());
+    };
+    let tree = Tree::ALL
+        .into_iter()
+        .find(|&t| tree_path(t) == output.path)
+        .ok_or("not a commitment tree file's path (commitments/kept.tree, removed.tree or bands.tree)")?;
+    let commitment = commitments.get(tree);
+    if output.rows != commitment.leaves {
+        report.add(
+            "commitment-mismatch",
+            Some(&output.path),
+            format!(
+                "the manifest lists it with {} rows, but its commitment has {} leaves",
+                output.rows, commitment.leaves
+            ),
+        );
+        return Ok(());
+    }
+    let root = corpusledger_manifest::merkle::from_hex(&commitment.root).ok_or("the manifest's root is not hex")?;
+    match TreeFile::open(path, tree, commitment.leaves, &root) {
+        Ok(_) => Ok(()),
+        Err(corpusledger_output::Error::Corrupt { what, .. }) => {
+            report.add("commitment-mismatch", Some(&output.path), what);
+            Ok(())
+        }
+        Err(err) => Err(err.to_string()),
+    }
+}
+
 fn read_ledger(path: &Path, output: &OutputEntry, tables: &mut Tables, report: &mut Report) -> Result<(), String> {
     tables.ledger_path = Some(output.path.clone());
-    let batches = batches(path, output, &["doc_id", "reason", "kept_doc_id"], report)?;
+    let batches = batches(
+        path,
+        output,
+        &["doc_id", "reason", "kept_doc_id", "content_sha256"],
+        report,
+    )?;
     for batch in &batches {
-        let (ids, reasons, kept) = (
+        let (ids, reasons, kept, hashes) = (
             strings(batch, "doc_id")?,
             strings(batch, "reason")?,
             strings(batch, "kept_doc_id")?,
+            strings(batch, "content_sha256")?,
         );
         for i in 0..batch.num_rows() {
             let reason = reasons.value(i).to_owned();
+            if let Some(leaves) = tables.leaves.as_mut().filter(|_| hashes.is_valid(i)) {
+                let kept_id = kept.is_valid(i).then(|| kept.value(i));
+                leaves
+                    .removed
+                    .extend(removed_leaf_from_hex(hashes.value(i), ids.value(i), kept_id, &reason));
+            }
             *tables.ledger_reasons.entry(reason.clone()).or_default() += 1;
             tables.ledger.push(LedgerEntry {
                 doc_id: ids.value(i).to_owned(),

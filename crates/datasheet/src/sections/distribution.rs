@@ -31,6 +31,18 @@ pub fn body(m: &Manifest, release: Option<&ReleaseFile>, out: &mut Vec<Block>) {
         text(&m.merkle.construction),
         text("."),
     ]));
+    if let Some(c) = &m.commitments {
+        out.push(Block::Para(vec![
+            text("Document-level commitments let the creators answer whether a file, or a near copy of it, is in the data without releasing it: "),
+            code("corpusledger prove"),
+            text(" answers with proofs that "),
+            code("corpusledger check-proof"),
+            text(format!(
+                " checks against this manifest alone (docs/disclosure.md). Kept documents: root {} over {} leaves; removed documents: root {} over {}; band keys of kept texts: root {} over {}.",
+                c.kept.root, c.kept.leaves, c.removed.root, c.removed.leaves, c.bands.root, c.bands.leaves
+            )),
+        ]));
+    }
     if let Some(release) = release {
         push_withheld(m, release, out);
     }

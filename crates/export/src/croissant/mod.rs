@@ -182,7 +182,7 @@ fn file_object(output: &OutputEntry) -> Value {
             "Removal ledger: {} removed or rejected documents, each with its reason.",
             output.rows
         ),
-        other => format!("Output of kind {other}: {} rows.", output.rows),
+        _ => facts::other_output(output),
     };
     json!({
         "@type": "cr:FileObject",

@@ -1,0 +1,357 @@
+//! Commitment tree files: the sorted leaves of one document-level commitment
+//! tree ([`corpusledger_manifest::commitments`]) and the hashes of its upper
+//! levels, so that `prove` answers a query with a binary search and a few
+//! dozen hashes, without hashing every leaf again.
+//!
+//! Layout, integers little-endian:
+//!
+//! | bytes | what |
+//! | --- | --- |
+//! | 8 | magic `CLTREE\0\x01` |
+//! | 1 | tree: 0 kept, 1 removed, 2 bands |
+//! | 1 | base level `b` of the stored hashes |
+//! | 6 | zero |
+//! | 8 | leaves `n` |
+//! | 4 | leaf width: 0 when leaves vary in length |
+//! | 4 | zero |
+//! | 8 (n + 1) | only for varying widths: each leaf's start in the leaf bytes, then their end |
+//! | ... | the leaf bytes, leaves sorted by their bytes |
+//! | 32 each | hashes of level `b`, `b + 1`, ...: level `l` holds the `n >> l` roots of leaves `j 2^l .. (j + 1) 2^l` |
+//!
+//! The file holds nothing the manifest does not commit to: its root is the
+//! manifest's, which [`TreeFile::open`] checks.
+
+use std::fs::File;
+use std::io::{BufWriter, Write};
+use std::path::Path;
+
+use corpusledger_manifest::commitments::{Provable, SortedTree, Tree, leaf_hash};
+use corpusledger_manifest::merkle::{self, Hash, Levels};
+use sha2::{Digest, Sha256};
+
+use crate::{Error, OutputFile, Result};
+
+/// The first bytes of every tree file.
+pub const TREE_MAGIC: &[u8; 8] = b"CLTREE\0\x01";
+
+/// The level from which hashes are stored: a proof hashes up to 16 leaves
+/// of each level below it, and the stored hashes are an eighth of the leaf
+/// hashes.
+pub const TREE_BASE: u32 = 4;
+
+const HEADER: usize = 32;
+
+/// Where each tree's file is, relative to the output directory.
+pub fn tree_path(tree: Tree) -> String {
+    format!("commitments/{}.tree", tree.name())
+}
+
+fn code(tree: Tree) -> u8 {
+    match tree {
+        Tree::Kept => 0,
+        Tree::Removed => 1,
+        Tree::Bands => 2,
+    }
+}
+
+/// Bytes of every leaf of `tree`, or `None` when leaves vary.
+fn width(tree: Tree) -> Option<usize> {
+    match tree {
+        Tree::Bands => Some(12),
+        Tree::Kept | Tree::Removed => None,
+    }
+}
+
+/// Writes `sorted` to `out_dir/`[`tree_path`].
+pub fn write_tree<L: AsRef<[u8]> + Ord>(out_dir: &Path, sorted: &SortedTree<L>) -> Result<OutputFile> {
+    let tree = sorted.tree();
+    let rel = tree_path(tree);
+    let path = out_dir.join(&rel);
+    let io = |source| Error::Io {
+        path: path.clone(),
+        source,
+    };
+    std::fs::create_dir_all(path.parent().expect("a file in a folder")).map_err(io)?;
+    let leaves = sorted.leaves();
+    let fixed = width(tree);
+    if let Some(w) = fixed {
+        assert!(
+            leaves.iter().all(|l| l.as_ref().len() == w),
+            "{} leaves are {w} bytes",
+            tree.name()
+        );
+    }
+    let hash_of = |i: usize| leaf_hash(tree, leaves[i].as_ref());
+    let levels = Levels::above(
+        leaves.len(),
+        TREE_BASE,
+        Levels::base_hashes(leaves.len(), TREE_BASE, &hash_of),
+    );
+    let mut out = HashingWriter {
+        inner: BufWriter::new(File::create(&path).map_err(io)?),
+        hasher: Sha256::new(),
+        bytes: 0,
+    };
+    let mut header = [0u8; HEADER];
+    header[..8].copy_from_slice(TREE_MAGIC);
+    header[8] = code(tree);
+    header[9] = TREE_BASE as u8;
+    header[16..24].copy_from_slice(&(leaves.len() as u64).to_le_bytes());
+    header[24..28].copy_from_slice(&(fixed.unwrap_or(0) as u32).to_le_bytes());
+    out.write_all(&header).map_err(io)?;
+    if fixed.is_none() {
+        let mut at = 0u64;
+        out.write_all(&at.to_le_bytes()).map_err(io)?;
+        for leaf in leaves {
+            at += leaf.as_ref().len() as u64;
+            out.write_all(&at.to_le_bytes()).map_err(io)?;
+        }
+    }
+    for leaf in leaves {
+        out.write_all(leaf.as_ref()).map_err(io)?;
+    }
+    for level in levels.stored() {
+        for hash in level {
+            out.write_all(hash).map_err(io)?;
+        }
+    }
+    out.inner.flush().map_err(io)?;
+    out.inner.get_ref().sync_all().map_err(io)?;
+    Ok(OutputFile {
+        path: rel,
+        rows: leaves.len() as u64,
+        bytes: out.bytes,
+        sha256: merkle::to_hex(&out.hasher.finalize().into()),
+        provenance: None,
+    })
+}
+
+struct HashingWriter<W> {
+    inner: W,
+    hasher: Sha256,
+    bytes: u64,
+}
+
+impl<W: Write> Write for HashingWriter<W> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        let n = self.inner.write(buf)?;
+        self.hasher.update(&buf[..n]);
+        self.bytes += n as u64;
+        Ok(n)
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.inner.flush()
+    }
+}
+
+/// A tree file read into memory, answering queries.
+#[derive(Debug)]
+pub struct TreeFile {
+    tree: Tree,
+    bytes: Vec<u8>,
+    len: usize,
+    width: Option<usize>,
+    offsets: usize,
+    leaf_bytes: usize,
+    levels: Levels,
+}
+
+impl TreeFile {
+    /// Reads the tree file at `path`, which must hold `tree` and lead to
+    /// `root` over `leaves` leaves (the manifest's commitment).
+    pub fn open(path: &Path, tree: Tree, leaves: u64, root: &Hash) -> Result<TreeFile> {
+        let bytes = std::fs::read(path).map_err(|source| Error::Read {
+            path: path.to_owned(),
+            source,
+        })?;
+        let bad = |what: String| Error::Corrupt {
+            path: path.to_owned(),
+            what,
+        };
+        if bytes.len() < HEADER || &bytes[..8] != TREE_MAGIC {
+            return Err(bad("not a corpusledger commitment tree file (version 1)".into()));
+        }
+        if bytes[8] != code(tree) {
+            return Err(bad(format!("it holds tree {}, not the {} tree", bytes[8], tree.name())));
+        }
+        let base = u32::from(bytes[9]);
+        let n = u64::from_le_bytes(bytes[16..24].try_into().expect("8 bytes"));
+        let w = u32::from_le_bytes(bytes[24..28].try_into().expect("4 bytes")) as usize;
+        if n != leaves {
+            return Err(bad(format!("it has {n} leaves, the manifest says {leaves}")));
+        }
+        if base >= usize::BITS || Some(w).filter(|&w| w > 0) != width(tree) {
+            return Err(bad(format!("unexpected base level {base} or leaf width {w}")));
+        }
+        let len = usize::try_from(n).map_err(|_| bad("too many leaves for this machine".into()))?;
+        let offsets = HEADER;
+        let (leaf_bytes, leaves_end) = match width(tree) {
+            Some(w) => (HEADER, len.checked_mul(w).and_then(|b| b.checked_add(HEADER))),
+            None => {
+                let table_end = len
+                    .checked_add(1)
+                    .and_then(|m| m.checked_mul(8))
+                    .and_then(|b| b.checked_add(HEADER))
+                    .filter(|&end| end <= bytes.len())
+                    .ok_or_else(|| bad("truncated leaf offsets".into()))?;
+                let offset =
+                    |i: usize| u64::from_le_bytes(bytes[HEADER + 8 * i..HEADER + 8 * i + 8].try_into().unwrap());
+                let mut previous = 0;
+                for i in 0..=len {
+                    let at = offset(i);
+                    if at < previous || (i == 0 && at != 0) {
+                        return Err(bad(format!("leaf offset {i} goes backwards")));
+                    }
+                    previous = at;
+                }
+                let total = usize::try_from(offset(len)).ok();
+                (table_end, total.and_then(|t| t.checked_add(table_end)))
+            }
+        };
+        let leaves_end = leaves_end
+            .filter(|&end| end <= bytes.len())
+            .ok_or_else(|| bad("truncated leaves".into()))?;
+        // As Levels::above builds them: level `base`, then halves while more than one.
+        let mut stored: Vec<Vec<Hash>> = Vec::new();
+        let mut at = leaves_end;
+        let mut count = len >> base;
+        loop {
+            let end = count
+                .checked_mul(32)
+                .and_then(|b| b.checked_add(at))
+                .filter(|&end| end <= bytes.len())
+                .ok_or_else(|| bad(format!("truncated hashes of level {}", base as usize + stored.len())))?;
+            stored.push(
+                bytes[at..end]
+                    .chunks_exact(32)
+                    .map(|c| c.try_into().expect("32 bytes"))
+                    .collect(),
+            );
+            at = end;
+            if count <= 1 {
+                break;
+            }
+            count /= 2;
+        }
+        if at != bytes.len() {
+            return Err(bad(format!("{} bytes after the hashes", bytes.len() - at)));
+        }
+        let at_base = stored.first().cloned().unwrap_or_default();
+        let levels = Levels::above(len, base, at_base);
+        if levels.stored() != stored.as_slice() {
+            return Err(bad("its stored levels do not hash from their base".into()));
+        }
+        let file = TreeFile {
+            tree,
+            bytes,
+            len,
+            width: width(tree),
+            offsets,
+            leaf_bytes,
+            levels,
+        };
+        if file.levels.root_with(&|i| file.leaf_hash(i)) != *root {
+            return Err(bad(format!(
+                "its root is not the manifest's {} commitment",
+                tree.name()
+            )));
+        }
+        Ok(file)
+    }
+
+    fn leaf_hash(&self, index: usize) -> Hash {
+        leaf_hash(self.tree, self.leaf(index))
+    }
+}
+
+impl Provable for TreeFile {
+    fn tree(&self) -> Tree {
+        self.tree
+    }
+
+    fn len(&self) -> usize {
+        self.len
+    }
+
+    fn leaf(&self, index: usize) -> &[u8] {
+        match self.width {
+            Some(w) => &self.bytes[self.leaf_bytes + index * w..self.leaf_bytes + (index + 1) * w],
+            None => {
+                let offset = |i: usize| {
+                    let at = self.offsets + 8 * i;
+                    u64::from_le_bytes(self.bytes[at..at + 8].try_into().expect("8 bytes")) as usize
+                };
+                &self.bytes[self.leaf_bytes + offset(index)..self.leaf_bytes + offset(index + 1)]
+            }
+        }
+    }
+
+    fn audit_path(&self, index: usize) -> Vec<Hash> {
+        self.levels.proof_with(index, &|i| self.leaf_hash(i))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use corpusledger_manifest::commitments::{KeyProof, band_leaf, kept_leaf};
+    use proptest::prelude::*;
+
+    use super::*;
+
+    fn roundtrip<L: AsRef<[u8]> + Ord + Clone>(tree: Tree, leaves: Vec<L>, queries: &[Vec<u8>]) {
+        let dir = tempfile::tempdir().unwrap();
+        let sorted = SortedTree::new(tree, leaves);
+        let commitment = sorted.commitment();
+        let written = write_tree(dir.path(), &sorted).unwrap();
+        assert_eq!(written.rows, commitment.leaves);
+        let root = merkle::from_hex(&commitment.root).unwrap();
+        let file = TreeFile::open(&dir.path().join(&written.path), tree, commitment.leaves, &root).unwrap();
+        let memory = sorted.provable();
+        for i in 0..file.len() {
+            assert_eq!(file.leaf(i), sorted.leaves()[i].as_ref());
+        }
+        for query in queries {
+            let answer = file.prove(query);
+            assert_eq!(answer, memory.prove(query));
+            answer.check(tree, &commitment, query).unwrap();
+        }
+    }
+
+    proptest! {
+        /// A tree file answers every query as the tree in memory does, for
+        /// sizes around the stored base level.
+        #[test]
+        fn tree_file_proves_as_memory_does(keys in prop::collection::vec(0u64..400, 0..90), queries in prop::collection::vec(0u64..400, 1..8)) {
+            let leaves: Vec<[u8; 12]> = keys.iter().map(|&k| band_leaf((k % 3) as u32, k)).collect();
+            let queries: Vec<Vec<u8>> = queries.iter().map(|&k| band_leaf((k % 3) as u32, k).to_vec()).collect();
+            roundtrip(Tree::Bands, leaves, &queries);
+            let kept: Vec<Vec<u8>> = keys
+                .iter()
+                .map(|&k| kept_leaf(&Sha256::digest(k.to_be_bytes()).into(), &[k as u8; 16], &"MIT".repeat((k % 4) as usize)))
+                .collect();
+            let queries: Vec<Vec<u8>> = queries.iter().map(|q| Sha256::digest(&q[4..]).to_vec()).collect();
+            roundtrip(Tree::Kept, kept, &queries);
+        }
+    }
+
+    #[test]
+    fn a_tree_file_for_another_root_or_tree_is_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let sorted = SortedTree::new(Tree::Bands, (0..40).map(|k| band_leaf(0, k)).collect());
+        let written = write_tree(dir.path(), &sorted).unwrap();
+        let path = dir.path().join(&written.path);
+        let c = sorted.commitment();
+        let root = merkle::from_hex(&c.root).unwrap();
+        let err = TreeFile::open(&path, Tree::Bands, c.leaves, &[7; 32]).unwrap_err();
+        assert!(err.to_string().contains("not the manifest's bands commitment"), "{err}");
+        let err = TreeFile::open(&path, Tree::Kept, c.leaves, &root).unwrap_err();
+        assert!(err.to_string().contains("not the kept tree"), "{err}");
+        let mut bytes = std::fs::read(&path).unwrap();
+        bytes.truncate(bytes.len() - 1);
+        std::fs::write(&path, &bytes).unwrap();
+        let err = TreeFile::open(&path, Tree::Bands, c.leaves, &root).unwrap_err();
+        assert!(err.to_string().contains("truncated"), "{err}");
+        assert!(matches!(sorted.prove(&band_leaf(1, 0)), KeyProof::Absent { .. }));
+    }
+}
