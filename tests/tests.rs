@@ -18,6 +18,7 @@ mod licenses;
 mod lookup;
 mod pathological;
 mod prove;
+mod release;
 mod resources;
 mod sample;
 mod schema;

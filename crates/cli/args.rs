@@ -94,6 +94,24 @@ pub enum Command {
     ///
     /// Exit codes: 0 done; 2 could not run.
     Datasheet(DatasheetArgs),
+    /// Copy a dataset without some of its files: a partial release that
+    /// still verifies against the full, signed manifest. Whole files are
+    /// withheld (data shards by license or repository, any file by name);
+    /// the manifest, its signature and the derived files are copied
+    /// unchanged, and RELEASE.json lists each withheld file with its
+    /// SHA-256 and the rules that withheld it. `verify` on the release
+    /// reports those as `file-withheld`, which is not a failure.
+    ///
+    /// Rules: license:ID (an SPDX id, e.g. GPL-3.0-only: every data shard
+    /// with a document whose concluded license names it), license:CATEGORY
+    /// (permissive, copyleft, other, unknown), repo:GLOB (every data shard
+    /// with a document from a matching repository), file:GLOB (any listed
+    /// file, e.g. file:data/part-00003.parquet, file:removed.parquet).
+    ///
+    /// Exit codes: 0 done; 2 could not run (a malformed rule, a rule that
+    /// matches nothing, an output directory that is not empty, a source
+    /// without manifest or that does not verify).
+    Release(ReleaseArgs),
     /// Stage 1 of a run split into tasks: list the inputs once into a run
     /// directory (plan.bin: the inputs, the configuration and its hash, a
     /// fingerprint of every unit's files). `ingest` and `finalize` then run
@@ -272,6 +290,23 @@ pub struct DatasheetArgs {
     #[arg(long, short, value_name = "DIR2")]
     pub out: Option<PathBuf>,
     /// Do not name the files written on stderr.
+    #[arg(long, short)]
+    pub quiet: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct ReleaseArgs {
+    /// The dataset directory (holding manifest.json).
+    #[arg(value_name = "DATASET")]
+    pub dataset: PathBuf,
+    /// The release directory: new, or empty.
+    #[arg(long, short, value_name = "DIR")]
+    pub out: PathBuf,
+    /// What to withhold: license:ID, license:CATEGORY, repo:GLOB or
+    /// file:GLOB. Give several after one --withhold, or repeat it.
+    #[arg(long, required = true, num_args = 1.., value_name = "RULE")]
+    pub withhold: Vec<String>,
+    /// No summary on stderr.
     #[arg(long, short)]
     pub quiet: bool,
 }

@@ -53,6 +53,7 @@ where
         args::Command::Sign(args) => commands::sign::run(&args),
         args::Command::Export(args) => commands::export::run(&args),
         args::Command::Datasheet(args) => commands::datasheet::run(&args),
+        args::Command::Release(args) => commands::release::run(&args),
         args::Command::Plan(args) => commands::stages::plan(&args),
         args::Command::Ingest(args) => commands::stages::ingest(&args),
         args::Command::Cluster(args) => commands::stages::cluster(&args),

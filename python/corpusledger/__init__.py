@@ -111,7 +111,8 @@ class Finding:
 @dataclass(frozen=True)
 class VerifyReport:
     """What ``verify`` checked, and every finding; ``valid`` when there is
-    none (the command's exit code 0, else 1)."""
+    none but notes (``file-withheld`` and ``checks-skipped`` in a partial
+    release): the command's exit code 0, else 1."""
 
     valid: bool
     files: int

@@ -5,6 +5,7 @@ use std::path::Path;
 
 use anyhow::{Context, Result, bail};
 use corpusledger_manifest::Manifest;
+use corpusledger_manifest::release::{self, ReleaseFile};
 
 use crate::args::DatasheetArgs;
 use crate::pipeline::out_claim::{CardState, card_state};
@@ -31,9 +32,21 @@ pub fn run(args: &DatasheetArgs) -> Result<u8> {
             card.display()
         );
     }
-    write_atomic(&markdown, corpusledger_datasheet::markdown(&manifest).as_bytes())?;
-    write_atomic(&html, corpusledger_datasheet::html(&manifest).as_bytes())?;
-    write_atomic(&card, corpusledger_datasheet::card(&manifest).as_bytes())?;
+    let (md_text, html_text, card_text) = match read_release(&args.dir)? {
+        None => (
+            corpusledger_datasheet::markdown(&manifest),
+            corpusledger_datasheet::html(&manifest),
+            corpusledger_datasheet::card(&manifest),
+        ),
+        Some(release) => (
+            corpusledger_datasheet::release_markdown(&manifest, &release),
+            corpusledger_datasheet::release_html(&manifest, &release),
+            corpusledger_datasheet::release_card(&manifest, &release),
+        ),
+    };
+    write_atomic(&markdown, md_text.as_bytes())?;
+    write_atomic(&html, html_text.as_bytes())?;
+    write_atomic(&card, card_text.as_bytes())?;
     if !args.quiet {
         eprintln!(
             "wrote {}, {} and {}",
@@ -61,4 +74,29 @@ fn read_manifest(dir: &Path) -> Result<Manifest> {
         );
     }
     Ok(Manifest::read(&path)?)
+}
+
+/// DIR/RELEASE.json of a partial release, when there is one: the datasheet
+/// then lists what it withholds. One written for another manifest is
+/// refused rather than described.
+fn read_release(dir: &Path) -> Result<Option<ReleaseFile>> {
+    let path = dir.join(release::RELEASE_FILE);
+    if std::fs::symlink_metadata(&path).is_err() {
+        return Ok(None);
+    }
+    let release = release::read(&path).map_err(|message| {
+        anyhow::anyhow!(
+            "{}: {message}; run `corpusledger verify {}`",
+            path.display(),
+            dir.display()
+        )
+    })?;
+    let (_, manifest_sha256) = corpusledger_output::sha256_file(&dir.join("manifest.json"))?;
+    if release.manifest_sha256 != manifest_sha256 {
+        bail!(
+            "{}: written for another manifest.json (its manifest-sha256 differs); make the release again from the dataset",
+            path.display()
+        );
+    }
+    Ok(Some(release))
 }

@@ -7,6 +7,7 @@ pub mod keygen;
 pub mod licenses;
 pub mod lookup;
 pub mod prove;
+pub mod release;
 pub mod run;
 pub mod sign;
 pub mod slurm;

@@ -150,7 +150,8 @@ fn human(args: &VerifyArgs, report: &Report) -> String {
     let mut out = String::new();
     for finding in &report.findings {
         out.push_str(&format!(
-            "FAIL {} {}: {}\n",
+            "{} {} {}: {}\n",
+            if finding.is_note() { "NOTE" } else { "FAIL" },
             finding.code,
             finding.file.as_deref().unwrap_or("-"),
             finding.message
@@ -164,10 +165,10 @@ fn human(args: &VerifyArgs, report: &Report) -> String {
         report.bytes,
         report.rows,
         report.merkle_root,
-        if report.is_valid() {
-            String::new()
-        } else {
-            format!("; {} finding(s)", report.findings.len())
+        match report.findings.iter().filter(|f| !f.is_note()).count() {
+            0 if report.findings.is_empty() => String::new(),
+            0 => format!("; {} note(s)", report.findings.len()),
+            n => format!("; {n} finding(s)"),
         }
     ));
     out

@@ -15,6 +15,10 @@
 //! category and the configs that `datasets.load_dataset` reads: `default`
 //! (the data shards) and `removed` (the ledger).
 //!
+//! In a partial release (`corpusledger release`), [`release_markdown`],
+//! [`release_html`] and [`release_card`] also list, under Distribution, the
+//! files its [`ReleaseFile`] withholds and the rules that withheld them.
+//!
 //! Two renderings of the same content: [`markdown`] (for `DATASHEET.md`) and
 //! [`html`] (a self-contained page with inline CSS and inline SVG charts, no
 //! scripts and nothing fetched from the network). Both are deterministic:
@@ -48,6 +52,7 @@ mod sections;
 mod tests;
 
 use corpusledger_manifest::Manifest;
+use corpusledger_manifest::release::ReleaseFile;
 
 /// The marker that starts every question left for a human to answer: bold
 /// in a blockquote in Markdown, in a box of class [`TO_ANSWER_CLASS`] in HTML.
@@ -78,11 +83,27 @@ pub fn is_card(text: &str) -> bool {
 
 /// The datasheet as Markdown (CommonMark with GitHub tables), for `DATASHEET.md`.
 pub fn markdown(manifest: &Manifest) -> String {
-    render::markdown(&sections::build(manifest))
+    render::markdown(&sections::build(manifest, None))
 }
 
 /// The datasheet as one self-contained HTML page with inline CSS and inline
 /// SVG charts, for `datasheet.html`.
 pub fn html(manifest: &Manifest) -> String {
-    render::html(&sections::build(manifest))
+    render::html(&sections::build(manifest, None))
+}
+
+/// [`markdown`] for a partial release: Distribution also lists the files
+/// its `RELEASE.json` withholds, with the rules that withheld them.
+pub fn release_markdown(manifest: &Manifest, release: &ReleaseFile) -> String {
+    render::markdown(&sections::build(manifest, Some(release)))
+}
+
+/// [`html`] for a partial release, as [`release_markdown`].
+pub fn release_html(manifest: &Manifest, release: &ReleaseFile) -> String {
+    render::html(&sections::build(manifest, Some(release)))
+}
+
+/// [`card`] for a partial release, as [`release_markdown`].
+pub fn release_card(manifest: &Manifest, release: &ReleaseFile) -> String {
+    card::render_with(manifest, Some(release))
 }

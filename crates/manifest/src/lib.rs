@@ -23,6 +23,7 @@ pub mod canonical;
 pub mod commitments;
 pub mod merkle;
 pub mod paths;
+pub mod release;
 
 use std::collections::BTreeMap;
 use std::path::Path;

@@ -10,15 +10,33 @@ use crate::{DERIVED_FILES, MANIFEST, Report};
 
 /// Checks presence, type, size and hash of every listed file, and that no
 /// other file is present; returns the indices of outputs that are regular
-/// files (readable further, even when their hash differs).
-pub fn files(dir: &Path, manifest: &Manifest, report: &mut Report) -> BTreeSet<usize> {
+/// files (readable further, even when their hash differs). A file in
+/// `withheld` (index -> why) must be absent: a note, not a failure.
+pub fn files(
+    dir: &Path,
+    manifest: &Manifest,
+    withheld: &BTreeMap<usize, String>,
+    report: &mut Report,
+) -> BTreeSet<usize> {
     let mut present = BTreeSet::new();
     for (i, output) in manifest.outputs.iter().enumerate() {
         let path = dir.join(&output.path);
         let file = Some(output.path.as_str());
-        let meta = match std::fs::symlink_metadata(&path) {
-            Ok(meta) => meta,
-            Err(err) if err.kind() == std::io::ErrorKind::NotFound => {
+        let meta = match (std::fs::symlink_metadata(&path), withheld.get(&i)) {
+            (Err(err), Some(why)) if err.kind() == std::io::ErrorKind::NotFound => {
+                report.add("file-withheld", file, why.clone());
+                continue;
+            }
+            (Ok(_), Some(_)) => {
+                report.add(
+                    "release-file-present",
+                    file,
+                    format!("{} declares it withheld, but it is here", crate::release::RELEASE_FILE),
+                );
+                continue;
+            }
+            (Ok(meta), None) => meta,
+            (Err(err), None) if err.kind() == std::io::ErrorKind::NotFound => {
                 report.add(
                     "file-missing",
                     file,
@@ -26,7 +44,7 @@ pub fn files(dir: &Path, manifest: &Manifest, report: &mut Report) -> BTreeSet<u
                 );
                 continue;
             }
-            Err(err) => {
+            (Err(err), _) => {
                 report.add("file-unreadable", file, format!("cannot read: {err}"));
                 continue;
             }
@@ -96,6 +114,32 @@ pub fn files(dir: &Path, manifest: &Manifest, report: &mut Report) -> BTreeSet<u
         );
     }
     present
+}
+
+/// Says which checks a partial release leaves out: those that need every
+/// file (they are skipped whenever one is absent).
+pub fn skipped(manifest: &Manifest, withheld: &BTreeMap<usize, String>, report: &mut Report) {
+    if withheld.is_empty() {
+        return;
+    }
+    // The commitments are recomputed from every kept and removed document,
+    // so a release that withholds any file cannot recompute them (proofs
+    // against them still check from the manifest alone, with `check-proof`).
+    let commitments = if manifest.commitments.is_some() {
+        ", and the document-level commitments were not recomputed"
+    } else {
+        ""
+    };
+    report.add(
+        "checks-skipped",
+        None,
+        format!(
+            "{} file(s) withheld: the data shards' rows against counts.kept, the ledger against the counts, \
+             the license histogram, and the ledger and attribution against the kept documents were not \
+             checked{commitments}",
+            withheld.len()
+        ),
+    );
 }
 
 /// Recomputes the Merkle root over the listed files.
@@ -196,7 +240,13 @@ pub fn counts(manifest: &Manifest, tables: &Tables, report: &mut Report) {
 /// The attribution file against the manifest and the data shards: its rows
 /// are the manifest's, and every row names a kept document.
 pub fn attribution(manifest: &Manifest, tables: &Tables, report: &mut Report) {
-    let listed = tables.attribution_path.as_deref();
+    // From the manifest, not from what was read: a withheld or unreadable
+    // attribution file is still listed.
+    let listed = manifest
+        .outputs
+        .iter()
+        .find(|o| o.kind == "attribution")
+        .map(|o| o.path.as_str());
     match (&manifest.attribution, listed) {
         (None, None) => return,
         (Some(stated), Some(path)) if stated.file != path => report.add(

@@ -33,7 +33,20 @@
 //!   from the data shards (content hash, id, license, band keys from the
 //!   content with the manifest's parameters) and the ledger, sorted, and
 //!   compared root by root (`commitment-mismatch`,
-//!   `commitment-construction-unknown`, `commitment-parameters-invalid`).
+//!   `commitment-construction-unknown`, `commitment-parameters-invalid`);
+//! - in a partial release (`corpusledger release`), the release file
+//!   `RELEASE.json`: well-formed (`release-malformed`), written for this
+//!   manifest (`release-manifest-mismatch`), each file it declares withheld
+//!   listed in the manifest with the same SHA-256 and size
+//!   (`release-file-unlisted`, `release-file-mismatch`) and absent
+//!   (`release-file-present`).
+//!
+//! Two codes are notes, not failures ([`NOTES`]): `file-withheld`, a file
+//! the release file validly declares withheld and that is absent (the Merkle
+//! root still checks, from the manifest's leaf hashes), and `checks-skipped`,
+//! the checks that need every file (counts over rows, the license
+//! histogram, the ledger and attribution against the data shards, the
+//! recomputed commitments) when some are withheld. A report with only notes is valid.
 //!
 //! Nothing is read or written outside `DIR`.
 #![deny(missing_docs)]
@@ -42,6 +55,7 @@ mod checks;
 pub mod commit;
 pub mod lookup;
 pub mod proof;
+pub mod release;
 mod rows;
 mod tables;
 
@@ -64,7 +78,12 @@ pub const DERIVED_FILES: &[&str] = &[
     "croissant.json",
     "sbom.spdx.json",
     "sbom.cdx.json",
+    // Not derived from the manifest, but written after it, by `release`.
+    release::RELEASE_FILE,
 ];
+
+/// Finding codes that are notes: reported, but the dataset is still valid.
+pub const NOTES: &[&str] = &["file-withheld", "checks-skipped"];
 
 /// Why verification could not run at all.
 #[derive(Debug, thiserror::Error)]
@@ -81,7 +100,7 @@ pub enum Error {
 /// it): the verdict, what was checked and every finding.
 #[derive(Debug, Serialize)]
 pub struct JsonReport<'a> {
-    /// No finding.
+    /// No finding but notes ([`NOTES`]).
     pub valid: bool,
     /// Output files checked.
     pub files: u64,
@@ -119,6 +138,13 @@ pub struct Finding {
     pub message: String,
 }
 
+impl Finding {
+    /// Whether this is a note (see [`NOTES`]), not a failure.
+    pub fn is_note(&self) -> bool {
+        NOTES.contains(&self.code)
+    }
+}
+
 /// What was checked, and what was found.
 #[derive(Clone, Debug, Default, Serialize)]
 pub struct Report {
@@ -135,9 +161,10 @@ pub struct Report {
 }
 
 impl Report {
-    /// Whether the dataset matches its manifest.
+    /// Whether the dataset matches its manifest: no finding but notes
+    /// (files a release withholds, checks skipped for them).
     pub fn is_valid(&self) -> bool {
-        self.findings.is_empty()
+        self.findings.iter().all(Finding::is_note)
     }
 
     fn add(&mut self, code: &'static str, file: Option<&str>, message: impl Into<String>) {
@@ -165,9 +192,11 @@ pub fn verify(dir: &Path, manifest: &Manifest) -> Report {
         merkle_root: manifest.merkle.root.clone(),
         ..Report::default()
     };
-    let present = checks::files(dir, manifest, &mut report);
+    let withheld = release::declared(dir, manifest, &mut report);
+    let present = checks::files(dir, manifest, &withheld, &mut report);
     checks::merkle(manifest, &mut report);
     let tables = tables::read(dir, manifest, &present, &mut report);
+    checks::skipped(manifest, &withheld, &mut report);
     checks::counts(manifest, &tables, &mut report);
     checks::ledger(&tables, &mut report);
     checks::attribution(manifest, &tables, &mut report);

@@ -55,6 +55,8 @@ pub struct Lookup {
     sketcher: Sketcher,
     bands: BandParams,
     threshold: f64,
+    /// The files a partial release's RELEASE.json declares withheld.
+    withheld: Vec<String>,
 }
 
 /// The answer for one file.
@@ -159,6 +161,7 @@ impl Lookup {
             },
             threshold,
             index,
+            withheld: withheld(dir),
             manifest,
         })
     }
@@ -220,8 +223,7 @@ impl Lookup {
         let mut found = Vec::new();
         for (file, row) in candidates.into_keys() {
             let path = self.file_path(file)?;
-            let content = read_row(&self.dir.join(&path), u64::from(row), &["content", "content_sha256"])
-                .map_err(LookupError::Read)?;
+            let content = self.read_row(&path, row, &["content", "content_sha256"])?;
             if content.get("content_sha256").cloned().flatten().as_deref() == Some(sha_hex) {
                 continue; // an exact copy, reported as such
             }
@@ -234,6 +236,20 @@ impl Lookup {
             }
         }
         Ok(found)
+    }
+
+    /// `columns` of `row` in the dataset file `path`; a file a partial
+    /// release withholds cannot be read, and the error says so.
+    fn read_row(&self, path: &str, row: u32, columns: &[&str]) -> Result<Row, LookupError> {
+        if self.withheld.iter().any(|w| w == path) && !self.dir.join(path).exists() {
+            return Err(LookupError::Read(format!(
+                "{}: a match is in {path}, which this partial release withholds ({}); look the file up in the \
+                 full dataset",
+                self.dir.display(),
+                crate::release::RELEASE_FILE
+            )));
+        }
+        read_row(&self.dir.join(path), u64::from(row), columns).map_err(LookupError::Read)
     }
 
     fn file_path(&self, file: u32) -> Result<String, LookupError> {
@@ -261,7 +277,7 @@ impl Lookup {
         let output = self.output_index(&path)?;
         let is_ledger = self.manifest.outputs[output].kind == "ledger";
         let columns = if is_ledger { LEDGER_COLUMNS } else { DATA_COLUMNS };
-        let values = read_row(&self.dir.join(&path), u64::from(row), columns).map_err(LookupError::Read)?;
+        let values = self.read_row(&path, row, columns)?;
         let get = |c: &str| values.get(c).cloned().flatten();
         let doc_id = get("doc_id").unwrap_or_default();
         let proof = Proof::new(
@@ -297,8 +313,7 @@ impl Lookup {
         };
         for hit in self.find(KeyKind::DocId, &[key])? {
             let path = self.file_path(hit.file)?;
-            let values: Row = read_row(&self.dir.join(&path), u64::from(hit.row), &["doc_id", "content_sha256"])
-                .map_err(LookupError::Read)?;
+            let values: Row = self.read_row(&path, hit.row, &["doc_id", "content_sha256"])?;
             if values.get("doc_id").cloned().flatten().as_deref() == Some(doc_id) {
                 let output = self.output_index(&path)?;
                 let content = values.get("content_sha256").cloned().flatten();
@@ -341,4 +356,12 @@ pub fn files_to_query(paths: &[PathBuf]) -> std::io::Result<Vec<PathBuf>> {
         }
     }
     Ok(out)
+}
+
+/// The paths `DIR/RELEASE.json` declares withheld, if there is one that
+/// parses: only to name them in an error (`verify` checks the file).
+fn withheld(dir: &Path) -> Vec<String> {
+    crate::release::read(&dir.join(crate::release::RELEASE_FILE))
+        .map(|release| release.withheld.into_iter().map(|w| w.path).collect())
+        .unwrap_or_default()
 }

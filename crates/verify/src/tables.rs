@@ -34,8 +34,7 @@ pub struct Tables {
     pub ledger_path: Option<String>,
     pub ledger: Vec<LedgerEntry>,
     pub ledger_reasons: BTreeMap<String, u64>,
-    /// The attribution file's path and the kept documents its rows name.
-    pub attribution_path: Option<String>,
+    /// The kept documents the attribution file's rows name.
     pub attribution_kept: Vec<String>,
     /// The commitments' leaves, when the manifest has commitments.
     pub leaves: Option<Leaves>,
@@ -190,7 +189,6 @@ fn read_data(path: &Path, output: &OutputEntry, tables: &mut Tables, report: &mu
 }
 
 fn read_attribution(path: &Path, output: &OutputEntry, tables: &mut Tables, report: &mut Report) -> Result<(), String> {
-    tables.attribution_path = Some(output.path.clone());
     let batches = batches(path, output, &["kept_doc_id"], report)?;
     for batch in &batches {
         let kept = strings(batch, "kept_doc_id")?;

@@ -6,6 +6,7 @@ pub mod front_matter;
 pub mod licenses;
 
 use corpusledger_manifest::Manifest;
+use corpusledger_manifest::release::ReleaseFile;
 
 pub use front_matter::{DATA_FILES, LEDGER_FILE, SPLIT, pretty_name};
 use licenses::HubLicenses;
@@ -20,10 +21,17 @@ const MARKER_PREFIX: &str = "# corpusledger-card:";
 
 /// The card as Markdown with YAML front matter.
 pub fn render(m: &Manifest) -> String {
+    render_with(m, None)
+}
+
+/// The card, of a partial release when `release` is given.
+pub fn render_with(m: &Manifest, release: Option<&ReleaseFile>) -> String {
     let hub = HubLicenses::of_licenses(&m.licenses);
     let mut card = front_matter::render(m, &hub);
     card.push('\n');
-    card.push_str(&crate::render::markdown(&crate::sections::card::build(m, &hub)));
+    card.push_str(&crate::render::markdown(&crate::sections::card::build(
+        m, &hub, release,
+    )));
     card
 }
 

@@ -5,6 +5,7 @@
 //! the citation.
 
 use corpusledger_manifest::Manifest;
+use corpusledger_manifest::release::ReleaseFile;
 
 use super::{
     by_count, collection, composition, dedup, distribution, licensing, maintenance, motivation, preprocessing, share,
@@ -15,7 +16,7 @@ use crate::card::{DATA_FILES, LEDGER_FILE, SPLIT, pretty_name};
 use crate::doc::{Align, Block, Table, code, num, text};
 
 /// Every block of the card's body, in order.
-pub fn build(m: &Manifest, hub: &HubLicenses) -> Vec<Block> {
+pub fn build(m: &Manifest, hub: &HubLicenses, release: Option<&ReleaseFile>) -> Vec<Block> {
     let mut out = Vec::new();
     push_overview(m, &mut out);
     section(&mut out, "dataset-details", "Dataset Details");
@@ -49,7 +50,7 @@ pub fn build(m: &Manifest, hub: &HubLicenses) -> Vec<Block> {
     section(&mut out, "bias-risks-and-limitations", "Bias, Risks, and Limitations");
     push_limitations(m, &mut out);
     section(&mut out, "distribution", "Distribution");
-    distribution::body(m, &mut out);
+    distribution::body(m, release, &mut out);
     section(&mut out, "maintenance", "Maintenance");
     maintenance::body(m, &mut out);
     section(&mut out, "citation", "Citation");

@@ -2,20 +2,22 @@
 //! them.
 
 use corpusledger_manifest::Manifest;
+use corpusledger_manifest::release::ReleaseFile;
 
+use super::human_bytes;
 use crate::doc::{Align, Block, Table, code, num, text};
 
-pub fn push(m: &Manifest, out: &mut Vec<Block>) {
+pub fn push(m: &Manifest, release: Option<&ReleaseFile>, out: &mut Vec<Block>) {
     out.push(Block::Section {
         id: "distribution",
         title: "Distribution",
     });
-    body(m, out);
+    body(m, release, out);
 }
 
 /// The section without its heading: the dataset card puts it under a
 /// heading of its own.
-pub fn body(m: &Manifest, out: &mut Vec<Block>) {
+pub fn body(m: &Manifest, release: Option<&ReleaseFile>, out: &mut Vec<Block>) {
     out.push(Block::Para(vec![
         text("The dataset is these files, next to "),
         code("manifest.json"),
@@ -41,6 +43,9 @@ pub fn body(m: &Manifest, out: &mut Vec<Block>) {
             )),
         ]));
     }
+    if let Some(release) = release {
+        push_withheld(m, release, out);
+    }
     out.push(Block::Subsection("How to check this dataset".to_owned()));
     out.push(Block::List(vec![
         vec![
@@ -63,6 +68,51 @@ pub fn body(m: &Manifest, out: &mut Vec<Block>) {
         ],
     ]));
     push_prompts(out);
+}
+
+/// What a partial release leaves out, as its `RELEASE.json` declares.
+fn push_withheld(m: &Manifest, release: &ReleaseFile, out: &mut Vec<Block>) {
+    out.push(Block::Subsection("Withheld from this release".to_owned()));
+    let rows: u64 = release.withheld.iter().map(|w| w.rows).sum();
+    let bytes: u64 = release.withheld.iter().map(|w| w.bytes).sum();
+    out.push(Block::Para(vec![
+        text("This directory is a partial release, made by "),
+        code("corpusledger release"),
+        text(format!(
+            ": the manifest, the table above and the Merkle root describe the whole dataset, but it leaves out \
+             {} of the {} files ({rows} rows, {}). ",
+            release.withheld.len(),
+            m.outputs.len(),
+            human_bytes(bytes),
+        )),
+        code("RELEASE.json"),
+        text(" lists them with the rules that withheld them, and "),
+        code("corpusledger verify"),
+        text(" reports each as file-withheld while it checks every file that is here against the manifest."),
+    ]));
+    let mut table = Table::new(&[
+        ("File", Align::Left),
+        ("Rows", Align::Right),
+        ("Bytes", Align::Right),
+        ("Withheld by", Align::Left),
+    ]);
+    for file in &release.withheld {
+        let mut why = Vec::new();
+        for (i, because) in file.because.iter().enumerate() {
+            if i > 0 {
+                why.push(text("; "));
+            }
+            why.push(code(&because.rule));
+            why.push(text(format!(" ({})", because.matched.join(", "))));
+        }
+        table.row(vec![
+            vec![code(&file.path)],
+            vec![num(file.rows)],
+            vec![num(file.bytes)],
+            why,
+        ]);
+    }
+    out.push(Block::Table(table));
 }
 
 fn outputs_table(m: &Manifest) -> Table {

@@ -17,6 +17,7 @@ mod uses;
 use std::collections::BTreeMap;
 
 use corpusledger_manifest::Manifest;
+use corpusledger_manifest::release::ReleaseFile;
 
 use crate::doc::{Align, Block, Inline, Table, num, text};
 
@@ -26,8 +27,9 @@ pub const SECTION_MAP: &str = "Motivation under Dataset Details, Composition und
                                Collection process and Preprocessing under Dataset Creation, and Uses, Distribution \
                                and Maintenance under their own names";
 
-/// Every block of the datasheet, in order.
-pub fn build(manifest: &Manifest) -> Vec<Block> {
+/// Every block of the datasheet, in order; with `release`, the datasheet of
+/// that partial release (Distribution lists what it withholds).
+pub fn build(manifest: &Manifest, release: Option<&ReleaseFile>) -> Vec<Block> {
     let mut blocks = Vec::new();
     overview::push(manifest, &mut blocks);
     motivation::push(manifest, &mut blocks);
@@ -37,7 +39,7 @@ pub fn build(manifest: &Manifest) -> Vec<Block> {
     dedup::push(manifest, &mut blocks);
     licensing::push(manifest, &mut blocks);
     uses::push(manifest, &mut blocks);
-    distribution::push(manifest, &mut blocks);
+    distribution::push(manifest, release, &mut blocks);
     maintenance::push(manifest, &mut blocks);
     blocks
 }
