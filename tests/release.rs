@@ -77,16 +77,7 @@ const REPO_SHARD: &str = "data/part-00002.parquet";
 #[test]
 fn withheld_shards_verify_and_are_listed() {
     let out = dataset();
-    let keys = out.path();
-    let (secret, public) = (keys.join("k.sec"), keys.join("k.pub"));
-    let keygen = util::corpusledger(&[
-        "keygen",
-        "--secret-key",
-        secret.to_str().unwrap(),
-        "--public-key",
-        public.to_str().unwrap(),
-    ]);
-    assert_eq!(keygen.status.code(), Some(0), "{}", util::stderr(&keygen));
+    let (secret, public) = util::keygen(out.path(), "k");
     let sign = util::corpusledger(&["sign", ds(&out).to_str().unwrap(), "--key", secret.to_str().unwrap()]);
     assert_eq!(sign.status.code(), Some(0), "{}", util::stderr(&sign));
 

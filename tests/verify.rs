@@ -275,25 +275,12 @@ fn a_bad_manifest_cannot_be_used_and_nothing_outside_is_read() {
     assert_caught(&dir, "file-not-regular", SHARD);
 }
 
-fn keygen(dir: &Path, name: &str) -> (std::path::PathBuf, std::path::PathBuf) {
-    let (secret, public) = (dir.join(format!("{name}.key")), dir.join(format!("{name}.pub")));
-    let output = util::corpusledger(&[
-        "keygen",
-        "--secret-key",
-        secret.to_str().unwrap(),
-        "--public-key",
-        public.to_str().unwrap(),
-    ]);
-    assert_eq!(output.status.code(), Some(0), "{}", util::stderr(&output));
-    (secret, public)
-}
-
 #[test]
 fn the_signature_is_checked_against_the_given_key() {
     let out = dataset();
     let keys = tempfile::tempdir().unwrap();
-    let (secret, public) = keygen(keys.path(), "ours");
-    let (_, other_public) = keygen(keys.path(), "theirs");
+    let (secret, public) = util::keygen(keys.path(), "ours");
+    let (_, other_public) = util::keygen(keys.path(), "theirs");
     let pubkey = public.to_str().unwrap();
 
     // Not signed yet.

@@ -337,3 +337,17 @@ pub fn run_guarded(args: &[&str], rss_file: &Path, run_as: RunAs) -> (Output, Op
         .and_then(|text| text.lines().last()?.trim().parse().ok());
     (output, peak)
 }
+
+/// A new key pair NAME.key / NAME.pub in `dir`, made by `corpusledger keygen`.
+pub fn keygen(dir: &Path, name: &str) -> (std::path::PathBuf, std::path::PathBuf) {
+    let (secret, public) = (dir.join(format!("{name}.key")), dir.join(format!("{name}.pub")));
+    let output = corpusledger(&[
+        "keygen",
+        "--secret-key",
+        secret.to_str().unwrap(),
+        "--public-key",
+        public.to_str().unwrap(),
+    ]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    (secret, public)
+}

@@ -10,7 +10,7 @@ use serde::Serialize;
 use sha2::{Digest, Sha256};
 
 use crate::format::{Answer, Near, ProofFile, Status};
-use crate::{BandKeyer, Error, Result};
+use crate::{Error, Result};
 
 /// One answer that does not verify, with a stable kebab-case code.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -94,14 +94,7 @@ pub fn check(manifest_path: &Path, proof_path: &Path, files: &[PathBuf]) -> Resu
         });
     }
     let manifest = Manifest::read(manifest_path)?;
-    let commitments = manifest
-        .commitments
-        .as_ref()
-        .ok_or_else(|| Error::NoCommitments(manifest_path.to_owned()))?;
-    let keyer = BandKeyer::new(&manifest.dedup).map_err(|message| Error::Parameters {
-        path: manifest_path.to_owned(),
-        message,
-    })?;
+    let (commitments, keyer) = crate::commitments_and_keyer(&manifest, manifest_path)?;
     let mut checked = Checked {
         manifest_sha256,
         ..Checked::default()

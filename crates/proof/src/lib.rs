@@ -92,3 +92,20 @@ pub enum Error {
 
 /// The result type of this crate.
 pub type Result<T> = std::result::Result<T, Error>;
+
+/// The manifest's commitments and the band keyer of its dedup parameters;
+/// an error names `path` when it has no commitments or unusable parameters.
+fn commitments_and_keyer<'m>(
+    manifest: &'m corpusledger_manifest::Manifest,
+    path: &std::path::Path,
+) -> Result<(&'m corpusledger_manifest::commitments::Commitments, BandKeyer)> {
+    let commitments = manifest
+        .commitments
+        .as_ref()
+        .ok_or_else(|| Error::NoCommitments(path.to_owned()))?;
+    let keyer = BandKeyer::new(&manifest.dedup).map_err(|message| Error::Parameters {
+        path: path.to_owned(),
+        message,
+    })?;
+    Ok((commitments, keyer))
+}

@@ -58,14 +58,7 @@ impl Holder {
             source,
         })?;
         let manifest = Manifest::read(&manifest_path)?;
-        let commitments = manifest
-            .commitments
-            .as_ref()
-            .ok_or_else(|| Error::NoCommitments(manifest_path.clone()))?;
-        let keyer = BandKeyer::new(&manifest.dedup).map_err(|message| Error::Parameters {
-            path: manifest_path.clone(),
-            message,
-        })?;
+        let (commitments, keyer) = crate::commitments_and_keyer(&manifest, &manifest_path)?;
         let open = |tree: Tree| -> Result<TreeFile> {
             let commitment = commitments.get(tree);
             let root = merkle::from_hex(&commitment.root).ok_or_else(|| Error::Parameters {
