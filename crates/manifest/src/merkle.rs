@@ -285,7 +285,7 @@ impl Levels {
 
 /// Hex of a hash.
 pub fn to_hex(hash: &Hash) -> String {
-    hash.iter().map(|b| format!("{b:02x}")).collect()
+    crate::commitments::hex(hash)
 }
 
 /// A hash from 64 hex digits.

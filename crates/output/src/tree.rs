@@ -25,7 +25,7 @@ use std::fs::File;
 use std::io::{BufWriter, Write};
 use std::path::Path;
 
-use corpusledger_manifest::commitments::{Provable, SortedTree, Tree, leaf_hash};
+use corpusledger_manifest::commitments::{Commitment, Provable, SortedTree, Tree, leaf_hash};
 use corpusledger_manifest::merkle::{self, Hash, Levels};
 use sha2::{Digest, Sha256};
 
@@ -62,8 +62,9 @@ fn width(tree: Tree) -> Option<usize> {
     }
 }
 
-/// Writes `sorted` to `out_dir/`[`tree_path`].
-pub fn write_tree<L: AsRef<[u8]> + Ord>(out_dir: &Path, sorted: &SortedTree<L>) -> Result<OutputFile> {
+/// Writes `sorted` to `out_dir/`[`tree_path`]; the file and the tree's
+/// commitment (computed from the same hashes, so each leaf is hashed once).
+pub fn write_tree<L: AsRef<[u8]> + Ord>(out_dir: &Path, sorted: &SortedTree<L>) -> Result<(OutputFile, Commitment)> {
     let tree = sorted.tree();
     let rel = tree_path(tree);
     let path = out_dir.join(&rel);
@@ -117,13 +118,18 @@ pub fn write_tree<L: AsRef<[u8]> + Ord>(out_dir: &Path, sorted: &SortedTree<L>) 
     }
     out.inner.flush().map_err(io)?;
     out.inner.get_ref().sync_all().map_err(io)?;
-    Ok(OutputFile {
+    let commitment = Commitment {
+        leaves: leaves.len() as u64,
+        root: merkle::to_hex(&levels.root_with(&hash_of)),
+    };
+    let file = OutputFile {
         path: rel,
         rows: leaves.len() as u64,
         bytes: out.bytes,
         sha256: merkle::to_hex(&out.hasher.finalize().into()),
         provenance: None,
-    })
+    };
+    Ok((file, commitment))
 }
 
 struct HashingWriter<W> {
@@ -303,7 +309,8 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let sorted = SortedTree::new(tree, leaves);
         let commitment = sorted.commitment();
-        let written = write_tree(dir.path(), &sorted).unwrap();
+        let (written, from_file) = write_tree(dir.path(), &sorted).unwrap();
+        assert_eq!(from_file, commitment);
         assert_eq!(written.rows, commitment.leaves);
         let root = merkle::from_hex(&commitment.root).unwrap();
         let file = TreeFile::open(&dir.path().join(&written.path), tree, commitment.leaves, &root).unwrap();
@@ -339,7 +346,7 @@ mod tests {
     fn a_tree_file_for_another_root_or_tree_is_refused() {
         let dir = tempfile::tempdir().unwrap();
         let sorted = SortedTree::new(Tree::Bands, (0..40).map(|k| band_leaf(0, k)).collect());
-        let written = write_tree(dir.path(), &sorted).unwrap();
+        let (written, _) = write_tree(dir.path(), &sorted).unwrap();
         let path = dir.path().join(&written.path);
         let c = sorted.commitment();
         let root = merkle::from_hex(&c.root).unwrap();

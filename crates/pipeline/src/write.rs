@@ -9,7 +9,7 @@ use anyhow::{Context, Result};
 use corpusledger_dedup::{Decision, Outcome};
 use corpusledger_ingest::Plan;
 use corpusledger_manifest::canonical::ratio;
-use corpusledger_manifest::commitments::{Commitments, Leaves, Tree, kept_leaf, removed_leaf_from_hex};
+use corpusledger_manifest::commitments::{CONSTRUCTION, Commitments, Leaves, Tree, kept_leaf, removed_leaf_from_hex};
 use corpusledger_manifest::{
     ClusterEntry, ConflictEntry, Conflicts, Counts, DedupParameters, InputEntry, LicenseHistograms, Licensing,
     Manifest, Merkle, OptOutEntry, OutputEntry, Problems, SignalHistograms, SizeBucket, Tool,
@@ -344,13 +344,17 @@ pub fn write_outputs(
 /// `commitments/` (what `prove` answers from) and returns the commitments.
 fn commit_trees(leaves: Leaves, out_dir: &Path) -> Result<(Commitments, Vec<OutputFile>)> {
     let sorted = leaves.sorted();
-    let files = vec![
-        write_tree(out_dir, &sorted.kept)?,
-        write_tree(out_dir, &sorted.removed)?,
-        write_tree(out_dir, &sorted.bands)?,
-    ];
+    let (kept_file, kept) = write_tree(out_dir, &sorted.kept)?;
+    let (removed_file, removed) = write_tree(out_dir, &sorted.removed)?;
+    let (bands_file, bands) = write_tree(out_dir, &sorted.bands)?;
     super::kill_point::kill_point("commitments");
-    Ok((Commitments::of(&sorted), files))
+    let commitments = Commitments {
+        construction: CONSTRUCTION.to_owned(),
+        kept,
+        removed,
+        bands,
+    };
+    Ok((commitments, vec![kept_file, removed_file, bands_file]))
 }
 
 /// Index rows of the kept documents: content hash, id and band keys, each

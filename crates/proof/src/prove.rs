@@ -4,9 +4,9 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
+use corpusledger_manifest::Manifest;
 use corpusledger_manifest::commitments::{KeyProof, LeafProof, Provable, Tree, band_leaf};
 use corpusledger_manifest::merkle::{self, Hash};
-use corpusledger_manifest::{Manifest, canonical};
 use corpusledger_output::{TreeFile, tree_path};
 use sha2::{Digest, Sha256};
 
@@ -175,8 +175,12 @@ pub fn file_queries(files: &[PathBuf]) -> Result<Vec<Query>> {
         .collect()
 }
 
-/// The proof file as the CLI writes it: canonical JSON (sorted keys, two
-/// spaces, a final newline), so equal answers are equal bytes.
+/// The proof file as the CLI writes it: compact JSON on one line, fields
+/// in a fixed order, so equal answers are equal bytes. Compact because a
+/// file's band answers carry two audit paths per band: pretty-printing
+/// them would add a third to the bytes.
 pub fn to_bytes(file: &ProofFile) -> Vec<u8> {
-    canonical::to_vec(file).expect("a proof file is JSON")
+    let mut bytes = serde_json::to_vec(file).expect("a proof file is JSON");
+    bytes.push(b'\n');
+    bytes
 }
