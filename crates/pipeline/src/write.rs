@@ -342,7 +342,11 @@ pub fn write_outputs(
 
 /// Sorts the commitments' leaves, writes each tree's file under
 /// `commitments/` (what `prove` answers from) and returns the commitments.
-fn commit_trees(leaves: Leaves, out_dir: &Path) -> Result<(Commitments, Vec<OutputFile>)> {
+fn commit_trees(mut leaves: Leaves, out_dir: &Path) -> Result<(Commitments, Vec<OutputFile>)> {
+    // Sorted here in parallel; SortedTree then finds them in order.
+    leaves.kept.par_sort_unstable();
+    leaves.removed.par_sort_unstable();
+    leaves.bands.par_sort_unstable();
     let sorted = leaves.sorted();
     let (kept_file, kept) = write_tree(out_dir, &sorted.kept)?;
     let (removed_file, removed) = write_tree(out_dir, &sorted.removed)?;
