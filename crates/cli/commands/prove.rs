@@ -19,7 +19,7 @@ pub fn prove(args: &ProveArgs) -> Result<u8> {
             .map(|h| Query::sha256(h))
             .collect::<Result<Vec<_>, _>>()?
     };
-    let holder = Holder::open(&args.dataset)?;
+    let holder = Holder::open_for(&args.dataset, &queries)?;
     let proof = holder.prove(&queries);
     let bytes = corpusledger_proof::to_bytes(&proof);
     match &args.out {

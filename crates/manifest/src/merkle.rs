@@ -200,6 +200,20 @@ impl Levels {
         Levels { len, base, levels }
     }
 
+    /// Levels as [`Levels::stored`] gave them, without hashing them again:
+    /// `None` unless their shape is that of a tree of `len` leaves from
+    /// level `base` (the hashes themselves are not checked).
+    pub fn from_stored(len: usize, base: u32, levels: Vec<Vec<Hash>>) -> Option<Levels> {
+        let mut count = len.checked_shr(base)?;
+        for (i, level) in levels.iter().enumerate() {
+            if level.len() != count || (i + 1 < levels.len()) != (count > 1) {
+                return None;
+            }
+            count /= 2;
+        }
+        (!levels.is_empty()).then_some(Levels { len, base, levels })
+    }
+
     /// The roots of the complete subtrees of `2^base` leaves, in order.
     pub fn base_hashes(len: usize, base: u32, leaf: &dyn Fn(usize) -> Hash) -> Vec<Hash> {
         let width = 1usize << base;
@@ -367,6 +381,8 @@ mod tests {
             let leaf = |i: usize| leaves[i];
             for base in 1..4 {
                 let cached = Levels::above(n, base, Levels::base_hashes(n, base, &leaf));
+                let again = Levels::from_stored(n, base, cached.stored().to_vec()).unwrap();
+                prop_assert_eq!(again.stored(), cached.stored());
                 prop_assert_eq!(cached.root_with(&leaf), r);
                 for i in 0..n {
                     prop_assert_eq!(cached.proof_with(i, &leaf), inclusion_proof(&leaves, i));

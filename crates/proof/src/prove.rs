@@ -42,7 +42,8 @@ pub struct Holder {
     manifest_sha256: String,
     kept: TreeFile,
     removed: TreeFile,
-    bands: TreeFile,
+    /// Opened only when a file is asked about: hashes need no band keys.
+    bands: Option<TreeFile>,
     keyer: BandKeyer,
     /// The kept tree's index of each document id, built on first need.
     kept_ids: OnceLock<HashMap<[u8; 16], usize>>,
@@ -52,6 +53,16 @@ impl Holder {
     /// Opens the dataset in `dir`: `manifest.json` and `commitments/*.tree`,
     /// each tree checked against the manifest's root.
     pub fn open(dir: &Path) -> Result<Holder> {
+        Holder::open_with(dir, true)
+    }
+
+    /// Opens the dataset to answer `queries`: the band-key tree only when
+    /// one of them is a file.
+    pub fn open_for(dir: &Path, queries: &[Query]) -> Result<Holder> {
+        Holder::open_with(dir, queries.iter().any(|q| matches!(q, Query::File { .. })))
+    }
+
+    fn open_with(dir: &Path, with_bands: bool) -> Result<Holder> {
         let manifest_path = dir.join("manifest.json");
         let bytes = std::fs::read(&manifest_path).map_err(|source| Error::Read {
             path: manifest_path.clone(),
@@ -76,7 +87,7 @@ impl Holder {
             manifest_sha256: merkle::to_hex(&Sha256::digest(&bytes).into()),
             kept: open(Tree::Kept)?,
             removed: open(Tree::Removed)?,
-            bands: open(Tree::Bands)?,
+            bands: if with_bands { Some(open(Tree::Bands)?) } else { None },
             keyer,
             kept_ids: OnceLock::new(),
         })
@@ -125,6 +136,7 @@ impl Holder {
 
     /// The band answers of a text.
     fn near(&self, text: &str) -> Near {
+        let tree = self.bands.as_ref().expect("a holder for files opens the band-key tree");
         let bands: Vec<BandAnswer> = self
             .keyer
             .keys(text)
@@ -133,7 +145,7 @@ impl Holder {
             .map(|(band, key)| BandAnswer {
                 band: band as u32,
                 key: format!("{key:016x}"),
-                proof: self.bands.prove(&band_leaf(band as u32, key)),
+                proof: tree.prove(&band_leaf(band as u32, key)),
             })
             .collect();
         Near {
