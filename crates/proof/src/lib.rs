@@ -2,7 +2,7 @@
 //! that anyone checks against the public manifest alone (issue 20; the
 //! constructions and the threat model are in `docs/disclosure.md`).
 //!
-//! The holder of a dataset runs [`prove`]: each query (a file, or a content
+//! The holder of a dataset runs [`Holder::prove`]: each query (a file, or a content
 //! SHA-256) is answered from the dataset's commitment tree files
 //! (`commitments/*.tree`) as kept, removed (with the kept copy) or absent,
 //! each with inclusion or absence proofs in the manifest's `kept` and
