@@ -9,7 +9,9 @@ use anyhow::{Context, Result};
 use corpusledger_dedup::{Decision, Outcome};
 use corpusledger_ingest::Plan;
 use corpusledger_manifest::canonical::ratio;
-use corpusledger_manifest::commitments::{CONSTRUCTION, Commitments, Leaves, Tree, kept_leaf, removed_leaf_from_hex};
+use corpusledger_manifest::commitments::{
+    CONSTRUCTION, Commitments, Leaves, SortedTree, Tree, kept_leaf, removed_leaf_from_hex,
+};
 use corpusledger_manifest::{
     ClusterEntry, ConflictEntry, Conflicts, Counts, DedupParameters, InputEntry, LicenseHistograms, Licensing,
     Manifest, Merkle, OptOutEntry, OutputEntry, Problems, SignalHistograms, SizeBucket, Tool,
@@ -259,62 +261,80 @@ pub fn write_outputs(
     let mut index = IndexRows::new(config.memory_limit, &extras.work.join("index"));
     let mut leaves = Leaves::default();
     kept_index_rows(ingested, outcome, &files, &mut index, &mut leaves)?;
-    let ledger_file = files.len() as u32;
-    let mut ledger_row = 0u32;
-    let mut spill_error = None;
-    let ledger = ledger_rows(docs, outcome, &ingested.rejections).inspect(|row| {
-        if let Some(leaf) = row
-            .content_sha256
-            .as_deref()
-            .and_then(|sha256| removed_leaf_from_hex(sha256, &row.doc_id, row.kept_doc_id.as_deref(), &row.reason))
-        {
-            leaves.removed.push(leaf);
-        }
-        if let Some(hash) = row
-            .content_sha256
-            .as_deref()
-            .and_then(|h| u32::from_str_radix(h.get(..8)?, 16).ok())
-        {
-            let pushed = index.push(IndexRow {
-                key: hash,
-                kind: KeyKind::Content,
-                file: ledger_file,
-                row: ledger_row,
+    // The kept and band-key trees need nothing the ledger adds: they are
+    // sorted, hashed and written on their own thread while the ledger and
+    // the index are written (their bytes do not depend on it).
+    let Leaves {
+        kept: kept_leaves,
+        bands: band_leaves,
+        removed: mut removed_leaves,
+    } = leaves;
+    let (early, late) = std::thread::scope(|scope| {
+        let early = scope.spawn(|| commit_early(kept_leaves, band_leaves, out_dir));
+        let late = (|| -> Result<_> {
+            let ledger_file = files.len() as u32;
+            let mut ledger_row = 0u32;
+            let mut spill_error = None;
+            let ledger = ledger_rows(docs, outcome, &ingested.rejections).inspect(|row| {
+                if let Some(leaf) = row.content_sha256.as_deref().and_then(|sha256| {
+                    removed_leaf_from_hex(sha256, &row.doc_id, row.kept_doc_id.as_deref(), &row.reason)
+                }) {
+                    removed_leaves.push(leaf);
+                }
+                if let Some(hash) = row
+                    .content_sha256
+                    .as_deref()
+                    .and_then(|h| u32::from_str_radix(h.get(..8)?, 16).ok())
+                {
+                    let pushed = index.push(IndexRow {
+                        key: hash,
+                        kind: KeyKind::Content,
+                        file: ledger_file,
+                        row: ledger_row,
+                    });
+                    if let Err(err) = pushed {
+                        spill_error.get_or_insert(err);
+                    }
+                }
+                ledger_row += 1;
+                super::kill_point::kill_point("ledger-row");
             });
-            if let Err(err) = pushed {
-                spill_error.get_or_insert(err);
+            files.push(write_ledger(out_dir, LEDGER, ledger, &config.writer())?);
+            super::kill_point::kill_point("ledger");
+            if let Some(err) = spill_error {
+                return Err(err);
             }
-        }
-        ledger_row += 1;
-        super::kill_point::kill_point("ledger-row");
+            docs.take_error()?;
+            let attribution = match attribution {
+                Some(pass) => {
+                    let (file, summary) = pass.finish()?;
+                    files.push(file);
+                    Some(summary)
+                }
+                None => None,
+            };
+            let indexed: Vec<String> = files.iter().map(|f| f.path.clone()).collect();
+            let mut sorted = index.sorted()?;
+            files.push(write_sorted_index(
+                out_dir,
+                INDEX,
+                &indexed,
+                &mut sorted,
+                &config.writer(),
+            )?);
+            if let Some(err) = sorted.error() {
+                return Err(err.context("cannot merge the index rows"));
+            }
+            Ok(attribution)
+        })();
+        (
+            early.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)),
+            late,
+        )
     });
-    files.push(write_ledger(out_dir, LEDGER, ledger, &config.writer())?);
-    super::kill_point::kill_point("ledger");
-    if let Some(err) = spill_error {
-        return Err(err);
-    }
-    docs.take_error()?;
-    let attribution = match attribution {
-        Some(pass) => {
-            let (file, summary) = pass.finish()?;
-            files.push(file);
-            Some(summary)
-        }
-        None => None,
-    };
-    let indexed: Vec<String> = files.iter().map(|f| f.path.clone()).collect();
-    let mut sorted = index.sorted()?;
-    files.push(write_sorted_index(
-        out_dir,
-        INDEX,
-        &indexed,
-        &mut sorted,
-        &config.writer(),
-    )?);
-    if let Some(err) = sorted.error() {
-        return Err(err.context("cannot merge the index rows"));
-    }
-    let (commitments, trees) = commit_trees(leaves, out_dir)?;
+    let attribution = late?;
+    let (kept_tree, bands_tree) = early?;
+    let (commitments, trees) = commit_trees(kept_tree, removed_leaves, bands_tree, out_dir)?;
     files.extend(trees);
     files.sort_by(|a, b| a.path.cmp(&b.path));
     super::kill_point::kill_point("index");
@@ -340,17 +360,40 @@ pub fn write_outputs(
     })
 }
 
-/// Sorts the commitments' leaves, writes each tree's file under
-/// `commitments/` (what `prove` answers from) and returns the commitments.
-fn commit_trees(mut leaves: Leaves, out_dir: &Path) -> Result<(Commitments, Vec<OutputFile>)> {
-    // Sorted here in parallel; SortedTree then finds them in order.
-    leaves.kept.par_sort_unstable();
-    leaves.removed.par_sort_unstable();
-    leaves.bands.par_sort_unstable();
-    let sorted = leaves.sorted();
-    let (kept_file, kept) = write_tree(out_dir, &sorted.kept)?;
-    let (removed_file, removed) = write_tree(out_dir, &sorted.removed)?;
-    let (bands_file, bands) = write_tree(out_dir, &sorted.bands)?;
+/// A tree's file and its commitment.
+type TreeWritten = (OutputFile, corpusledger_manifest::commitments::Commitment);
+
+/// Sorts the kept and band-key leaves and writes their trees' files.
+fn commit_early(kept: Vec<Vec<u8>>, bands: Vec<[u8; 12]>, out_dir: &Path) -> Result<(TreeWritten, TreeWritten)> {
+    let kept = sorted_tree(Tree::Kept, kept);
+    let kept = write_tree(out_dir, &kept)?;
+    let mut bands = bands;
+    // As 12 big-endian bytes compare: by band, then key (faster than memcmp).
+    bands.par_sort_unstable_by_key(|leaf| {
+        let mut wide = [0u8; 16];
+        wide[4..].copy_from_slice(leaf);
+        u128::from_be_bytes(wide)
+    });
+    let bands = write_tree(out_dir, &SortedTree::new(Tree::Bands, bands))?;
+    Ok((kept, bands))
+}
+
+/// The leaves of `tree`, sorted in parallel (`SortedTree` then finds them
+/// in order).
+fn sorted_tree(tree: Tree, mut leaves: Vec<Vec<u8>>) -> SortedTree<Vec<u8>> {
+    leaves.par_sort_unstable();
+    SortedTree::new(tree, leaves)
+}
+
+/// Writes the removed documents' tree and returns the commitments with the
+/// three trees' files.
+fn commit_trees(
+    (kept_file, kept): TreeWritten,
+    removed: Vec<Vec<u8>>,
+    (bands_file, bands): TreeWritten,
+    out_dir: &Path,
+) -> Result<(Commitments, Vec<OutputFile>)> {
+    let (removed_file, removed) = write_tree(out_dir, &sorted_tree(Tree::Removed, removed))?;
     super::kill_point::kill_point("commitments");
     let commitments = Commitments {
         construction: CONSTRUCTION.to_owned(),
