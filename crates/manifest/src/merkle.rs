@@ -172,10 +172,24 @@ impl RootBuilder {
 /// twice the leaf hashes; with a higher base, `2^-base` of that, and a proof
 /// hashes up to `2^base` leaves of each level below the base again.
 #[derive(Clone, Debug)]
-pub struct Levels {
+pub struct Levels<S = Vec<Vec<Hash>>> {
     len: usize,
     base: u32,
-    levels: Vec<Vec<Hash>>,
+    levels: S,
+}
+
+/// Where the hashes of a tree's stored levels are: in memory, or in a file
+/// mapped into memory (`corpusledger-output`'s tree files), so that opening
+/// a tree copies none of them.
+pub trait LevelHashes {
+    /// Hash `j` of stored level `level`, counted from the base (0).
+    fn hash(&self, level: usize, j: usize) -> Hash;
+}
+
+impl LevelHashes for Vec<Vec<Hash>> {
+    fn hash(&self, level: usize, j: usize) -> Hash {
+        self[level][j]
+    }
 }
 
 impl Levels {
@@ -204,14 +218,9 @@ impl Levels {
     /// `None` unless their shape is that of a tree of `len` leaves from
     /// level `base` (the hashes themselves are not checked).
     pub fn from_stored(len: usize, base: u32, levels: Vec<Vec<Hash>>) -> Option<Levels> {
-        let mut count = len.checked_shr(base)?;
-        for (i, level) in levels.iter().enumerate() {
-            if level.len() != count || (i + 1 < levels.len()) != (count > 1) {
-                return None;
-            }
-            count /= 2;
-        }
-        (!levels.is_empty()).then_some(Levels { len, base, levels })
+        let counts = stored_counts(len, base)?;
+        let shaped = levels.len() == counts.len() && levels.iter().zip(&counts).all(|(l, &c)| l.len() == c);
+        shaped.then_some(Levels { len, base, levels })
     }
 
     /// The roots of the complete subtrees of `2^base` leaves, in order.
@@ -227,6 +236,28 @@ impl Levels {
         &self.levels
     }
 
+    /// The root of the whole tree.
+    pub fn root(&self) -> Hash {
+        self.root_with(&|_| unreachable!("a level-0 tree stores its leaves"))
+    }
+
+    /// The audit path of leaf `index`, as [`inclusion_proof`] gives it.
+    ///
+    /// # Panics
+    /// When `index` is not below [`Levels::len`], or the base is above 0.
+    pub fn proof(&self, index: usize) -> Vec<Hash> {
+        assert_eq!(self.base, 0, "a tree with a base above 0 needs proof_with");
+        self.proof_with(index, &|_| unreachable!("a level-0 tree stores its leaves"))
+    }
+}
+
+impl<S: LevelHashes> Levels<S> {
+    /// Levels whose hashes `levels` holds, laid out as
+    /// [`stored_counts`] says; taken as they are, unchecked.
+    pub fn with_stored(len: usize, base: u32, levels: S) -> Levels<S> {
+        Levels { len, base, levels }
+    }
+
     /// Leaves in the tree.
     pub fn len(&self) -> usize {
         self.len
@@ -235,11 +266,6 @@ impl Levels {
     /// Whether the tree has no leaves.
     pub fn is_empty(&self) -> bool {
         self.len == 0
-    }
-
-    /// The root of the whole tree.
-    pub fn root(&self) -> Hash {
-        self.root_with(&|_| unreachable!("a level-0 tree stores its leaves"))
     }
 
     /// The root of the whole tree, hashing leaves below the base with `leaf`.
@@ -254,7 +280,7 @@ impl Levels {
             0 => Sha256::digest([]).into(),
             n if n.is_power_of_two() && n.trailing_zeros() >= self.base => {
                 let level = n.trailing_zeros();
-                self.levels[(level - self.base) as usize][lo >> level]
+                self.levels.hash((level - self.base) as usize, lo >> level)
             }
             1 => leaf(lo),
             n => {
@@ -262,15 +288,6 @@ impl Levels {
                 node_hash(&self.range_root(lo, lo + k, leaf), &self.range_root(lo + k, hi, leaf))
             }
         }
-    }
-
-    /// The audit path of leaf `index`, as [`inclusion_proof`] gives it.
-    ///
-    /// # Panics
-    /// When `index` is not below [`Levels::len`], or the base is above 0.
-    pub fn proof(&self, index: usize) -> Vec<Hash> {
-        assert_eq!(self.base, 0, "a tree with a base above 0 needs proof_with");
-        self.proof_with(index, &|_| unreachable!("a level-0 tree stores its leaves"))
     }
 
     /// The audit path of leaf `index`, hashing leaves below the base with
@@ -295,6 +312,19 @@ impl Levels {
         siblings.reverse();
         siblings
     }
+}
+
+/// How many hashes each stored level of a tree of `len` leaves holds, from
+/// level `base` up: `len >> base`, then halving while more than one. `None`
+/// when `base` is not below the bits of `usize`.
+pub fn stored_counts(len: usize, base: u32) -> Option<Vec<usize>> {
+    let mut count = len.checked_shr(base)?;
+    let mut counts = vec![count];
+    while count > 1 {
+        count /= 2;
+        counts.push(count);
+    }
+    Some(counts)
 }
 
 /// Hex of a hash.

@@ -1,6 +1,5 @@
 //! The holder's side: answers from the dataset's commitment tree files.
 
-use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
@@ -45,8 +44,9 @@ pub struct Holder {
     /// Opened only when a file is asked about: hashes need no band keys.
     bands: Option<TreeFile>,
     keyer: BandKeyer,
-    /// The kept tree's index of each document id, built on first need.
-    kept_ids: OnceLock<HashMap<[u8; 16], usize>>,
+    /// The kept documents' ids with their leaves' indexes, sorted by id;
+    /// built on first need.
+    kept_ids: OnceLock<Vec<(u128, usize)>>,
 }
 
 impl Holder {
@@ -162,11 +162,17 @@ impl Holder {
             return None;
         }
         let ids = self.kept_ids.get_or_init(|| {
-            (0..self.kept.len())
-                .filter_map(|i| Some((self.kept.leaf(i).get(32..48)?.try_into().ok()?, i)))
-                .collect()
+            let mut ids: Vec<(u128, usize)> = (0..self.kept.len())
+                .filter_map(|i| Some((u128::from_be_bytes(self.kept.leaf(i).get(32..48)?.try_into().ok()?), i)))
+                .collect();
+            ids.sort_unstable();
+            ids
         });
-        ids.get(&id).map(|&i| self.kept.leaf_proof(i))
+        let id = u128::from_be_bytes(id);
+        let at = ids.partition_point(|&(other, _)| other < id);
+        ids.get(at)
+            .filter(|&&(other, _)| other == id)
+            .map(|&(_, i)| self.kept.leaf_proof(i))
     }
 }
 
