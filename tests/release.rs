@@ -1,7 +1,8 @@
 //! `corpusledger release` (issue 20, "Partial release"): a release with
 //! withheld shards verifies against the full, signed manifest; an
 //! undeclared missing file, an altered file and a tampered RELEASE.json are
-//! findings; bad rules are clear errors; the datasheet says what is withheld.
+//! findings; bad rules are clear errors; the datasheet and the exports say
+//! what is withheld.
 
 use std::path::{Path, PathBuf};
 
@@ -333,4 +334,67 @@ fn the_datasheet_of_a_release_lists_what_it_withholds() {
     assert_eq!(output.status.code(), Some(0), "{}", util::stderr(&output));
     let full = std::fs::read_to_string(ds(&out).join("DATASHEET.md")).unwrap();
     assert!(!full.contains("Withheld"), "{full}");
+}
+
+#[test]
+fn the_exports_of_a_release_say_what_it_withholds() {
+    let out = dataset();
+    released(&out, &["repo:numerals/*"]);
+    let dir = rel(&out);
+    let output = util::corpusledger(&["export", "--quiet", dir.to_str().unwrap()]);
+    assert_eq!(output.status.code(), Some(0), "{}", util::stderr(&output));
+    let read =
+        |name: &str| -> serde_json::Value { serde_json::from_slice(&std::fs::read(dir.join(name)).unwrap()).unwrap() };
+    let withheld = "Withheld from this release by repo:numerals/*";
+    // Croissant: the dataset's description, and the shard's FileObject.
+    let croissant = read("croissant.json");
+    let description = croissant["description"].as_str().unwrap();
+    assert!(
+        description.contains("This is a partial release: 1 of the dataset's files"),
+        "{description}"
+    );
+    let shard = |list: &serde_json::Value, key: &str| -> serde_json::Value {
+        list.as_array()
+            .unwrap()
+            .iter()
+            .find(|f| f[key] == REPO_SHARD)
+            .unwrap_or_else(|| panic!("{REPO_SHARD} not in {list}"))
+            .clone()
+    };
+    let object = shard(&croissant["distribution"], "name");
+    assert!(object["description"].as_str().unwrap().contains(withheld), "{object}");
+    // Present files say nothing of it.
+    let gpl = croissant["distribution"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["name"] == GPL_SHARD)
+        .unwrap();
+    assert!(!gpl["description"].as_str().unwrap().contains("Withheld"), "{gpl}");
+    // SPDX: the dataset package and the shard's package.
+    let spdx = read("sbom.spdx.json");
+    let packages = &spdx["packages"];
+    assert!(packages[0]["comment"].as_str().unwrap().contains("partial release"));
+    let package = shard(packages, "name");
+    assert!(package["comment"].as_str().unwrap().contains(withheld), "{package}");
+    // CycloneDX: the dataset's properties and the shard's component.
+    let cdx = read("sbom.cdx.json");
+    let properties = cdx["metadata"]["component"]["properties"].to_string();
+    assert!(
+        properties.contains(r#""name":"corpusledger:release:withheld-files","value":"1""#)
+            && properties.contains(r#""name":"corpusledger:release:rule","value":"repo:numerals/*""#),
+        "{properties}"
+    );
+    let component = shard(&cdx["components"], "name");
+    assert!(
+        component["properties"]
+            .to_string()
+            .contains(r#""name":"corpusledger:withheld-by","value":"repo:numerals/*""#),
+        "{component}"
+    );
+    // The full dataset's exports say nothing of releases.
+    let output = util::corpusledger(&["export", "--quiet", ds(&out).to_str().unwrap()]);
+    assert_eq!(output.status.code(), Some(0), "{}", util::stderr(&output));
+    let full = std::fs::read_to_string(ds(&out).join("croissant.json")).unwrap();
+    assert!(!full.contains("partial release") && !full.contains("Withheld"));
 }

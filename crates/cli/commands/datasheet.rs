@@ -77,9 +77,9 @@ fn read_manifest(dir: &Path) -> Result<Manifest> {
 }
 
 /// DIR/RELEASE.json of a partial release, when there is one: the datasheet
-/// then lists what it withholds. One written for another manifest is
+/// and the exports then state what it withholds. One written for another manifest is
 /// refused rather than described.
-fn read_release(dir: &Path) -> Result<Option<ReleaseFile>> {
+pub(crate) fn read_release(dir: &Path) -> Result<Option<ReleaseFile>> {
     let path = dir.join(release::RELEASE_FILE);
     if std::fs::symlink_metadata(&path).is_err() {
         return Ok(None);

@@ -19,12 +19,14 @@ pub fn run(args: &ExportArgs) -> Result<u8> {
     }
     let manifest = Manifest::read(&manifest_path)?;
     corpusledger_export::check(&manifest).with_context(|| format!("cannot export {}", manifest_path.display()))?;
+    // A partial release: its exports say what it withholds.
+    let release = super::datasheet::read_release(&args.dir)?;
     let created = created()?;
     let out_dir = args.out.as_deref().unwrap_or(&args.dir);
     std::fs::create_dir_all(out_dir).with_context(|| format!("cannot create {}", out_dir.display()))?;
     for format in formats(args.format) {
         let path = out_dir.join(format.file_name());
-        let bytes = canonical::to_vec(&format.render(&manifest, &created))?;
+        let bytes = canonical::to_vec(&format.render_release(&manifest, release.as_ref(), &created))?;
         write_atomic(&path, &bytes)?;
         if !args.quiet {
             eprintln!("wrote {}", path.display());

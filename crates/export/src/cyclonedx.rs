@@ -5,6 +5,7 @@
 //! the concluded expressions of its documents whose license is known, and
 //! the `corpusledger:license:unknown-documents` property counts the others.
 
+use corpusledger_manifest::release::ReleaseFile;
 use corpusledger_manifest::{InputEntry, Manifest, OutputEntry};
 use serde_json::{Value, json};
 
@@ -14,12 +15,12 @@ use crate::license::Summary;
 const DATASET: &str = "dataset";
 
 /// The CycloneDX BOM of `manifest`'s dataset, created at `created`.
-pub(crate) fn cyclonedx(manifest: &Manifest, created: &str) -> Value {
+pub(crate) fn cyclonedx(manifest: &Manifest, release: Option<&ReleaseFile>, created: &str) -> Value {
     let outputs: Vec<Value> = manifest
         .outputs
         .iter()
         .enumerate()
-        .map(|(idx, o)| output_component(idx, o))
+        .map(|(idx, o)| output_component(idx, o, release))
         .collect();
     let mut bom = json!({
         "bomFormat": "CycloneDX",
@@ -32,7 +33,7 @@ pub(crate) fn cyclonedx(manifest: &Manifest, created: &str) -> Value {
                 "name": "corpusledger",
                 "version": env!("CARGO_PKG_VERSION"),
             }]},
-            "component": dataset_component(manifest),
+            "component": dataset_component(manifest, release),
         },
         "components": outputs,
         "dependencies": dependencies(manifest),
@@ -65,7 +66,7 @@ fn license_properties(summary: &Summary) -> Vec<Value> {
     properties
 }
 
-fn dataset_component(manifest: &Manifest) -> Value {
+fn dataset_component(manifest: &Manifest, release: Option<&ReleaseFile>) -> Value {
     let summary = Summary::of(&manifest.licenses);
     let counts = &manifest.counts;
     let mut properties = vec![
@@ -85,10 +86,15 @@ fn dataset_component(manifest: &Manifest) -> Value {
     properties.extend(license_properties(&summary));
     let description = format!(
         "A deduplicated code corpus. {} Its license expression joins the concluded licenses of the kept \
-         documents whose license is known ({} documents have none).",
+         documents whose license is known ({} documents have none).{}",
         facts::counts_sentence(manifest),
-        summary.unknown
+        summary.unknown,
+        facts::release_sentence(release),
     );
+    if let Some(release) = release {
+        properties.push(property("release:withheld-files", release.withheld.len()));
+        properties.extend(release.rules.iter().map(|rule| property("release:rule", rule)));
+    }
     let mut component = json!({
         "type": "data",
         "bom-ref": DATASET,
@@ -112,7 +118,7 @@ fn output_ref(idx: usize) -> String {
     format!("output-{idx}")
 }
 
-fn output_component(idx: usize, output: &OutputEntry) -> Value {
+fn output_component(idx: usize, output: &OutputEntry, release: Option<&ReleaseFile>) -> Value {
     let mut properties = vec![
         property("kind", &output.kind),
         property("rows", output.rows),
@@ -137,7 +143,10 @@ fn output_component(idx: usize, output: &OutputEntry) -> Value {
             output.rows
         ),
         _ => facts::other_output(output),
-    };
+    } + &facts::withheld_sentence(release, &output.path);
+    if let Some(rules) = facts::withheld_by(release, &output.path) {
+        properties.extend(rules.iter().map(|rule| property("withheld-by", rule)));
+    }
     let mut component = json!({
         "type": "data",
         "bom-ref": output_ref(idx),

@@ -2,6 +2,7 @@
 
 use std::collections::BTreeMap;
 
+use corpusledger_manifest::release::ReleaseFile;
 use corpusledger_manifest::{Manifest, OutputEntry};
 
 /// What an export writes where a human has to answer.
@@ -83,6 +84,42 @@ fn commitments_sentence(manifest: &Manifest) -> String {
          kept documents root {} over {} leaves, removed documents root {} over {}, band keys root {} over {}.",
         c.kept.root, c.kept.leaves, c.removed.root, c.removed.leaves, c.bands.root, c.bands.leaves
     )
+}
+
+/// What a partial release (`corpusledger release`) withholds, in one
+/// sentence with a leading space; empty for a whole dataset.
+pub(crate) fn release_sentence(release: Option<&ReleaseFile>) -> String {
+    let Some(release) = release else {
+        return String::new();
+    };
+    let bytes: u64 = release.withheld.iter().map(|w| w.bytes).sum();
+    format!(
+        " This is a partial release: {} of the dataset's files ({bytes} bytes) are withheld by the rules {}, \
+         and RELEASE.json lists them with their SHA-256 and the rule that withheld each. The manifest, its \
+         Merkle root and its commitments still cover them, so the files present verify and proofs about \
+         withheld documents still check.",
+        release.withheld.len(),
+        release.rules.join(", "),
+    )
+}
+
+/// The rules that withhold `path` in a partial release, or `None` when the
+/// file is present.
+pub(crate) fn withheld_by(release: Option<&ReleaseFile>, path: &str) -> Option<Vec<String>> {
+    let withheld = release?.withheld.iter().find(|w| w.path == path)?;
+    Some(withheld.because.iter().map(|b| b.rule.clone()).collect())
+}
+
+/// For a file a partial release withholds, one sentence with a leading
+/// space naming the rules; empty when the file is present.
+pub(crate) fn withheld_sentence(release: Option<&ReleaseFile>, path: &str) -> String {
+    match withheld_by(release, path) {
+        Some(rules) => format!(
+            " Withheld from this release by {}: not distributed, its SHA-256 still listed and committed to.",
+            rules.join(", ")
+        ),
+        None => String::new(),
+    }
 }
 
 /// What an output that is neither a data shard nor the ledger is, in one

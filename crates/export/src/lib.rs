@@ -33,6 +33,7 @@ mod license;
 mod spdx_json;
 mod time;
 
+use corpusledger_manifest::release::ReleaseFile;
 use corpusledger_manifest::{Manifest, Merkle};
 use serde_json::Value;
 
@@ -76,7 +77,7 @@ pub fn check(manifest: &Manifest) -> Result<()> {
 /// ledger's (`removed`), the concluded licenses, and the Responsible-AI
 /// fields.
 pub fn croissant(manifest: &Manifest) -> Value {
-    croissant::croissant(manifest)
+    croissant::croissant(manifest, None)
 }
 
 /// SPDX 2.3 JSON: a package for the dataset, one per output file (with
@@ -84,7 +85,7 @@ pub fn croissant(manifest: &Manifest) -> Value {
 /// relationships. `created` is the document's creation time,
 /// `YYYY-MM-DDThh:mm:ssZ` (see [`utc_timestamp`]).
 pub fn spdx(manifest: &Manifest, created: &str) -> Value {
-    spdx_json::spdx(manifest, created)
+    spdx_json::spdx(manifest, None, created)
 }
 
 /// CycloneDX 1.6 JSON: the dataset as `metadata.component` with its license
@@ -92,7 +93,7 @@ pub fn spdx(manifest: &Manifest, created: &str) -> Value {
 /// output file with its SHA-256. `created` is `metadata.timestamp`,
 /// `YYYY-MM-DDThh:mm:ssZ` (see [`utc_timestamp`]).
 pub fn cyclonedx(manifest: &Manifest, created: &str) -> Value {
-    cyclonedx::cyclonedx(manifest, created)
+    cyclonedx::cyclonedx(manifest, None, created)
 }
 
 /// One export format.
@@ -121,10 +122,18 @@ impl Format {
 
     /// This export of `manifest`; `created` is used by the SBOMs.
     pub fn render(self, manifest: &Manifest, created: &str) -> Value {
+        self.render_release(manifest, None, created)
+    }
+
+    /// This export of `manifest` as a partial release carries it: with
+    /// `release`, the dataset's description says what is withheld and
+    /// why, and each withheld file says which rules withheld it (its hash
+    /// stays listed: the manifest still commits to it).
+    pub fn render_release(self, manifest: &Manifest, release: Option<&ReleaseFile>, created: &str) -> Value {
         match self {
-            Format::Croissant => croissant(manifest),
-            Format::Spdx => spdx(manifest, created),
-            Format::CycloneDx => cyclonedx(manifest, created),
+            Format::Croissant => croissant::croissant(manifest, release),
+            Format::Spdx => spdx_json::spdx(manifest, release, created),
+            Format::CycloneDx => cyclonedx::cyclonedx(manifest, release, created),
         }
     }
 }

@@ -9,6 +9,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
+use corpusledger_manifest::release::ReleaseFile;
 use corpusledger_manifest::{InputEntry, Manifest, OutputEntry};
 use serde_json::{Value, json};
 
@@ -19,12 +20,12 @@ const DOCUMENT: &str = "SPDXRef-DOCUMENT";
 const DATASET: &str = "SPDXRef-Dataset";
 
 /// The SPDX document of `manifest`'s dataset, created at `created`.
-pub(crate) fn spdx(manifest: &Manifest, created: &str) -> Value {
-    let mut packages = vec![dataset_package(manifest)];
+pub(crate) fn spdx(manifest: &Manifest, release: Option<&ReleaseFile>, created: &str) -> Value {
+    let mut packages = vec![dataset_package(manifest, release)];
     let mut relationships = vec![relationship(DOCUMENT, "DESCRIBES", DATASET)];
     for (idx, output) in manifest.outputs.iter().enumerate() {
         let id = output_id(idx);
-        packages.push(output_package(&id, output));
+        packages.push(output_package(&id, output, release));
         relationships.push(relationship(DATASET, "CONTAINS", &id));
         for input_idx in sources(manifest, output) {
             relationships.push(relationship(&id, "GENERATED_FROM", &input_id(input_idx)));
@@ -93,12 +94,13 @@ fn package(id: &str, name: &str, purpose: &str, concluded: Option<String>, comme
     })
 }
 
-fn dataset_package(manifest: &Manifest) -> Value {
+fn dataset_package(manifest: &Manifest, release: Option<&ReleaseFile>) -> Value {
     let licenses = Summary::of(&manifest.licenses);
     let comment = format!(
-        "A deduplicated code corpus. {} Concluded licenses of the kept documents: {}.",
+        "A deduplicated code corpus. {} Concluded licenses of the kept documents: {}.{}",
         facts::counts_sentence(manifest),
-        licenses.counts_text()
+        licenses.counts_text(),
+        facts::release_sentence(release),
     );
     package(
         DATASET,
@@ -109,7 +111,7 @@ fn dataset_package(manifest: &Manifest) -> Value {
     )
 }
 
-fn output_package(id: &str, output: &OutputEntry) -> Value {
+fn output_package(id: &str, output: &OutputEntry, release: Option<&ReleaseFile>) -> Value {
     let (concluded, comment) = match (output.kind.as_str(), &output.provenance) {
         (DATA, Some(provenance)) => {
             let licenses = Summary::of(&provenance.licenses);
@@ -130,6 +132,7 @@ fn output_package(id: &str, output: &OutputEntry) -> Value {
         ),
         _ => (None, facts::other_output(output)),
     };
+    let comment = comment + &facts::withheld_sentence(release, &output.path);
     let mut package = package(id, &output.path, "FILE", concluded, comment);
     package["packageFileName"] = output.path.clone().into();
     package["checksums"] = json!([{"algorithm": "SHA256", "checksumValue": output.sha256}]);

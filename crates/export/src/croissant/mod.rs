@@ -10,6 +10,7 @@
 mod columns;
 mod rai;
 
+use corpusledger_manifest::release::ReleaseFile;
 use corpusledger_manifest::{Manifest, OutputEntry};
 use serde_json::{Map, Value, json};
 
@@ -34,20 +35,20 @@ const REMOVED: &str = "removed";
 const SHARDS: &str = "data-shards";
 
 /// The Croissant description of `manifest`'s dataset.
-pub(crate) fn croissant(manifest: &Manifest) -> Value {
+pub(crate) fn croissant(manifest: &Manifest, release: Option<&ReleaseFile>) -> Value {
     let licenses = Summary::of(&manifest.licenses);
     let mut dataset = json!({
         "@context": context(),
         "@type": "sc:Dataset",
         "conformsTo": [CROISSANT, RAI],
         "name": facts::dataset_name(manifest),
-        "description": description(manifest, &licenses),
+        "description": description(manifest, &licenses) + &facts::release_sentence(release),
         "license": license_urls(&licenses),
         "url": URL_PLACEHOLDER,
         "creator": {"@type": "sc:Organization", "name": facts::ASK},
         "version": version(manifest),
         "keywords": keywords(manifest),
-        "distribution": distribution(manifest),
+        "distribution": distribution(manifest, release),
         "recordSet": record_sets(manifest),
     });
     let object = dataset.as_object_mut().expect("a JSON object");
@@ -145,8 +146,8 @@ fn keywords(manifest: &Manifest) -> Vec<String> {
     keywords
 }
 
-fn distribution(manifest: &Manifest) -> Vec<Value> {
-    let mut files: Vec<Value> = manifest.outputs.iter().map(file_object).collect();
+fn distribution(manifest: &Manifest, release: Option<&ReleaseFile>) -> Vec<Value> {
+    let mut files: Vec<Value> = manifest.outputs.iter().map(|o| file_object(o, release)).collect();
     let shards: Vec<&OutputEntry> = facts::outputs(manifest, DATA).collect();
     if shards.len() > 1 {
         // mlcroissant reads a record set from one FileObject or FileSet, and
@@ -175,7 +176,7 @@ fn glob_literal(path: &str) -> String {
         .collect()
 }
 
-fn file_object(output: &OutputEntry) -> Value {
+fn file_object(output: &OutputEntry, release: Option<&ReleaseFile>) -> Value {
     let description = match output.kind.as_str() {
         DATA => format!("Data shard: {} kept documents.", output.rows),
         LEDGER => format!(
@@ -183,7 +184,7 @@ fn file_object(output: &OutputEntry) -> Value {
             output.rows
         ),
         _ => facts::other_output(output),
-    };
+    } + &facts::withheld_sentence(release, &output.path);
     json!({
         "@type": "cr:FileObject",
         "@id": output.path,

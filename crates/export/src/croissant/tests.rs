@@ -23,7 +23,7 @@ fn field_names(record_set: &Value) -> Vec<&str> {
 #[test]
 fn every_output_is_a_file_object_with_its_sha256() {
     for manifest in [sample(), two_shards()] {
-        let doc = croissant(&manifest);
+        let doc = crate::croissant(&manifest);
         for output in &manifest.outputs {
             let file = by_id(&doc["distribution"], &output.path);
             assert_eq!(file["@type"], "cr:FileObject");
@@ -41,7 +41,7 @@ fn every_output_is_a_file_object_with_its_sha256() {
 
 #[test]
 fn record_sets_list_the_parquet_columns() {
-    let doc = croissant(&sample());
+    let doc = crate::croissant(&sample());
     assert_eq!(doc["conformsTo"][0], CROISSANT);
     let documents = by_id(&doc["recordSet"], DOCUMENTS);
     let names: Vec<&str> = DATA_COLUMNS.iter().map(|c| c.name).collect();
@@ -62,7 +62,7 @@ fn record_sets_list_the_parquet_columns() {
 
 #[test]
 fn several_shards_are_read_through_a_file_set() {
-    let doc = croissant(&two_shards());
+    let doc = crate::croissant(&two_shards());
     let set = by_id(&doc["distribution"], SHARDS);
     assert_eq!(set["@type"], "cr:FileSet");
     assert_eq!(
@@ -78,7 +78,7 @@ fn several_shards_are_read_through_a_file_set() {
 
 #[test]
 fn licenses_are_spdx_pages_of_the_listed_ids() {
-    let doc = croissant(&two_shards());
+    let doc = crate::croissant(&two_shards());
     assert_eq!(
         doc["license"],
         serde_json::json!([
@@ -94,7 +94,7 @@ fn licenses_are_spdx_pages_of_the_listed_ids() {
 
 #[test]
 fn rai_fields_state_facts_or_ask() {
-    let doc = croissant(&two_shards());
+    let doc = crate::croissant(&two_shards());
     let collection = doc["rai:dataCollection"].as_str().unwrap();
     assert!(collection.contains("repos (jsonl): 3 documents"), "{collection}");
     assert!(collection.contains(crate::facts::ASK));

@@ -2,7 +2,6 @@ use std::collections::BTreeSet;
 
 use serde_json::Value;
 
-use super::*;
 use crate::testdata::{CREATED, sample, two_shards};
 
 fn property<'a>(component: &'a Value, name: &str) -> &'a str {
@@ -19,7 +18,7 @@ fn property<'a>(component: &'a Value, name: &str) -> &'a str {
 #[test]
 fn bom_is_named_by_the_merkle_root() {
     let manifest = sample();
-    let bom = cyclonedx(&manifest, CREATED);
+    let bom = crate::cyclonedx(&manifest, CREATED);
     assert_eq!(bom["specVersion"], "1.6");
     assert_eq!(
         bom["serialNumber"],
@@ -37,7 +36,7 @@ fn bom_is_named_by_the_merkle_root() {
 #[test]
 fn every_output_is_a_data_component_with_its_sha256() {
     for manifest in [sample(), two_shards()] {
-        let bom = cyclonedx(&manifest, CREATED);
+        let bom = crate::cyclonedx(&manifest, CREATED);
         let components = bom["components"].as_array().unwrap();
         assert_eq!(components.len(), manifest.outputs.len());
         for (output, component) in manifest.outputs.iter().zip(components) {
@@ -69,7 +68,7 @@ fn every_output_is_a_data_component_with_its_sha256() {
 
 #[test]
 fn licenses_are_one_expression_of_the_known_ones() {
-    let bom = cyclonedx(&two_shards(), CREATED);
+    let bom = crate::cyclonedx(&two_shards(), CREATED);
     assert_eq!(
         bom["metadata"]["component"]["licenses"],
         serde_json::json!([{
@@ -79,7 +78,7 @@ fn licenses_are_one_expression_of_the_known_ones() {
     );
     let ledger = &bom["components"][2];
     assert!(ledger.get("licenses").is_none());
-    let sample_bom = cyclonedx(&sample(), CREATED);
+    let sample_bom = crate::cyclonedx(&sample(), CREATED);
     let expression = sample_bom["metadata"]["component"]["licenses"][0]["expression"]
         .as_str()
         .unwrap();

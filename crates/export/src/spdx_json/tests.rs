@@ -25,7 +25,7 @@ fn has_relationship(doc: &Value, from: &str, kind: &str, to: &str) -> bool {
 #[test]
 fn document_is_named_by_the_merkle_root() {
     let manifest = sample();
-    let doc = spdx(&manifest, CREATED);
+    let doc = crate::spdx(&manifest, CREATED);
     assert_eq!(doc["spdxVersion"], "SPDX-2.3");
     assert_eq!(
         doc["documentNamespace"],
@@ -43,7 +43,7 @@ fn document_is_named_by_the_merkle_root() {
 #[test]
 fn every_output_is_a_package_with_its_sha256() {
     for manifest in [sample(), two_shards()] {
-        let doc = spdx(&manifest, CREATED);
+        let doc = crate::spdx(&manifest, CREATED);
         for output in &manifest.outputs {
             let package = package(&doc, &output.path);
             assert_eq!(package["primaryPackagePurpose"], "FILE");
@@ -60,7 +60,7 @@ fn every_output_is_a_package_with_its_sha256() {
 
 #[test]
 fn ids_are_unique_and_relationships_name_them() {
-    let doc = spdx(&two_shards(), CREATED);
+    let doc = crate::spdx(&two_shards(), CREATED);
     let mut ids = BTreeSet::from([DOCUMENT]);
     for package in doc["packages"].as_array().unwrap() {
         let id = package["SPDXID"].as_str().unwrap();
@@ -83,7 +83,7 @@ fn ids_are_unique_and_relationships_name_them() {
 #[test]
 fn licenses_are_concluded_only_when_every_document_is_known() {
     let manifest = sample();
-    let doc = spdx(&manifest, CREATED);
+    let doc = crate::spdx(&manifest, CREATED);
     // Six kept documents are NOASSERTION, and the shard mixes three inputs.
     assert_eq!(
         package(&doc, &format!("corpusledger-{}", &manifest.merkle.root[..12]))["licenseConcluded"],
@@ -99,7 +99,7 @@ fn licenses_are_concluded_only_when_every_document_is_known() {
     assert!(input["comment"].as_str().unwrap().contains("not recorded per input"));
     assert!(doc.get("hasExtractedLicensingInfos").is_none());
 
-    let doc = spdx(&two_shards(), CREATED);
+    let doc = crate::spdx(&two_shards(), CREATED);
     let repos = package(&doc, "repos");
     assert_eq!(repos["licenseConcluded"], "LicenseRef-Corp-EULA AND MIT");
     let annotation = repos["annotations"][0]["comment"].as_str().unwrap();
@@ -149,7 +149,7 @@ fn licenses_are_concluded_only_when_every_document_is_known() {
 
 #[test]
 fn license_refs_get_extracted_licensing_infos() {
-    let doc = spdx(&two_shards(), CREATED);
+    let doc = crate::spdx(&two_shards(), CREATED);
     let extracted = doc["hasExtractedLicensingInfos"].as_array().unwrap();
     assert_eq!(extracted.len(), 1);
     assert_eq!(extracted[0]["licenseId"], "LicenseRef-Corp-EULA");
