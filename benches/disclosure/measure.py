@@ -8,9 +8,13 @@ half absent texts) given as files and as --sha256, and `check-proof` on the
 file proof. It reports proof bytes per query (which should grow as log N),
 prove's wall time, and, with --base-bin, the wall time of `run` with and
 without the commitments (a build of corpusledger before them), as a ratio.
+With --compare-corpus DIR (the corpus of benches/compare) and --base-bin, it
+also times `run` on that corpus with benches/compare's command line, with and
+without the commitments, alternately.
 
     python3 benches/disclosure/measure.py --bin target/release/corpusledger \
-        [--base-bin OLD] [--sizes 10000,100000,1000000] [--queries 1000] [--work DIR]
+        [--base-bin OLD] [--sizes 10000,100000,1000000] [--queries 1000] [--work DIR] \
+        [--compare-corpus /work/bench-mid]
 
 Nothing here is compared against a truth: these are sizes and times. The
 answers themselves are checked by check-proof (exit 0 required).
@@ -77,6 +81,33 @@ def timed(cmd, repeat=1):
     return statistics.median(walls), done
 
 
+def compare_overhead(args):
+    """`run` on benches/compare's corpus, as its harness runs it (threshold 0.7),
+    with and without the commitments: alternately, --repeat times each."""
+    def run(binary, out):
+        return [binary, "run", "--input", args.compare_corpus, "--out", out, "--overwrite", "--tokenizer", "bigcode",
+                "--ngram", "5", "--num-perm", "256", "--threshold", "0.7", "--threads", "2", "--json", "--quiet"]
+    new = run(args.bin, os.path.join(args.work, "compare-ds"))
+    base = run(args.base_bin, os.path.join(args.work, "compare-base"))
+    timed(new, 1)  # warm the page cache
+    walls, base_walls = [], []
+    for _ in range(args.repeat):
+        base_walls.append(timed(base, 1)[0])
+        walls.append(timed(new, 1)[0])
+    manifest = json.load(open(os.path.join(args.work, "compare-ds", "manifest.json")))
+    row = {
+        "corpus": args.compare_corpus, "documents": manifest["counts"]["documents"],
+        "kept": manifest["counts"]["kept"], "band-keys": manifest["commitments"]["bands"]["leaves"],
+        "run-s": walls, "run-without-commitments-s": base_walls,
+        "ratio-of-medians": statistics.median(walls) / statistics.median(base_walls),
+    }
+    json.dump(row, open(os.path.join(args.work, "compare-overhead.json"), "w"), indent=2)
+    print(json.dumps(row), flush=True)
+    print(f"# run on {args.compare_corpus}: {row['documents']:,} documents, {row['band-keys']:,} band keys; "
+          f"medians of {args.repeat}: {statistics.median(walls):.2f} s with the commitments, "
+          f"{statistics.median(base_walls):.2f} s without, ratio {row['ratio-of-medians']:.3f}")
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--bin", required=True)
@@ -85,10 +116,15 @@ def main():
     ap.add_argument("--queries", type=int, default=1000)
     ap.add_argument("--work", default="/tmp/disclosure-bench")
     ap.add_argument("--repeat", type=int, default=3)
+    ap.add_argument("--compare-corpus", help="benches/compare's corpus, for the run overhead there (needs --base-bin)")
     args = ap.parse_args()
     os.makedirs(args.work, exist_ok=True)
+    if args.compare_corpus:
+        if not args.base_bin:
+            sys.exit("--compare-corpus needs --base-bin")
+        compare_overhead(args)
     rows = []
-    for n in [int(s) for s in args.sizes.split(",")]:
+    for n in [int(s) for s in args.sizes.split(",") if s]:
         work = os.path.join(args.work, str(n))
         shutil.rmtree(work, ignore_errors=True)
         os.makedirs(work)
