@@ -9,6 +9,7 @@ mod corrupt_inputs;
 mod crash;
 mod datasheet;
 mod determinism;
+mod diff;
 mod export;
 mod external_readers;
 mod fuzz;

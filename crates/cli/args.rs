@@ -112,6 +112,19 @@ pub enum Command {
     /// matches nothing, an output directory that is not empty, a source
     /// without manifest or that does not verify).
     Release(ReleaseArgs),
+    /// What changed from one version of a dataset to another: dedup
+    /// parameters, counts and commitments from the two manifests; and,
+    /// when both directories hold their data shards, the kept documents
+    /// added and removed (by content SHA-256), counted by license, language
+    /// and reason (a removed document's reason is its row in the new
+    /// ledger, e.g. opted-out, or `absent`). Every shard and ledger read is
+    /// first checked against its manifest's SHA-256. Markdown on stdout, or
+    /// JSON with --json (listing every document).
+    ///
+    /// Exit codes: 0 done (differences are not failures); 2 could not run
+    /// (no manifest, a damaged one, a file that does not match its
+    /// manifest).
+    Diff(DiffArgs),
     /// Stage 1 of a run split into tasks: list the inputs once into a run
     /// directory (plan.bin: the inputs, the configuration and its hash, a
     /// fingerprint of every unit's files). `ingest` and `finalize` then run
@@ -309,6 +322,20 @@ pub struct ReleaseArgs {
     /// No summary on stderr.
     #[arg(long, short)]
     pub quiet: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct DiffArgs {
+    /// The old version: a dataset directory, or its manifest.json (then
+    /// only the manifests are compared).
+    #[arg(value_name = "OLD")]
+    pub old: PathBuf,
+    /// The new version, as OLD.
+    #[arg(value_name = "NEW")]
+    pub new: PathBuf,
+    /// JSON on stdout instead of Markdown.
+    #[arg(long)]
+    pub json: bool,
 }
 
 #[derive(Debug, Args)]

@@ -2,6 +2,7 @@
 
 pub mod config;
 pub mod datasheet;
+pub mod diff;
 pub mod export;
 pub mod keygen;
 pub mod licenses;

@@ -31,8 +31,10 @@
 //! so a typo does not release everything.
 #![deny(missing_docs)]
 
+pub mod diff;
 mod rule;
 mod shard;
+mod table;
 
 use std::collections::BTreeMap;
 use std::fs::File;
