@@ -5,8 +5,8 @@
 //! list version):
 //!
 //! - **declared**: the nearest package manifest's license (`Cargo.toml`,
-//!   `PKG-INFO`, `pyproject.toml`, `package.json`), or the input's license
-//!   column;
+//!   `PKG-INFO`, `pyproject.toml`, `setup.cfg`, `package.json`: the first
+//!   in that order that declares one), or the input's license column;
 //! - **detected**: the nearest folder's license files (`LICENSE*`,
 //!   `LICENCE*`, `COPYING*`, `UNLICENSE`; `NOTICE*` and `COPYRIGHT*` only
 //!   when there is no other), matched by text against the `spdx` crate's

@@ -18,8 +18,16 @@ mod python;
 
 /// Manifest file names this module reads, in priority order for when
 /// several sit in one folder. `PKG-INFO` and `METADATA` come before
-/// `pyproject.toml` because they are generated with dynamic fields resolved.
-pub const PACKAGE_FILES: &[&str] = &["Cargo.toml", "PKG-INFO", "METADATA", "pyproject.toml", "package.json"];
+/// `pyproject.toml` because they are generated with dynamic fields resolved;
+/// `setup.cfg` comes after `pyproject.toml`, which supersedes it.
+pub const PACKAGE_FILES: &[&str] = &[
+    "Cargo.toml",
+    "PKG-INFO",
+    "METADATA",
+    "pyproject.toml",
+    "setup.cfg",
+    "package.json",
+];
 
 /// What a manifest says about its package.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -75,6 +83,7 @@ pub fn parse_package(file_name: &str, text: &str) -> Result<Option<PackageMeta>,
         "Cargo.toml" => cargo::parse(text),
         "PKG-INFO" | "METADATA" => Ok(python::parse_pkg_info(file_name, text)),
         "pyproject.toml" => python::parse_pyproject(text),
+        "setup.cfg" => Ok(python::parse_setup_cfg(text)),
         "package.json" => npm::parse(text),
         _ => Ok(None),
     }

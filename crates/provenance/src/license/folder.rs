@@ -227,6 +227,7 @@ fn read_package(
     shown: &dyn Fn(&Path) -> String,
     problems: &mut Vec<String>,
 ) -> Option<FolderPackage> {
+    let mut first: Option<(PackageMeta, String)> = None;
     for wanted in PACKAGE_FILES {
         let Some((_, path)) = names.iter().find(|(name, _)| name == wanted) else {
             continue;
@@ -248,7 +249,12 @@ fn read_package(
             },
         };
         match parse_package(wanted, &text) {
-            Ok(Some(meta)) => return Some(folder_package(meta, &shown(path), problems)),
+            // A manifest that declares no license (a pyproject.toml whose
+            // license is in setup.cfg) gives way to the next that does.
+            Ok(Some(meta)) if meta.declared.is_some() => return Some(folder_package(meta, &shown(path), problems)),
+            Ok(Some(meta)) => {
+                first.get_or_insert((meta, shown(path)));
+            }
             Ok(None) => {}
             Err(err) => problems.push(format!(
                 "{}:{}:{}: {}; its package metadata is ignored, fix the file to use it",
@@ -259,7 +265,7 @@ fn read_package(
             )),
         }
     }
-    None
+    first.map(|(meta, shown)| folder_package(meta, &shown, problems))
 }
 
 fn folder_package(meta: PackageMeta, shown: &str, problems: &mut Vec<String>) -> FolderPackage {

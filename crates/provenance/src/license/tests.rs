@@ -268,3 +268,45 @@ fn a_post_is_under_its_cc_by_sa_license_whatever_its_snippet_says() {
         prov.attribute(&first, "x\n").unwrap().license
     );
 }
+
+/// Issue 19: a `setup.cfg` `[metadata] license` declares the package's
+/// license, also beside a `pyproject.toml` whose `[project]` declares none.
+#[test]
+fn setup_cfg_declares_beside_a_pyproject_without_license() {
+    let dir = tempfile::tempdir().unwrap();
+    let repo = dir.path().join("pkg");
+    write(
+        &repo,
+        "pyproject.toml",
+        "[build-system]\nrequires = [\"setuptools\"]\n\n[project]\nname = \"pkg\"\ndynamic = [\"version\"]\n",
+    );
+    write(
+        &repo,
+        "setup.cfg",
+        "[metadata]\nname = pkg\nversion = 2.0\nlicense = BSD-3-Clause\nlicense_files = LICENSE.txt\n",
+    );
+    let prov = Provenance::new(0.8);
+    let got = prov
+        .attribute(&doc(Some(&repo), "pkg/__init__.py", None), "x = 1\n")
+        .unwrap();
+    assert_eq!(got.package.as_deref(), Some("pkg:pypi/pkg@2.0"));
+    assert_eq!(got.license.declared.as_deref(), Some("BSD-3-Clause"));
+    assert_eq!(got.license.concluded.expression, "BSD-3-Clause");
+    let json = got.license.evidence_json();
+    assert!(
+        json.contains("pkg/setup.cfg") && json.contains("metadata.license"),
+        "{json}"
+    );
+
+    // A pyproject.toml that declares one still comes first.
+    write(
+        &repo,
+        "pyproject.toml",
+        "[project]\nname = \"pkg\"\nversion = \"2.0\"\nlicense = \"MIT\"\n",
+    );
+    let prov = Provenance::new(0.8);
+    let got = prov
+        .attribute(&doc(Some(&repo), "pkg/__init__.py", None), "x = 1\n")
+        .unwrap();
+    assert_eq!(got.license.declared.as_deref(), Some("MIT"));
+}

@@ -1,4 +1,5 @@
-//! Python metadata: `PKG-INFO`/`METADATA` headers and `pyproject.toml`.
+//! Python metadata: `PKG-INFO`/`METADATA` headers, `pyproject.toml` and
+//! setuptools' declarative `setup.cfg`.
 //!
 //! The declared license is, in order of preference: a PEP 639 expression
 //! (`License-Expression:`, `project.license` as a string), a `License:`
@@ -179,6 +180,121 @@ fn pep621(text: &str, project: Project) -> Option<PackageMeta> {
     })
 }
 
+/// The package of a `setup.cfg`: its `[metadata]` section, read as
+/// setuptools' configparser reads it (`key = value` or `key: value`,
+/// indented lines continuing a value, `#` and `;` comment lines). `license`
+/// and the `License ::` classifiers declare the license, as in `PKG-INFO`;
+/// `license_files` (or the older `license_file`) is noted: the license is in
+/// those files. `None` without `[metadata]` `name`.
+pub(super) fn parse_setup_cfg(text: &str) -> Option<PackageMeta> {
+    let metadata = ini_section(text, "metadata");
+    let get = |key: &str| {
+        metadata
+            .iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case(key))
+            .map(|(_, v)| v)
+    };
+    fn first(values: &[Field]) -> Option<&str> {
+        values.iter().map(|f| f.value.as_str()).find(|v| !v.is_empty())
+    }
+    let name = get("name").and_then(|v| first(v))?;
+    // `attr:` and `file:` directives are resolved by setuptools when it builds.
+    let directive = |v: &&str| v.starts_with("attr:") || v.starts_with("file:");
+    let version = get("version").and_then(|v| first(v));
+    let mut notes = Vec::new();
+    if version.is_some_and(|v| directive(&v)) {
+        notes.push("version is set by a setuptools directive".to_owned());
+    }
+    for key in ["license_files", "license_file"] {
+        if let Some(files) = get(key) {
+            let files: Vec<&str> = files
+                .iter()
+                .map(|f| f.value.as_str())
+                .filter(|v| !v.is_empty())
+                .collect();
+            notes.push(format!(
+                "metadata.{key} = {}: the license is in those files",
+                files.join(", ")
+            ));
+        }
+    }
+    let license = get("license").and_then(|values| {
+        let lines: Vec<&Field> = values.iter().filter(|f| !f.value.is_empty()).collect();
+        let first = lines.first()?;
+        Some(Field {
+            value: lines.iter().map(|f| f.value.as_str()).collect::<Vec<_>>().join("\n"),
+            field: "metadata.license".to_owned(),
+            line: first.line,
+        })
+    });
+    let fields = LicenseFields {
+        license,
+        classifiers: get("classifiers")
+            .map(|values| {
+                values
+                    .iter()
+                    .filter(|f| !f.value.is_empty() && !directive(&f.value.as_str()))
+                    .cloned()
+                    .collect()
+            })
+            .unwrap_or_default(),
+        ..LicenseFields::default()
+    };
+    Some(PackageMeta {
+        purl: purl("pypi", &pypi_name(name), version.filter(|v| !directive(v))),
+        manifest: "setup.cfg".to_owned(),
+        declared: declared(fields),
+        note: (!notes.is_empty()).then(|| notes.join("; ")),
+    })
+}
+
+/// The keys of INI section `wanted`, each with its value's lines (the first
+/// on the key's line, possibly empty, then each continuation line), in file
+/// order.
+fn ini_section(text: &str, wanted: &str) -> Vec<(String, Vec<Field>)> {
+    let mut keys: Vec<(String, Vec<Field>)> = Vec::new();
+    let mut inside = false;
+    for (idx, line) in text.lines().enumerate() {
+        let number = super::saturate(idx + 1);
+        let trimmed = line.trim();
+        if trimmed.starts_with(['#', ';']) {
+            continue;
+        }
+        if line.starts_with([' ', '\t']) {
+            if let (true, Some((_, values))) = (inside, keys.last_mut()) {
+                if !trimmed.is_empty() {
+                    values.push(Field {
+                        value: trimmed.to_owned(),
+                        field: String::new(),
+                        line: number,
+                    });
+                }
+            }
+            continue;
+        }
+        if trimmed.is_empty() {
+            continue;
+        }
+        if let Some(section) = trimmed.strip_prefix('[').and_then(|s| s.strip_suffix(']')) {
+            inside = section.trim() == wanted;
+            continue;
+        }
+        if !inside {
+            continue;
+        }
+        let split = line.find(['=', ':']);
+        if let Some(at) = split {
+            let field = Field {
+                value: line[at + 1..].trim().to_owned(),
+                field: String::new(),
+                line: number,
+            };
+            keys.push((line[..at].trim().to_owned(), vec![field]));
+        }
+    }
+    keys
+}
+
 fn spanned_field(text: &str, value: Spanned<String>, field: &str) -> Field {
     Field {
         line: line_column(text, value.span().start).0,
@@ -349,6 +465,30 @@ mod tests {
         let meta = parse_package("pyproject.toml", text).unwrap().unwrap();
         assert_eq!(meta.purl, "pkg:pypi/poet@0.1.0");
         assert_eq!(meta.declared.unwrap().field, "tool.poetry.license");
+    }
+
+    #[test]
+    fn setup_cfg_declares_by_license_then_classifiers() {
+        let text = "[options]\nlicense = GPL\n\n[metadata]\n# comment\nname = Some_Pkg\nversion = attr: some_pkg.__version__\nlicense = Apache Software License 2.0\nlicense_files =\n    LICENSE\n    NOTICE\nclassifiers =\n    Programming Language :: Python\n    License :: OSI Approved :: MIT License\n";
+        let meta = parse_package("setup.cfg", text).unwrap().unwrap();
+        assert_eq!(meta.purl, "pkg:pypi/some-pkg");
+        let note = meta.note.unwrap();
+        assert!(
+            note.contains("directive") && note.contains("license_files = LICENSE, NOTICE"),
+            "{note}"
+        );
+        let declared = meta.declared.unwrap();
+        assert_eq!(declared.expression.as_deref(), Ok("Apache-2.0"));
+        assert_eq!((declared.field.as_str(), declared.line), ("metadata.license", Some(8)));
+        // Without `license`, the classifiers decide, at their own lines.
+        let text = "[metadata]\nname: tool\nversion: 1.2\nclassifiers =\n  License :: OSI Approved :: BSD License\n  License :: OSI Approved :: MIT License\n";
+        let meta = parse_package("setup.cfg", text).unwrap().unwrap();
+        assert_eq!(meta.purl, "pkg:pypi/tool@1.2");
+        let declared = meta.declared.unwrap();
+        assert_eq!(declared.expression.as_deref(), Ok("MIT"), "{declared:?}");
+        assert_eq!(declared.line, Some(6));
+        // No [metadata] name: not a package.
+        assert_eq!(parse_package("setup.cfg", "[flake8]\nmax-line-length = 99\n"), Ok(None));
     }
 
     #[test]
