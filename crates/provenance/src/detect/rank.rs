@@ -336,7 +336,10 @@ fn best_bounds(rough: (usize, usize), words: &[usize], hits: &[usize], form_word
     let mut best = (rough, -1.0f64);
     for start in rough.0.saturating_sub(BAND)..=(rough.0 + BAND).min(n - 1) {
         for end in (rough.1.saturating_sub(BAND)).max(start + 1)..=(rough.1 + BAND).min(n) {
-            let score = 2.0 * (h[end] - h[start]) as f64 / ((w[end] - w[start]) + form_words) as f64;
+            // A form bigram found twice (a license text repeated in one
+            // file) counts once: Dice's common part is at most the form.
+            let common = (h[end] - h[start]).min(form_words - 1);
+            let score = 2.0 * common as f64 / ((w[end] - w[start]) + form_words) as f64;
             if score > best.1 {
                 best = ((start, end), score);
             }
