@@ -12,7 +12,11 @@
 //!   when there is no other), matched by text against the `spdx` crate's
 //!   store, each distinct text once, ties broken by identifier;
 //! - **header**: the file's `SPDX-License-Identifier:` line or the license
-//!   notice in its first comment block;
+//!   notice in its first comment block; a notice offering a choice ("either",
+//!   "at your option", "dual licensed", also in the sentence after the names)
+//!   gives an `OR` of every license it names, and a member it leaves
+//!   unnamed ("the BSD License", "a BSD-style license") is taken from the
+//!   nearest license files when they hold exactly one of that family;
 //!
 //! and concludes one expression from them by a documented rule (the file's
 //! own header, else the nearer of declared and detected, declared first in

@@ -49,6 +49,10 @@ pub struct Detected {
     /// What a reader should know about the answer: other licenses in the
     /// text, or why a variant was chosen.
     pub note: Option<String>,
+    /// License families a pointer sentence offers as alternatives without
+    /// naming the member (`BSD` for "the BSD License"): not in
+    /// `expression`; the license files beside the text may say which.
+    pub families: Vec<String>,
 }
 
 /// The version of the SPDX license list that the `spdx` crate's identifiers
@@ -255,6 +259,7 @@ impl Detector {
             form: main.candidate.form,
             lines,
             note: (!notes.is_empty()).then(|| notes.join("; ")),
+            families: Vec::new(),
         };
         (detected.score >= self.min_score).then_some(detected)
     }
@@ -318,6 +323,7 @@ fn lesser_gpl_3(text: &str) -> Option<Detected> {
                 .collect::<Vec<_>>()
                 .join("; "),
         ),
+        families: Vec::new(),
     })
 }
 
@@ -342,6 +348,7 @@ fn expression_only(text: &str) -> Option<Detected> {
         form: "expression",
         lines: (line, line),
         note: None,
+        families: Vec::new(),
     })
 }
 
@@ -352,6 +359,7 @@ fn from_pointer(found: pointer::Pointer) -> Detected {
         form: "pointer",
         lines: found.lines,
         note: None,
+        families: found.families,
     }
 }
 

@@ -14,6 +14,10 @@ pub(crate) struct Pointer {
     pub expression: String,
     /// The 1-based inclusive lines from the verb to the last name.
     pub lines: (u32, u32),
+    /// Families offered in the choice without saying which member ("the
+    /// BSD License", "a BSD-style license"): `BSD`. The caller may settle
+    /// one from the license files beside the text.
+    pub families: Vec<String>,
 }
 
 /// Phrases (as lowercase words) that introduce the license of a project.
@@ -33,6 +37,16 @@ const VERBS: &[&str] = &[
 
 /// Words of a text that offer a choice between the licenses it names.
 const CHOICE_WORDS: &[&str] = &["either", "option", "dual", "choice", "choose", "or"];
+
+/// Words of the sentence after the names that offer the choice ("You may
+/// select, at your option, one of the above-listed licenses"): not `or`,
+/// which that sentence often holds for other reasons ("copied, modified, or
+/// distributed").
+const NEXT_SENTENCE_CHOICE_WORDS: &[&str] = &["either", "option", "choice", "choose", "select"];
+
+/// Names of license families that do not say which member: as a lowercase
+/// word, and the family (the prefix of its members' identifiers).
+const FAMILIES: &[(&str, &str)] = &[("bsd", "BSD")];
 
 /// Words after a name that make it a likeness, not the license itself:
 /// "a BSD-style license" names no particular BSD license.
@@ -113,16 +127,26 @@ pub(crate) fn pointer(text: &str) -> Option<Pointer> {
     let tokens = line_words(text);
     let words: Vec<&str> = tokens.iter().map(|t| t.word.as_str()).collect();
     let mut ids: Vec<String> = Vec::new();
+    let mut families: Vec<String> = Vec::new();
     let mut choice = false;
     let mut lines: Option<(usize, usize)> = None;
     for start in verb_positions(&words) {
         let end = window_end(&tokens, start);
         choice |= words[start..end].iter().any(|w| CHOICE_WORDS.contains(w));
-        for (at, id) in names_in(&words, start, end) {
+        if end < tokens.len() {
+            let next = window_end(&tokens, end);
+            choice |= words[end..next].iter().any(|w| NEXT_SENTENCE_CHOICE_WORDS.contains(w));
+        }
+        for (at, name) in names_in(&words, start, end) {
             let span = lines.get_or_insert((tokens[start].line, tokens[at].line));
             span.1 = span.1.max(tokens[at].line);
-            if !ids.contains(&id) {
-                ids.push(id);
+            let list = match name {
+                Named::License(_) => &mut ids,
+                Named::Family(_) => &mut families,
+            };
+            let (Named::License(name) | Named::Family(name)) = name;
+            if !list.contains(&name) {
+                list.push(name);
             }
         }
     }
@@ -133,7 +157,17 @@ pub(crate) fn pointer(text: &str) -> Option<Pointer> {
     Some(Pointer {
         expression: corpusledger_model::any_of(ids)?,
         lines: (super::prepare::line_number(first), super::prepare::line_number(last)),
+        // A family only counts as an alternative: beside a choice.
+        families: if choice { families } else { Vec::new() },
     })
+}
+
+/// A name found after a licensing verb.
+enum Named {
+    /// A license, by its identifier.
+    License(String),
+    /// A family, by the prefix of its members' identifiers.
+    Family(String),
 }
 
 /// The end of the words a verb at `start` governs: the end of its sentence,
@@ -154,8 +188,9 @@ fn verb_positions(words: &[&str]) -> Vec<usize> {
 }
 
 /// The license names in `words[start..end]`, longest name first at each
-/// position, with the identifier each stands for.
-fn names_in(words: &[&str], start: usize, end: usize) -> Vec<(usize, String)> {
+/// position, with the identifier each stands for; and the families named
+/// without a member ("BSD License", "BSD-style").
+fn names_in(words: &[&str], start: usize, end: usize) -> Vec<(usize, Named)> {
     let mut found = Vec::new();
     let mut at = start;
     while at < end {
@@ -164,13 +199,16 @@ fn names_in(words: &[&str], start: usize, end: usize) -> Vec<(usize, String)> {
             .filter(|(name, _)| starts_with_phrase(&words[at..], name))
             .max_by_key(|(name, _)| name.split(' ').count());
         let Some((name, id)) = longest else {
+            if let Some((_, family)) = FAMILIES.iter().find(|(word, _)| words[at] == *word) {
+                found.push((at, Named::Family((*family).to_owned())));
+            }
             at += 1;
             continue;
         };
         let after = at + name.split(' ').count();
         let next = words.get(after).copied().unwrap_or("");
         if !LIKENESS_WORDS.contains(&next) {
-            found.push((at, gnu_variant(id, &words[after..])));
+            found.push((at, Named::License(gnu_variant(id, &words[after..]))));
         }
         at = after;
     }
@@ -320,6 +358,35 @@ mod tests {
             Some("GPL-3.0-or-later")
         );
         assert_eq!(expression("Licensed under GPL v2").as_deref(), Some("GPL-2.0-only"));
+    }
+
+    /// Issue 19: a choice offered in the next sentence, and families named
+    /// without a member, kept for the caller to settle.
+    #[test]
+    fn choices_in_the_next_sentence_and_families() {
+        let zstd = "This source code is licensed under both the BSD-style license (found in the\nLICENSE file in the root directory of this source tree) and the GPLv2 (found\nin the COPYING file in the root directory of this source tree).\nYou may select, at your option, one of the above-listed licenses.";
+        let found = pointer(zstd).unwrap();
+        assert_eq!(found.expression, "GPL-2.0-only");
+        assert_eq!(found.families, ["BSD"]);
+        let packaging = "This file is dual licensed under the terms of the Apache License, Version\n2.0, and the BSD License. See the LICENSE file in the root of this repository\nfor complete details.";
+        let found = pointer(packaging).unwrap();
+        assert_eq!(
+            (found.expression.as_str(), found.families.as_slice()),
+            ("Apache-2.0", &["BSD".to_owned()][..])
+        );
+        let three = "Licensed under the 2-Clause BSD License <LICENSE-BSD or https://opensource.org/license/bsd-2-clause>, Apache License, Version 2.0\n<LICENSE-APACHE or https://www.apache.org/licenses/LICENSE-2.0>, or the MIT\nlicense <LICENSE-MIT or https://opensource.org/licenses/MIT>, at your option.\nThis file may not be copied, modified, or distributed except according to\nthose terms.";
+        let found = pointer(three).unwrap();
+        assert_eq!(found.expression, "Apache-2.0 OR BSD-2-Clause OR MIT");
+        assert!(found.families.is_empty());
+        // No choice: a family is not an alternative, and an `or` in the
+        // next sentence offers none.
+        let found = pointer("Licensed under the MIT license and the BSD license.\nIt may not be copied, modified, or distributed otherwise.").unwrap();
+        assert_eq!(found.expression, "MIT");
+        assert!(found.families.is_empty());
+        assert_eq!(
+            expression("Licensed under MIT and ISC. It may be copied, modified, or distributed."),
+            None
+        );
     }
 
     #[test]

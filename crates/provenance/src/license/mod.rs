@@ -85,7 +85,10 @@ impl Provenance {
 
     /// The license, package and revision of a document whose text is `text`.
     pub fn attribute(&self, doc: &Document, text: &str) -> Result<Attribution> {
-        let header = self.header_signal(doc, text)?;
+        let (header, families) = match self.header_signal(doc, text)? {
+            Some((signal, families)) => (Some(signal), families),
+            None => (None, Vec::new()),
+        };
         if !doc.meta.credits.is_empty() {
             return Ok(Attribution {
                 license: conclude::conclude_post(header, post_signal(&doc.meta.credits)),
@@ -105,6 +108,7 @@ impl Provenance {
             Some(declared) => Some(declared),
             None => doc.meta.license.as_deref().map(|raw| (input_metadata(raw), usize::MAX)),
         };
+        let header = header.map(|h| settle_families(h, &families, found.detected.as_ref().map(|(s, _)| s)));
         let license = conclude::conclude(header, declared, found.detected);
         let revision = match (&doc.local, &doc.meta.revision) {
             (_, Some(revision)) => Some(revision.clone()),
@@ -185,7 +189,7 @@ impl Provenance {
 
     /// The file's own statement: an `SPDX-License-Identifier:` line, else a
     /// license notice in its first comment block.
-    fn header_signal(&self, doc: &Document, text: &str) -> Result<Option<Signal>> {
+    fn header_signal(&self, doc: &Document, text: &str) -> Result<Option<(Signal, Vec<String>)>> {
         let file = doc.source.display();
         if let Some(header) = spdx_header(text) {
             let (expression, valid, note) = match header.expression {
@@ -202,23 +206,26 @@ impl Provenance {
                 }
             };
             let line = header.line as u32;
-            return Ok(Some(Signal {
-                expression: expression.clone(),
-                valid,
-                evidence: vec![Evidence {
-                    signal: "header".to_owned(),
-                    expression,
-                    file,
-                    field: Some(format!(
-                        "SPDX-License-Identifier, columns {}-{}",
-                        header.span.0 + 1,
-                        header.span.1
-                    )),
-                    lines: Some([line, line]),
-                    note,
-                    ..Evidence::default()
-                }],
-            }));
+            return Ok(Some((
+                Signal {
+                    expression: expression.clone(),
+                    valid,
+                    evidence: vec![Evidence {
+                        signal: "header".to_owned(),
+                        expression,
+                        file,
+                        field: Some(format!(
+                            "SPDX-License-Identifier, columns {}-{}",
+                            header.span.0 + 1,
+                            header.span.1
+                        )),
+                        lines: Some([line, line]),
+                        note,
+                        ..Evidence::default()
+                    }],
+                },
+                Vec::new(),
+            )));
         }
         let Some(block) = first_comment_block(text) else {
             return Ok(None);
@@ -233,25 +240,82 @@ impl Provenance {
             return Ok(None);
         };
         let first = block.lines.0 + skipped;
-        Ok(Some(Signal {
-            expression: found.expression.clone(),
-            valid: true,
-            evidence: vec![Evidence {
-                signal: "header".to_owned(),
-                expression: found.expression,
-                file,
-                lines: Some([first + found.lines.0 - 1, first + found.lines.1 - 1]),
-                score: Some(format!("{:.3}", found.score)),
-                detector: Some(format!(
-                    "spdx notice detection ({}), SPDX list {}",
-                    found.form,
-                    spdx_list_version()
-                )),
-                note: found.note,
-                ..Evidence::default()
-            }],
-        }))
+        let families = found.families.clone();
+        Ok(Some((
+            Signal {
+                expression: found.expression.clone(),
+                valid: true,
+                evidence: vec![Evidence {
+                    signal: "header".to_owned(),
+                    expression: found.expression,
+                    file,
+                    lines: Some([first + found.lines.0 - 1, first + found.lines.1 - 1]),
+                    score: Some(format!("{:.3}", found.score)),
+                    detector: Some(format!(
+                        "spdx notice detection ({}), SPDX list {}",
+                        found.form,
+                        spdx_list_version()
+                    )),
+                    note: found.note,
+                    ..Evidence::default()
+                }],
+            },
+            families,
+        )))
     }
+}
+
+/// A header that offers a choice including a license family it does not
+/// name the member of ("the BSD License", "a BSD-style license"): the
+/// member is settled from the nearest license files when they hold exactly
+/// one license of that family (zstd's headers offer "the BSD-style license
+/// (found in the LICENSE file)", which holds the BSD-3-Clause text) and
+/// joined to the header's choice with `OR`; otherwise the header stays as
+/// it is, and its note says which family it left out.
+fn settle_families(mut header: Signal, families: &[String], folder: Option<&Signal>) -> Signal {
+    if families.is_empty() || !header.valid || header.expression.contains('(') {
+        return header;
+    }
+    let mut ids: Vec<String> = header.expression.split(" OR ").map(str::to_owned).collect();
+    let mut notes = Vec::new();
+    for family in families {
+        let prefix = format!("{family}-");
+        let mut members: Vec<&str> = folder
+            .map(|f| {
+                f.expression
+                    .split([' ', '(', ')'])
+                    .filter(|id| id.starts_with(&prefix))
+                    .collect()
+            })
+            .unwrap_or_default();
+        members.sort_unstable();
+        members.dedup();
+        match (members.as_slice(), folder) {
+            ([member], Some(folder)) => {
+                let file = folder.evidence.first().map_or("", |e| e.file.as_str());
+                notes.push(format!(
+                    "the {family} license it offers is taken to be the {member} of {file}, the nearest license file"
+                ));
+                ids.push((*member).to_owned());
+            }
+            _ => notes.push(format!(
+                "it also offers a {family} license without saying which, and the nearest license files do not \
+                 settle it: left out of the expression"
+            )),
+        }
+    }
+    if let Some(expression) = corpusledger_model::any_of(ids) {
+        header.expression = expression.clone();
+        if let Some(evidence) = header.evidence.first_mut() {
+            evidence.expression = expression;
+            let note = notes.join("; ");
+            evidence.note = Some(match evidence.note.take() {
+                Some(before) => format!("{before}; {note}"),
+                None => note,
+            });
+        }
+    }
+    header
 }
 
 /// The paragraph of a comment block holding the first notice cue, with the

@@ -310,3 +310,55 @@ fn setup_cfg_declares_beside_a_pyproject_without_license() {
         .unwrap();
     assert_eq!(got.license.declared.as_deref(), Some("MIT"));
 }
+
+const BSD_3: &str = include_str!("../../tests/fixtures/licenses/BSD-3-Clause__plain.txt");
+
+/// Issue 19: a header offering a choice that includes "the BSD License"
+/// (or a BSD-style one) takes the member from the nearest license files,
+/// and says so; without one there, it says what it left out.
+#[test]
+fn a_choice_with_an_unnamed_bsd_member_is_settled_by_the_license_files() {
+    let dir = tempfile::tempdir().unwrap();
+    let zstd = "/*\n * Copyright (c) Meta Platforms, Inc. and affiliates.\n * All rights reserved.\n *\n * This source code is licensed under both the BSD-style license (found in the\n * LICENSE file in the root directory of this source tree) and the GPLv2 (found\n * in the COPYING file in the root directory of this source tree).\n * You may select, at your option, one of the above-listed licenses.\n */\n#include \"zstd.h\"\n";
+    let repo = dir.path().join("zstd");
+    write(&repo, "LICENSE", BSD_3);
+    let prov = Provenance::new(0.8);
+    let got = prov
+        .attribute(&doc(Some(&repo), "lib/zstd.c", None), zstd)
+        .unwrap()
+        .license;
+    assert_eq!(got.header.as_deref(), Some("BSD-3-Clause OR GPL-2.0-only"));
+    assert_eq!(got.concluded.expression, "BSD-3-Clause OR GPL-2.0-only");
+    assert_eq!(got.concluded.category, LicenseCategory::Permissive);
+    let json = got.evidence_json();
+    assert!(json.contains("taken to be the BSD-3-Clause of zstd/LICENSE"), "{json}");
+
+    // BSD-2-Clause beside Apache-2.0, as the packaging project ships them.
+    let bsd_2: String = BSD_3
+        .split("\n\n")
+        .filter(|p| !p.starts_with("3. "))
+        .collect::<Vec<_>>()
+        .join("\n\n");
+    let packaging = "# This file is dual licensed under the terms of the Apache License, Version\n# 2.0, and the BSD License. See the LICENSE file in the root of this repository\n# for complete details.\nimport re\n";
+    let repo = dir.path().join("packaging");
+    write(&repo, "LICENSE.BSD", &bsd_2);
+    let prov = Provenance::new(0.8);
+    let got = prov
+        .attribute(&doc(Some(&repo), "src/version.py", None), packaging)
+        .unwrap()
+        .license;
+    assert_eq!(got.header.as_deref(), Some("Apache-2.0 OR BSD-2-Clause"));
+
+    // No license file to say which BSD: left out, and said.
+    let repo = dir.path().join("bare");
+    let prov = Provenance::new(0.8);
+    let got = prov
+        .attribute(&doc(Some(&repo), "src/version.py", None), packaging)
+        .unwrap()
+        .license;
+    assert_eq!(got.header.as_deref(), Some("Apache-2.0"));
+    assert!(
+        got.evidence_json()
+            .contains("offers a BSD license without saying which")
+    );
+}
