@@ -6,7 +6,9 @@
 //!
 //! - **declared**: the nearest package manifest's license (`Cargo.toml`,
 //!   `PKG-INFO`, `pyproject.toml`, `setup.cfg`, `package.json`: the first
-//!   in that order that declares one), or the input's license column;
+//!   in that order that declares one; a checkout's generated
+//!   `*.egg-info/PKG-INFO` or `*.dist-info/METADATA` when the folder has no
+//!   metadata file of its own), or the input's license column;
 //! - **detected**: the nearest folder's license files (`LICENSE*`,
 //!   `LICENCE*`, `COPYING*`, `UNLICENSE`; `NOTICE*` and `COPYRIGHT*` only
 //!   when there is no other), matched by text against the `spdx` crate's

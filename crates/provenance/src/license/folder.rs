@@ -85,12 +85,14 @@ pub(crate) fn read_folder(
     let Ok(entries) = std::fs::read_dir(dir) else {
         return Ok(info);
     };
+    let entries: Vec<std::fs::DirEntry> = entries.flatten().collect();
     let mut names: Vec<(String, PathBuf)> = entries
-        .flatten()
+        .iter()
         .filter(|e| e.file_type().is_ok_and(|t| t.is_file() || t.is_symlink()))
         .map(|e| (e.file_name().to_string_lossy().into_owned(), e.path()))
         .collect();
     names.sort();
+    names.extend(generated_metadata(&entries, &names));
     let mut licensed: Vec<(Role, Signal)> = Vec::new();
     for (name, path) in &names {
         let Some(role) = role_of(name) else { continue };
@@ -103,8 +105,36 @@ pub(crate) fn read_folder(
         info.files.push(report);
     }
     info.detected = join_folder(licensed);
-    info.package = read_package(dir, &names, shown, &mut info.problems);
+    info.package = read_package(&names, shown, &mut info.problems);
     Ok(info)
+}
+
+/// A source checkout's generated Python metadata, when the folder has no
+/// `PKG-INFO` or `METADATA` of its own: `NAME.egg-info/PKG-INFO` (setuptools,
+/// also under `src/`) or `NAME.dist-info/METADATA`, the first by name of
+/// each, under the name [`read_package`] looks for.
+fn generated_metadata(entries: &[std::fs::DirEntry], names: &[(String, PathBuf)]) -> Vec<(String, PathBuf)> {
+    if names.iter().any(|(name, _)| name == "PKG-INFO" || name == "METADATA") {
+        return Vec::new();
+    }
+    let mut dirs: Vec<(String, PathBuf)> = entries
+        .iter()
+        .filter(|e| e.file_type().is_ok_and(|t| t.is_dir()))
+        .map(|e| (e.file_name().to_string_lossy().into_owned(), e.path()))
+        .collect();
+    dirs.sort();
+    let mut found = Vec::new();
+    for (suffix, file) in [(".egg-info", "PKG-INFO"), (".dist-info", "METADATA")] {
+        let first = dirs
+            .iter()
+            .filter(|(name, _)| name.ends_with(suffix))
+            .map(|(_, dir)| dir.join(file))
+            .find(|path| path.is_file());
+        if let Some(path) = first {
+            found.push((file.to_owned(), path));
+        }
+    }
+    found
 }
 
 /// Detects one license file: skips binary and huge files, and follows a
@@ -222,7 +252,6 @@ fn drop_lgpl_companions(ids: Vec<String>) -> Vec<String> {
 }
 
 fn read_package(
-    dir: &Path,
     names: &[(String, PathBuf)],
     shown: &dyn Fn(&Path) -> String,
     problems: &mut Vec<String>,
@@ -258,7 +287,7 @@ fn read_package(
             Ok(None) => {}
             Err(err) => problems.push(format!(
                 "{}:{}:{}: {}; its package metadata is ignored, fix the file to use it",
-                shown(&dir.join(wanted)),
+                shown(path),
                 err.line,
                 err.column,
                 err.message

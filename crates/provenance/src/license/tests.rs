@@ -362,3 +362,24 @@ fn a_choice_with_an_unnamed_bsd_member_is_settled_by_the_license_files() {
             .contains("offers a BSD license without saying which")
     );
 }
+
+/// Issue 19: a checkout's generated `*.egg-info/PKG-INFO` declares the
+/// license when the folder has no metadata file of its own.
+#[test]
+fn egg_info_metadata_declares_when_the_folder_has_none() {
+    let dir = tempfile::tempdir().unwrap();
+    let repo = dir.path().join("proj");
+    write(&repo, "setup.py", "from setuptools import setup\nsetup()\n");
+    write(
+        &repo,
+        "src/proj.egg-info/PKG-INFO",
+        "Metadata-Version: 2.1\nName: proj\nVersion: 0.3\nLicense: MIT\n",
+    );
+    let prov = Provenance::new(0.8);
+    let got = prov
+        .attribute(&doc(Some(&repo), "src/proj/core.py", None), "x = 1\n")
+        .unwrap();
+    assert_eq!(got.package.as_deref(), Some("pkg:pypi/proj@0.3"));
+    assert_eq!(got.license.declared.as_deref(), Some("MIT"));
+    assert!(got.license.evidence_json().contains("proj.egg-info/PKG-INFO"));
+}
