@@ -79,6 +79,10 @@ const POINTER_MAX_BYTES: usize = 4000;
 /// mostly something else (a README): it is not detected.
 const MIN_COVERAGE: f32 = 0.5;
 
+/// ... unless what it holds is one license's standard notice matched at
+/// least this well.
+const NOTICE_FILE_SCORE: f32 = 0.95;
+
 /// What a text is, which changes what is looked for.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 enum Kind {
@@ -230,7 +234,22 @@ impl Detector {
             segments(sized, &data, ranked.clone(), limits)
         };
         if kind == Kind::File && !covers_most(text, &found) {
-            return Ok(None);
+            // A license file whose license part is one standard notice
+            // (MPL-2.0's Exhibit A under a description of what the package
+            // holds) names its license as surely as a full text would.
+            return Ok(match found.as_slice() {
+                [notice] if notice.candidate.form == "header" && notice.candidate.score >= NOTICE_FILE_SCORE => {
+                    self.decide(text, &ranked, &found).map(|mut detected| {
+                        let said = "the file's license part is this license's standard notice; the rest is other text";
+                        detected.note = Some(match detected.note.take() {
+                            Some(before) => format!("{said}; {before}"),
+                            None => said.to_owned(),
+                        });
+                        detected
+                    })
+                }
+                _ => None,
+            });
         }
         Ok(self.decide(text, &ranked, &found))
     }
