@@ -465,7 +465,7 @@ fn hex(bytes: &[u8]) -> String {
 }
 
 impl Diff {
-    /// The diff as JSON, keys in a fixed order (one line, then a newline).
+    /// The diff as pretty-printed JSON, keys in a fixed order, then a newline.
     pub fn to_json(&self) -> String {
         let mut text = serde_json::to_string_pretty(self).expect("a diff is JSON");
         text.push('\n');
