@@ -225,10 +225,14 @@ impl Levels {
 
     /// The roots of the complete subtrees of `2^base` leaves, in order.
     pub fn base_hashes(len: usize, base: u32, leaf: &dyn Fn(usize) -> Hash) -> Vec<Hash> {
+        (0..len >> base).map(|j| Levels::base_hash(base, j, leaf)).collect()
+    }
+
+    /// The root of complete subtree `j` of `2^base` leaves: one hash of
+    /// [`Levels::base_hashes`], for callers that compute them in parallel.
+    pub fn base_hash(base: u32, j: usize, leaf: &dyn Fn(usize) -> Hash) -> Hash {
         let width = 1usize << base;
-        (0..len >> base)
-            .map(|j| root(&(j * width..(j + 1) * width).map(leaf).collect::<Vec<_>>()))
-            .collect()
+        root(&(j * width..(j + 1) * width).map(leaf).collect::<Vec<_>>())
     }
 
     /// The stored levels, from the base up.

@@ -90,10 +90,9 @@ pub fn write_tree<L: AsRef<[u8]> + Ord + Sync>(
     }
     let hash_of = |i: usize| leaf_hash(tree, leaves[i].as_ref());
     // The leaves are hashed once, here, in parallel: 16 to a stored hash.
-    let width = 1usize << TREE_BASE;
     let at_base: Vec<Hash> = (0..leaves.len() >> TREE_BASE)
         .into_par_iter()
-        .map(|j| merkle::root(&(j * width..(j + 1) * width).map(hash_of).collect::<Vec<_>>()))
+        .map(|j| Levels::base_hash(TREE_BASE, j, &hash_of))
         .collect();
     let levels = Levels::above(leaves.len(), TREE_BASE, at_base);
     let mut out = HashingWriter {

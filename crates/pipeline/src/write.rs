@@ -271,62 +271,16 @@ pub fn write_outputs(
     } = leaves;
     let (early, late) = std::thread::scope(|scope| {
         let early = scope.spawn(|| commit_early(kept_leaves, band_leaves, out_dir));
-        let late = (|| -> Result<_> {
-            let ledger_file = files.len() as u32;
-            let mut ledger_row = 0u32;
-            let mut spill_error = None;
-            let ledger = ledger_rows(docs, outcome, &ingested.rejections).inspect(|row| {
-                if let Some(leaf) = row.content_sha256.as_deref().and_then(|sha256| {
-                    removed_leaf_from_hex(sha256, &row.doc_id, row.kept_doc_id.as_deref(), &row.reason)
-                }) {
-                    removed_leaves.push(leaf);
-                }
-                if let Some(hash) = row
-                    .content_sha256
-                    .as_deref()
-                    .and_then(|h| u32::from_str_radix(h.get(..8)?, 16).ok())
-                {
-                    let pushed = index.push(IndexRow {
-                        key: hash,
-                        kind: KeyKind::Content,
-                        file: ledger_file,
-                        row: ledger_row,
-                    });
-                    if let Err(err) = pushed {
-                        spill_error.get_or_insert(err);
-                    }
-                }
-                ledger_row += 1;
-                super::kill_point::kill_point("ledger-row");
-            });
-            files.push(write_ledger(out_dir, LEDGER, ledger, &config.writer())?);
-            super::kill_point::kill_point("ledger");
-            if let Some(err) = spill_error {
-                return Err(err);
-            }
-            docs.take_error()?;
-            let attribution = match attribution {
-                Some(pass) => {
-                    let (file, summary) = pass.finish()?;
-                    files.push(file);
-                    Some(summary)
-                }
-                None => None,
-            };
-            let indexed: Vec<String> = files.iter().map(|f| f.path.clone()).collect();
-            let mut sorted = index.sorted()?;
-            files.push(write_sorted_index(
-                out_dir,
-                INDEX,
-                &indexed,
-                &mut sorted,
-                &config.writer(),
-            )?);
-            if let Some(err) = sorted.error() {
-                return Err(err.context("cannot merge the index rows"));
-            }
-            Ok(attribution)
-        })();
+        let late = ledger_and_index(
+            ingested,
+            outcome,
+            config,
+            out_dir,
+            &mut files,
+            index,
+            attribution,
+            &mut removed_leaves,
+        );
         (
             early.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)),
             late,
@@ -358,6 +312,79 @@ pub fn write_outputs(
     Ok(Written {
         summary: summary(&manifest, ingested, outcome, plan, out_dir, &files, notes(plan, config)),
     })
+}
+
+/// Writes the ledger (gathering its rows' leaves of the removed tree into
+/// `removed_leaves`), then the attribution table and the index; each file
+/// goes to `files`. The attribution summary, when there is one.
+#[allow(clippy::too_many_arguments)]
+fn ledger_and_index(
+    ingested: &Ingested,
+    outcome: &Outcome,
+    config: &Config,
+    out_dir: &Path,
+    files: &mut Vec<OutputFile>,
+    mut index: IndexRows,
+    attribution: Option<AttributionPass>,
+    removed_leaves: &mut Vec<Vec<u8>>,
+) -> Result<Option<corpusledger_manifest::Attribution>> {
+    let docs = &ingested.docs;
+    let ledger_file = files.len() as u32;
+    let mut ledger_row = 0u32;
+    let mut spill_error = None;
+    let ledger = ledger_rows(docs, outcome, &ingested.rejections).inspect(|row| {
+        if let Some(leaf) = row
+            .content_sha256
+            .as_deref()
+            .and_then(|sha256| removed_leaf_from_hex(sha256, &row.doc_id, row.kept_doc_id.as_deref(), &row.reason))
+        {
+            removed_leaves.push(leaf);
+        }
+        if let Some(hash) = row
+            .content_sha256
+            .as_deref()
+            .and_then(|h| u32::from_str_radix(h.get(..8)?, 16).ok())
+        {
+            let pushed = index.push(IndexRow {
+                key: hash,
+                kind: KeyKind::Content,
+                file: ledger_file,
+                row: ledger_row,
+            });
+            if let Err(err) = pushed {
+                spill_error.get_or_insert(err);
+            }
+        }
+        ledger_row += 1;
+        super::kill_point::kill_point("ledger-row");
+    });
+    files.push(write_ledger(out_dir, LEDGER, ledger, &config.writer())?);
+    super::kill_point::kill_point("ledger");
+    if let Some(err) = spill_error {
+        return Err(err);
+    }
+    docs.take_error()?;
+    let attribution = match attribution {
+        Some(pass) => {
+            let (file, summary) = pass.finish()?;
+            files.push(file);
+            Some(summary)
+        }
+        None => None,
+    };
+    let indexed: Vec<String> = files.iter().map(|f| f.path.clone()).collect();
+    let mut sorted = index.sorted()?;
+    files.push(write_sorted_index(
+        out_dir,
+        INDEX,
+        &indexed,
+        &mut sorted,
+        &config.writer(),
+    )?);
+    if let Some(err) = sorted.error() {
+        return Err(err.context("cannot merge the index rows"));
+    }
+    Ok(attribution)
 }
 
 /// A tree's file and its commitment.

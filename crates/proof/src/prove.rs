@@ -68,7 +68,7 @@ impl Holder {
             path: manifest_path.clone(),
             source,
         })?;
-        let manifest = Manifest::read(&manifest_path)?;
+        let manifest = Manifest::from_slice(&manifest_path, &bytes)?;
         let (commitments, keyer) = crate::commitments_and_keyer(&manifest, &manifest_path)?;
         let open = |tree: Tree| -> Result<TreeFile> {
             let commitment = commitments.get(tree);
@@ -168,11 +168,10 @@ impl Holder {
             ids.sort_unstable();
             ids
         });
-        let id = u128::from_be_bytes(id);
-        let at = ids.partition_point(|&(other, _)| other < id);
-        ids.get(at)
-            .filter(|&&(other, _)| other == id)
-            .map(|&(_, i)| self.kept.leaf_proof(i))
+        let at = ids
+            .binary_search_by_key(&u128::from_be_bytes(id), |&(other, _)| other)
+            .ok()?;
+        Some(self.kept.leaf_proof(ids[at].1))
     }
 }
 

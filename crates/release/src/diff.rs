@@ -199,7 +199,7 @@ impl Version {
             path: manifest_path.clone(),
             source,
         })?;
-        let manifest = Manifest::read(&manifest_path)?;
+        let manifest = Manifest::from_slice(&manifest_path, &bytes)?;
         let side = Side {
             manifest: manifest_path.display().to_string(),
             manifest_sha256: hex(&Sha256::digest(&bytes)),
