@@ -42,7 +42,7 @@ fn benches(c: &mut Criterion) {
     group.bench_function("sketch/oph-256", |b| {
         b.iter(|| sets.iter().filter_map(|s| sketcher.sign(s)).count())
     });
-    let bands = BandParams::optimal(0.7, 256);
+    let bands = BandParams::for_recall(0.7, 256, corpusledger_dedup::DEFAULT_RECALL_TARGET).expect("reachable");
     let signatures: Vec<_> = sets.iter().filter_map(|s| sketcher.sign(s)).collect();
     group.bench_function("band-keys", |b| {
         b.iter(|| signatures.iter().map(|s| bands.keys(s).len()).sum::<usize>())

@@ -532,6 +532,11 @@ pub struct Settings {
     /// MinHash bins [default: 256].
     #[arg(long, value_name = "K")]
     pub num_perm: Option<usize>,
+    /// The least chance that a pair at exactly the threshold becomes a
+    /// candidate; the LSH bands are the cheapest to verify that reach it
+    /// [default: 0.999].
+    #[arg(long, value_name = "P")]
+    pub recall_target: Option<f64>,
     /// Tokenizer profile: `code` (identifiers, numbers and each punctuation
     /// character; layout ignored) or `bigcode` (runs of [A-Za-z0-9_], as in
     /// BigCode's dedup) [default: code].
@@ -653,6 +658,7 @@ impl Settings {
             threshold: self.threshold,
             ngram: self.ngram,
             num_perm: self.num_perm,
+            recall_target: self.recall_target,
             tokenizer: self.tokenizer,
             seed: self.seed,
             keep_policy: self.keep_policy.clone(),

@@ -70,6 +70,25 @@ fn human_summary(written: &Written) -> String {
         s.clusters
     ));
     line(format!("  rejected  {rejected:>9}  {}", nonzero(&s.rejected)));
+    let d = &s.dedup;
+    line(format!(
+        "  near      {} x {} bands (a pair at the threshold is found with P = {:.5}); {} candidate pairs ({:.2} per signed text), {} dropped by length, {} verified{}",
+        d.bands,
+        d.rows,
+        d.recall_at_threshold,
+        d.candidate_pairs,
+        d.candidates_per_signed_text,
+        d.length_filtered_pairs,
+        d.verified_pairs,
+        if d.candidates_seconds + d.verify_seconds > 0.0 {
+            format!(
+                " (candidates {:.2}s, verification {:.2}s)",
+                d.candidates_seconds, d.verify_seconds
+            )
+        } else {
+            String::new()
+        }
+    ));
     let mut licenses: Vec<(&String, &u64)> = s.licenses.iter().collect();
     licenses.sort_by(|a, b| b.1.cmp(a.1).then(a.0.cmp(b.0)));
     let top: Vec<String> = licenses.iter().take(6).map(|(k, n)| format!("{k} {n}")).collect();

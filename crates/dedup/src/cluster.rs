@@ -28,6 +28,11 @@ pub struct DedupInput<'a> {
     pub bands: &'a dyn BandSource,
     /// Reads the sorted shingle set of a text, for verification.
     pub shingles: &'a (dyn Fn(u32) -> Vec<u64> + Sync),
+    /// The size of a text's shingle set, without reading it: a pair whose
+    /// smaller set is under `threshold` times the larger cannot reach the
+    /// threshold (Jaccard <= min/max), so it is dropped before the sets are
+    /// read. The filter is exact: it never drops a pair that would verify.
+    pub shingle_count: &'a (dyn Fn(u32) -> usize + Sync),
     /// Minimum verified Jaccard for two texts to be near duplicates.
     pub threshold: f64,
     /// How verified pairs become clusters.
@@ -97,6 +102,10 @@ pub struct DedupStats {
     pub signed_texts: u64,
     /// Distinct candidate pairs from LSH buckets.
     pub candidate_pairs: u64,
+    /// Candidate pairs dropped by the length filter (set sizes too far
+    /// apart to reach the threshold), without reading their sets.
+    #[serde(default)]
+    pub length_filtered_pairs: u64,
     /// Candidate pairs whose exact Jaccard reached the threshold.
     pub verified_pairs: u64,
     /// Clusters of two or more documents.
@@ -132,6 +141,21 @@ pub struct Outcome {
     pub decisions: Vec<Decision>,
     /// What was found.
     pub stats: DedupStats,
+    /// How long the steps took, for the run summary: never written to the
+    /// manifest (it would differ from run to run) nor stored.
+    #[serde(skip)]
+    pub seconds: DedupSeconds,
+}
+
+/// Wall seconds of the steps of [`deduplicate`].
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct DedupSeconds {
+    /// Collecting distinct candidate pairs from the LSH buckets.
+    pub candidates: f64,
+    /// The length filter and the exact Jaccard of each remaining pair.
+    pub verify: f64,
+    /// Clusters, keep decisions and the over-merge report.
+    pub cluster: f64,
 }
 
 /// Deduplicates: exact copies share a text; texts are joined by verified
@@ -139,8 +163,11 @@ pub struct Outcome {
 /// result depends only on the input, not on thread count or scheduling.
 pub fn deduplicate(input: &DedupInput<'_>) -> Outcome {
     let n_texts = input.n_texts;
+    let started = std::time::Instant::now();
     let candidates = candidate_pairs(input.bands);
-    let edges = verify(input, &candidates);
+    let candidates_done = started.elapsed().as_secs_f64();
+    let (edges, length_filtered) = verify(input, &candidates);
+    let verify_done = started.elapsed().as_secs_f64();
     // The best (lowest) rank of any document of each text.
     let mut text_rank = vec![u32::MAX; n_texts];
     for (doc, &text) in input.text_of.iter().enumerate() {
@@ -190,12 +217,22 @@ pub fn deduplicate(input: &DedupInput<'_>) -> Outcome {
         texts: n_texts as u64,
         signed_texts: input.bands.signed_texts(),
         candidate_pairs: candidates.len() as u64,
+        length_filtered_pairs: length_filtered,
         verified_pairs: edges.len() as u64,
         clusters: size.iter().filter(|&&s| s >= 2).count() as u64,
         largest_cluster: size.iter().copied().max().unwrap_or(0) as u64,
         largest: largest_clusters(input, &group, &best, &size, &text_jaccard),
     };
-    Outcome { decisions, stats }
+    let seconds = DedupSeconds {
+        candidates: candidates_done,
+        verify: verify_done - candidates_done,
+        cluster: started.elapsed().as_secs_f64() - verify_done,
+    };
+    Outcome {
+        decisions,
+        stats,
+        seconds,
+    }
 }
 
 /// Connected components of the verified pairs; a text's group is its root.
@@ -354,27 +391,46 @@ fn bucket_pairs(members: &[u32], pairs: &mut Vec<(u32, u32)>) {
     }
 }
 
-/// The candidate pairs whose exact Jaccard reaches the threshold, with it.
-fn verify(input: &DedupInput<'_>, candidates: &[(u32, u32)]) -> Vec<(u32, u32, f64)> {
-    candidates
+/// A verified pair of texts and their exact Jaccard.
+type Edge = (u32, u32, f64);
+
+/// The candidate pairs whose exact Jaccard reaches the threshold, with it,
+/// and how many pairs the length filter dropped unread.
+fn verify(input: &DedupInput<'_>, candidates: &[(u32, u32)]) -> (Vec<Edge>, u64) {
+    let threshold = input.threshold;
+    // |A n B| / |A u B| <= min / max: a pair under it cannot pass (two
+    // empty sets pass, as `jaccard` calls them equal).
+    let may_pass = |a: u32, b: u32| {
+        let (na, nb) = ((input.shingle_count)(a), (input.shingle_count)(b));
+        let (small, large) = (na.min(nb) as f64, na.max(nb) as f64);
+        small >= threshold * large - 1e-9 * large
+    };
+    let parts: Vec<(Vec<Edge>, u64)> = candidates
         .par_chunks(256)
-        .flat_map_iter(|chunk| {
+        .map(|chunk| {
             // Pairs are sorted by their first text: read it once per run.
             let mut current: Option<(u32, Vec<u64>)> = None;
             let mut out = Vec::new();
+            let mut filtered = 0u64;
             for &(a, b) in chunk {
+                if !may_pass(a, b) {
+                    filtered += 1;
+                    continue;
+                }
                 if current.as_ref().is_none_or(|(t, _)| *t != a) {
                     current = Some((a, (input.shingles)(a)));
                 }
                 let set_a = &current.as_ref().map(|(_, s)| s).expect("set just loaded");
                 let j = jaccard(set_a, &(input.shingles)(b));
-                if j >= input.threshold {
+                if j >= threshold {
                     out.push((a, b, j));
                 }
             }
-            out
+            (out, filtered)
         })
-        .collect()
+        .collect();
+    let filtered = parts.iter().map(|(_, f)| f).sum();
+    (parts.into_iter().flat_map(|(edges, _)| edges).collect(), filtered)
 }
 
 #[cfg(test)]

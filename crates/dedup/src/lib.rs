@@ -26,10 +26,10 @@ mod unionfind;
 
 pub use allpairs::similar_pairs;
 pub use cluster::{
-    BandSource, BandsInMemory, ClusterMode, ClusterReport, Decision, DedupInput, DedupStats, Outcome, deduplicate,
-    for_each_run,
+    BandSource, BandsInMemory, ClusterMode, ClusterReport, Decision, DedupInput, DedupSeconds, DedupStats, Outcome,
+    deduplicate, for_each_run,
 };
-pub use lsh::BandParams;
+pub use lsh::{BandParams, DEFAULT_RECALL_TARGET};
 pub use minhash::{Signature, Sketcher};
 pub use shingle::{Tokenizer, jaccard, jaccard_u32, shingles};
 pub use unionfind::UnionFind;

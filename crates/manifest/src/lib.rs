@@ -440,6 +440,15 @@ pub struct DedupParameters {
     pub cluster_mode: String,
     /// The keep policy, in order of precedence.
     pub keep_policy: Vec<String>,
+    /// The least probability asked for that a pair at exactly the
+    /// threshold becomes a candidate, which chose `bands` and `rows`
+    /// (absent in manifests written before).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub recall_target: Option<String>,
+    /// The probability under `bands` and `rows` that a pair at exactly the
+    /// threshold becomes a candidate.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub recall_at_threshold: Option<String>,
     /// The predicted probability of becoming a candidate, by similarity,
     /// as decimal strings.
     pub s_curve: Vec<[String; 2]>,
@@ -685,6 +694,8 @@ mod tests {
                 verification: "exact-jaccard".into(),
                 cluster_mode: "connected".into(),
                 keep_policy: vec!["doc-id".into()],
+                recall_target: None,
+                recall_at_threshold: None,
                 s_curve: vec![["0.5".into(), "0.1".into()]],
                 found: BTreeMap::new(),
                 largest_clusters: vec![],

@@ -3,7 +3,7 @@
 use std::path::PathBuf;
 
 use anyhow::{Context, Result, bail};
-use corpusledger_dedup::{ClusterMode, Tokenizer};
+use corpusledger_dedup::{BandParams, ClusterMode, DEFAULT_RECALL_TARGET, Tokenizer};
 use serde::{Deserialize, Serialize};
 
 /// Every setting; `None` means "not given here". Keys are kebab-case, and
@@ -18,6 +18,7 @@ pub struct ConfigFile {
     pub threshold: Option<f64>,
     pub ngram: Option<usize>,
     pub num_perm: Option<usize>,
+    pub recall_target: Option<f64>,
     pub tokenizer: Option<Tokenizer>,
     pub seed: Option<u64>,
     pub keep_policy: Option<Vec<KeepCriterion>>,
@@ -152,6 +153,9 @@ pub struct Config {
     pub threshold: f64,
     pub ngram: usize,
     pub num_perm: usize,
+    /// The least chance that a pair at exactly `threshold` becomes a
+    /// candidate; it chooses the LSH bands ([`Config::bands`]).
+    pub recall_target: f64,
     pub tokenizer: Tokenizer,
     pub seed: u64,
     pub keep_policy: Vec<KeepCriterion>,
@@ -205,6 +209,7 @@ impl ConfigFile {
             threshold,
             ngram,
             num_perm,
+            recall_target,
             tokenizer,
             seed,
             keep_policy,
@@ -254,6 +259,7 @@ impl ConfigFile {
             threshold: self.threshold.unwrap_or(0.7),
             ngram: self.ngram.unwrap_or(5),
             num_perm: self.num_perm.unwrap_or(256),
+            recall_target: self.recall_target.unwrap_or(DEFAULT_RECALL_TARGET),
             tokenizer: self.tokenizer.unwrap_or(Tokenizer::Code),
             seed: self.seed.unwrap_or(0x5EED),
             keep_policy: self.keep_policy.unwrap_or_else(|| {
@@ -336,6 +342,20 @@ impl Config {
             "num-perm",
             "must be between 8 and 4096",
         )?;
+        check(
+            self.recall_target > 0.0 && self.recall_target < 1.0,
+            "recall-target",
+            "must be in (0, 1): the chance that a pair at exactly the threshold becomes a candidate",
+        )?;
+        if BandParams::for_recall(self.threshold, self.num_perm, self.recall_target).is_none() {
+            bail!(
+                "config key `recall-target`: {} cannot be reached at threshold {} with {} MinHash bins (the best banding reaches {:.6}); lower `recall-target` or raise `num-perm`",
+                self.recall_target,
+                self.threshold,
+                self.num_perm,
+                BandParams::best_recall(self.threshold, self.num_perm)
+            );
+        }
         check(
             self.threads >= 1 && self.threads <= 1024,
             "threads",
@@ -435,6 +455,13 @@ impl Config {
     /// The configuration as recorded in the manifest: settings that change
     /// only how the run executes (threads, terminal output, where the output
     /// goes) are left out, so they cannot change the manifest's bytes.
+    /// The LSH banding: the cheapest to verify of those that reach
+    /// `recall_target` at `threshold` ([`BandParams::for_recall`]).
+    pub fn bands(&self) -> BandParams {
+        BandParams::for_recall(self.threshold, self.num_perm, self.recall_target)
+            .expect("validated: the recall target is reachable")
+    }
+
     pub fn for_manifest(&self) -> serde_json::Value {
         let mut value = serde_json::to_value(self).expect("config serialises");
         if let Some(map) = value.as_object_mut() {

@@ -33,12 +33,14 @@ pub fn decide(ingested: &Ingested, config: &Config, reporter: &dyn Reporter) -> 
         None => &in_memory,
     };
     let read = |text: u32| ingested.shingles_of(text);
+    let count = |text: u32| ingested.shingle_count(text);
     let input = DedupInput {
         text_of: &text_of,
         rank: &rank,
         n_texts: ingested.texts.len(),
         bands,
         shingles: &read,
+        shingle_count: &count,
         threshold: config.threshold,
         mode: config.cluster_mode,
     };

@@ -92,6 +92,13 @@ impl Ingested {
         u64s(&bytes)
     }
 
+    /// The size of a text's shingle set, from its stored length alone.
+    pub fn shingle_count(&self, text: u32) -> usize {
+        self.texts[text as usize]
+            .shingles
+            .map_or(0, |blob| (blob.len / 8) as usize)
+    }
+
     /// The band keys of a text: from memory, or read back from its part
     /// (none for a text without shingles).
     pub fn band_keys_of(&self, text: u32) -> Result<Vec<u64>> {
@@ -124,7 +131,7 @@ impl Ingested {
             std::fs::remove_dir_all(work).with_context(|| format!("cannot empty {}", work.display()))?;
         }
         std::fs::create_dir_all(work).with_context(|| format!("cannot create {}", work.display()))?;
-        let params = BandParams::optimal(config.threshold, config.num_perm);
+        let params = config.bands();
         let mut merge = Merge {
             want_bands: bands,
             spilled: match (bands, config.memory_limit) {

@@ -72,7 +72,7 @@ pub fn sign_part(
     let signer = Signer {
         config,
         sketcher: Sketcher::new(config.num_perm, config.seed),
-        bands: BandParams::optimal(config.threshold, config.num_perm),
+        bands: config.bands(),
         provenance,
         gate,
         records: RecordWriter::create(&dir.join(part::RECORDS))?,

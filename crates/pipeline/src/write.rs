@@ -61,6 +61,8 @@ pub struct Summary {
     pub removed: BTreeMap<String, u64>,
     pub rejected: BTreeMap<String, u64>,
     pub clusters: u64,
+    /// What near-deduplication verified, and how long it took.
+    pub dedup: DedupSummary,
     pub licenses: BTreeMap<String, u64>,
     /// Inputs that could not be used, and documents whose input was damaged:
     /// the reason for exit code 1.
@@ -75,6 +77,42 @@ pub struct Summary {
     /// Wall seconds of each stage, in order.
     pub stage_seconds: Vec<(String, f64)>,
     pub elapsed_seconds: f64,
+}
+
+/// The verification budget of a run: candidate pairs per signed text and
+/// the wall seconds they took (zero when deduplication ran in another
+/// task, as in a staged run).
+#[derive(Debug, Default, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub struct DedupSummary {
+    pub bands: usize,
+    pub rows: usize,
+    pub recall_at_threshold: f64,
+    pub signed_texts: u64,
+    pub candidate_pairs: u64,
+    pub candidates_per_signed_text: f64,
+    pub length_filtered_pairs: u64,
+    pub verified_pairs: u64,
+    pub candidates_seconds: f64,
+    pub verify_seconds: f64,
+}
+
+impl DedupSummary {
+    fn new(outcome: &Outcome, bands: corpusledger_dedup::BandParams, threshold: f64) -> DedupSummary {
+        let stats = &outcome.stats;
+        DedupSummary {
+            bands: bands.bands,
+            rows: bands.rows,
+            recall_at_threshold: bands.probability(threshold),
+            signed_texts: stats.signed_texts,
+            candidate_pairs: stats.candidate_pairs,
+            candidates_per_signed_text: stats.candidate_pairs as f64 / stats.signed_texts.max(1) as f64,
+            length_filtered_pairs: stats.length_filtered_pairs,
+            verified_pairs: stats.verified_pairs,
+            candidates_seconds: outcome.seconds.candidates,
+            verify_seconds: outcome.seconds.verify,
+        }
+    }
 }
 
 /// Removes what would make an old or partial run look finished: the
@@ -310,7 +348,7 @@ pub fn write_outputs(
         .write(&out_dir.join(MANIFEST))
         .context("cannot write the manifest")?;
     Ok(Written {
-        summary: summary(&manifest, ingested, outcome, plan, out_dir, &files, notes(plan, config)),
+        summary: summary(&manifest, ingested, outcome, plan, out_dir, &files, config),
     })
 }
 
@@ -972,6 +1010,7 @@ fn manifest(
         ("verified-pairs".to_owned(), stats.verified_pairs),
         ("clusters".to_owned(), stats.clusters),
         ("largest-cluster".to_owned(), stats.largest_cluster),
+        ("length-filtered-pairs".to_owned(), stats.length_filtered_pairs),
     ]);
     let bands = ingested.bands;
     let mut keep_policy: Vec<String> = config.keep_policy.iter().map(|c| c.as_str().to_owned()).collect();
@@ -1022,6 +1061,8 @@ fn manifest(
             verification: "exact jaccard of shingle sets for every candidate pair".to_owned(),
             cluster_mode: config.cluster_mode.as_str().to_owned(),
             keep_policy,
+            recall_target: Some(ratio(config.recall_target)),
+            recall_at_threshold: Some(ratio(bands.probability(config.threshold))),
             s_curve: bands.curve().into_iter().map(|(s, p)| [ratio(s), ratio(p)]).collect(),
             found,
             largest_clusters,
@@ -1077,7 +1118,7 @@ fn summary(
     plan: &Plan,
     out_dir: &Path,
     files: &[OutputFile],
-    notes: Vec<String>,
+    config: &Config,
 ) -> Summary {
     let mut problems: Vec<String> = plan.input_errors().filter_map(|i| i.error.clone()).collect();
     let damaged = ingested.rejections.iter().filter(|r| r.reason.is_input_error());
@@ -1099,6 +1140,7 @@ fn summary(
         removed: manifest.counts.removed.clone(),
         rejected: manifest.counts.rejected.clone(),
         clusters: outcome.stats.clusters,
+        dedup: DedupSummary::new(outcome, ingested.bands, config.threshold),
         licenses: manifest.licenses.clone(),
         problems,
         license_problems: manifest
@@ -1109,7 +1151,7 @@ fn summary(
             .take(MAX_PROBLEMS)
             .cloned()
             .collect(),
-        notes,
+        notes: notes(plan, config),
         files: files
             .iter()
             .map(|f| f.path.clone())

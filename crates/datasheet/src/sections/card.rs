@@ -201,10 +201,17 @@ fn push_limitations(m: &Manifest, out: &mut Vec<Block>) {
     let kept = m.counts.kept;
     let noassertion = m.licensing.signals.get("noassertion").copied().unwrap_or(0);
     let copyleft = m.license_categories.get("copyleft").copied().unwrap_or(0);
+    let miss = match &d.recall_at_threshold {
+        Some(reached) => format!(
+            " A pair at exactly the threshold becomes a candidate with probability {reached} (the recall target was {}).",
+            d.recall_target.as_deref().unwrap_or("not recorded")
+        ),
+        None => String::new(),
+    };
     let mut items = vec![
         vec![text(format!(
             "Near duplicates less similar than the Jaccard threshold {} stay in the data, and a pair above it can \
-             be missed: it becomes a candidate with the probability the S-curve gives ({} bands x {} rows).",
+             be missed: it becomes a candidate with the probability the S-curve gives ({} bands x {} rows).{miss}",
             d.threshold, d.bands, d.rows
         ))],
         vec![text(format!(

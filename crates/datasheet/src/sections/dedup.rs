@@ -39,7 +39,7 @@ fn parameters_table(d: &DedupParameters) -> Table {
         .enumerate()
         .map(|(i, k)| format!("{}. {k}", i + 1))
         .collect();
-    let rows: Vec<(&str, Inline)> = vec![
+    let mut rows: Vec<(&str, Inline)> = vec![
         ("exact hash", text(&d.exact_hash)),
         ("tokenizer", code(&d.tokenizer)),
         ("n-gram (tokens per shingle)", num(d.ngram as u64)),
@@ -52,6 +52,24 @@ fn parameters_table(d: &DedupParameters) -> Table {
         ("cluster mode", code(&d.cluster_mode)),
         ("keep policy", text(keep.join(", "))),
     ];
+    if let (Some(target), Some(reached)) = (&d.recall_target, &d.recall_at_threshold) {
+        // After the bands: the target is what chose them.
+        rows.insert(
+            6,
+            (
+                "recall target at the threshold",
+                text(format!("{target} asked, {reached} under these bands")),
+            ),
+        );
+    }
+    if let (Some(&candidates), Some(&signed)) = (d.found.get("candidate-pairs"), d.found.get("signed-texts")) {
+        if signed > 0 {
+            rows.push((
+                "candidate pairs per signed text",
+                text(format!("{:.2}", candidates as f64 / signed as f64)),
+            ));
+        }
+    }
     for (name, value) in rows {
         table.row(vec![vec![text(name)], vec![value]]);
     }

@@ -22,13 +22,15 @@ fn run_mode(docs: &[&str], rank: &[u32], threshold: f64, mode: ClusterMode) -> O
         })
         .collect();
     let sets: Vec<Vec<u64>> = texts.iter().map(|t| shingles(t, Tokenizer::Bigcode, 3, 1)).collect();
-    let bands = BandParams::optimal(threshold, 64);
+    let bands = BandParams::for_recall(threshold, 64, crate::DEFAULT_RECALL_TARGET)
+        .expect("64 values reach the default target");
     let sketcher = Sketcher::new(64, 1);
     let band_keys: Vec<Option<Box<[u64]>>> = sets
         .iter()
         .map(|s| sketcher.sign(s).map(|sig| bands.keys(&sig).into_boxed_slice()))
         .collect();
     let read = |t: u32| sets[t as usize].clone();
+    let count = |t: u32| sets[t as usize].len();
     let source = BandsInMemory {
         keys: &band_keys,
         params: bands,
@@ -39,6 +41,7 @@ fn run_mode(docs: &[&str], rank: &[u32], threshold: f64, mode: ClusterMode) -> O
         n_texts: band_keys.len(),
         bands: &source,
         shingles: &read,
+        shingle_count: &count,
         threshold,
         mode,
     };

@@ -117,7 +117,7 @@ fn rai_fields_state_facts_or_ask() {
             .contains("broken")
     );
     let limitations = doc["rai:dataLimitations"].to_string();
-    assert!(limitations.contains("with probability 0.954679"), "{limitations}");
+    assert!(limitations.contains("with probability 0.999081"), "{limitations}");
     assert!(
         doc["rai:dataSocialImpact"]
             .as_str()
