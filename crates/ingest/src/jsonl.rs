@@ -1,12 +1,17 @@
 //! JSONL inputs, plain, gzip or zstd: one document per line.
 
+use std::borrow::Cow;
+use std::collections::HashMap;
 use std::fs::File;
 use std::io::{BufRead, BufReader, Read};
 use std::path::Path;
 
 use corpusledger_model::{DocMeta, Document, Reason, Rejection, SourceRef};
-use serde_json::{Map, Value};
+use rayon::prelude::*;
+use serde::de::{DeserializeSeed, Deserializer, IgnoredAny, MapAccess, Visitor};
+use serde_json::Value;
 
+use crate::config::JsonlFields;
 use crate::{IngestConfig, Input, Item};
 
 /// Streams a JSONL input. A line that is not UTF-8 is rejected as
@@ -42,33 +47,61 @@ pub(crate) fn read(input: &Input, config: &IngestConfig, sink: &mut dyn FnMut(Ve
                      raise it to keep such lines",
                     config.max_file_bytes
                 );
-                batch.push(Item::Rejected(rejection(input, line_no, Reason::TooLarge, detail)));
+                batch.push(Pending::Done(Box::new(Item::Rejected(rejection(
+                    input,
+                    line_no,
+                    Reason::TooLarge,
+                    detail,
+                )))));
             }
             Ok(Line::Complete) => {
                 if line.iter().all(u8::is_ascii_whitespace) {
                     continue;
                 }
-                let item = parse_line(input, line_no, &line, config);
                 batch_bytes += line.len();
-                batch.push(item);
+                batch.push(Pending::Line(line_no, line.clone()));
             }
             Err(err) => {
                 let detail = format!(
                     "stream broke at line {line_no}: {err}; the rest of the file could not be read \
                      (truncated or corrupt?); re-create or re-download it"
                 );
-                batch.push(Item::Rejected(rejection(input, line_no, Reason::Unreadable, detail)));
+                batch.push(Pending::Done(Box::new(Item::Rejected(rejection(
+                    input,
+                    line_no,
+                    Reason::Unreadable,
+                    detail,
+                )))));
                 break;
             }
         }
         if batch_bytes >= config.batch_bytes || batch.len() >= 65_536 {
-            sink(std::mem::take(&mut batch));
+            sink(parse_all(input, config, std::mem::take(&mut batch)));
             batch_bytes = 0;
         }
     }
     if !batch.is_empty() {
-        sink(batch);
+        sink(parse_all(input, config, batch));
     }
+}
+
+/// A line of a batch, read but not parsed yet, or what it already is.
+enum Pending {
+    Line(u64, Vec<u8>),
+    Done(Box<Item>),
+}
+
+/// Parses a batch's lines on every thread of the pool, keeping their
+/// order: reading lines is cheap, decoding their JSON is not, and one file
+/// is read by one thread.
+fn parse_all(input: &Input, config: &IngestConfig, batch: Vec<Pending>) -> Vec<Item> {
+    batch
+        .into_par_iter()
+        .map(|pending| match pending {
+            Pending::Line(line_no, line) => parse_line(input, line_no, &line, config),
+            Pending::Done(item) => *item,
+        })
+        .collect()
 }
 
 /// Opens a plain, `.gz` (all members) or `.zst` file as one buffered stream,
@@ -132,22 +165,29 @@ pub(crate) fn read_line(reader: &mut dyn BufRead, buf: &mut Vec<u8>, max: u64) -
 fn parse_line(input: &Input, line_no: u64, line: &[u8], config: &IngestConfig) -> Item {
     let line = line.strip_suffix(b"\r").unwrap_or(line);
     let line = line.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(line);
-    if let Err(err) = std::str::from_utf8(line) {
-        let detail = format!(
-            "line {line_no} is not valid UTF-8 at byte {} of the line; re-encode the file as UTF-8 to keep it",
-            err.valid_up_to()
-        );
-        return Item::Rejected(rejection(input, line_no, Reason::NotUtf8, detail));
-    }
-    let object: Map<String, Value> = match serde_json::from_slice(line) {
-        Ok(object) => object,
+    let line = match std::str::from_utf8(line) {
+        Ok(line) => line,
+        Err(err) => {
+            let detail = format!(
+                "line {line_no} is not valid UTF-8 at byte {} of the line; re-encode the file as UTF-8 to keep it",
+                err.valid_up_to()
+            );
+            return Item::Rejected(rejection(input, line_no, Reason::NotUtf8, detail));
+        }
+    };
+    let fields = &config.jsonl;
+    let mut de = serde_json::Deserializer::from_str(line);
+    let mut object = match Wanted(fields)
+        .deserialize(&mut de)
+        .and_then(|found| de.end().map(|()| found))
+    {
+        Ok(found) => found,
         Err(err) => {
             let detail = format!("line {line_no} is not a JSON object: {err}; fix or remove the line");
             return Item::Rejected(rejection(input, line_no, Reason::ParseError, detail));
         }
     };
-    let fields = &config.jsonl;
-    let Some(text) = fields.text.iter().find_map(|name| object.get(name)) else {
+    let Some(text) = fields.text.iter().find_map(|name| object.remove(name.as_str())) else {
         let detail = format!(
             "line {line_no} has no content field (tried {}); set jsonl-text-field to the field that holds the text",
             fields.text.join(", ")
@@ -155,7 +195,7 @@ fn parse_line(input: &Input, line_no: u64, line: &[u8], config: &IngestConfig) -
         return Item::Rejected(rejection(input, line_no, Reason::ParseError, detail));
     };
     let Value::String(text) = text else {
-        let detail = format!("line {line_no}: the content field is {}, not a string", kind_of(text));
+        let detail = format!("line {line_no}: the content field is {}, not a string", kind_of(&text));
         return Item::Rejected(rejection(input, line_no, Reason::ParseError, detail));
     };
     let get = |name: &str| object.get(name).and_then(value_text);
@@ -163,7 +203,7 @@ fn parse_line(input: &Input, line_no: u64, line: &[u8], config: &IngestConfig) -
     source.repo = get(&fields.repo).map(Into::into);
     source.path = get(&fields.path).or_else(|| get(&fields.id));
     let meta = DocMeta {
-        license: object.get(&fields.license).and_then(license_of),
+        license: object.get(fields.license.as_str()).and_then(license_of),
         stars: None,
         language: get("language").or_else(|| get("lang")),
         revision: None,
@@ -171,10 +211,88 @@ fn parse_line(input: &Input, line_no: u64, line: &[u8], config: &IngestConfig) -
     };
     Item::Doc(Document {
         source,
-        content: Box::new(text.clone().into_bytes()),
+        content: Box::new(text.into_bytes()),
         meta,
         local: None,
     })
+}
+
+/// The fields of a line that [`parse_line`] reads, decoded; every other
+/// field is skipped without being built (a line of The Stack has some thirty
+/// fields and needs four). A key given twice keeps its last value, as a
+/// JSON object map would.
+struct Wanted<'c>(&'c JsonlFields);
+
+impl Wanted<'_> {
+    fn wants(&self, key: &str) -> bool {
+        let fields = self.0;
+        fields.text.iter().any(|name| name == key)
+            || [&fields.id, &fields.repo, &fields.path, &fields.license]
+                .iter()
+                .any(|name| name.as_str() == key)
+            || key == "language"
+            || key == "lang"
+    }
+}
+
+impl<'de> DeserializeSeed<'de> for Wanted<'_> {
+    type Value = HashMap<Cow<'de, str>, Value>;
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Self::Value, D::Error> {
+        deserializer.deserialize_map(self)
+    }
+}
+
+impl<'de> Visitor<'de> for Wanted<'_> {
+    type Value = HashMap<Cow<'de, str>, Value>;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("a JSON object")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+        let mut found = HashMap::new();
+        while let Some(key) = map.next_key_seed(Key)? {
+            if self.wants(&key) {
+                let value = map.next_value::<Value>()?;
+                found.insert(key, value);
+            } else {
+                map.next_value::<IgnoredAny>()?;
+            }
+        }
+        Ok(found)
+    }
+}
+
+/// A key, borrowed from the line where it has no escapes.
+struct Key;
+
+impl<'de> DeserializeSeed<'de> for Key {
+    type Value = Cow<'de, str>;
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Self::Value, D::Error> {
+        deserializer.deserialize_str(self)
+    }
+}
+
+impl<'de> Visitor<'de> for Key {
+    type Value = Cow<'de, str>;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("a string key")
+    }
+
+    fn visit_borrowed_str<E: serde::de::Error>(self, key: &'de str) -> Result<Self::Value, E> {
+        Ok(Cow::Borrowed(key))
+    }
+
+    fn visit_str<E: serde::de::Error>(self, key: &str) -> Result<Self::Value, E> {
+        Ok(Cow::Owned(key.to_owned()))
+    }
+
+    fn visit_string<E: serde::de::Error>(self, key: String) -> Result<Self::Value, E> {
+        Ok(Cow::Owned(key))
+    }
 }
 
 fn value_text(value: &Value) -> Option<String> {
@@ -278,6 +396,57 @@ mod tests {
             panic!("a line with a BOM and CRLF was rejected");
         };
         assert_eq!(doc.bytes(), b"fn a() {}");
+    }
+
+    fn rejected_detail(line: &[u8]) -> String {
+        match item_of(line) {
+            Item::Rejected(rejected) => rejected.detail,
+            Item::Doc(doc) => panic!("read as a document: {doc:?}"),
+        }
+    }
+
+    #[test]
+    fn only_the_fields_read_are_decoded_and_each_keeps_its_meaning() {
+        let line = br#"{"meta": {"stars": [1, 2, {"x": null}]}, "path": "a\/b.rs", "repo": 42,
+            "license": ["MIT", "Apache-2.0"], "lang": "Rust", "language": "", "content": "stale",
+            "content": "fn a() {} // \u00e9\n", "max_stars_count": 1.5e3}"#
+            .iter()
+            .map(|&b| if b == b'\n' { b' ' } else { b })
+            .collect::<Vec<u8>>();
+        let Item::Doc(doc) = item_of(&line) else {
+            panic!("the line was rejected");
+        };
+        // The last of a repeated key wins, escapes are decoded.
+        assert_eq!(doc.bytes(), "fn a() {} // \u{e9}\n".as_bytes());
+        assert_eq!(doc.source.path.as_deref(), Some("a/b.rs"));
+        assert_eq!(doc.source.repo.as_deref(), Some("42"));
+        assert_eq!(doc.meta.license.as_deref(), Some("Apache-2.0 OR MIT"));
+        // An empty `language` falls back to `lang`.
+        assert_eq!(doc.meta.language.as_deref(), Some("Rust"));
+    }
+
+    #[test]
+    fn a_content_field_that_is_not_a_string_says_what_it_is() {
+        for (value, kind) in [
+            ("null", "null"),
+            ("true", "a boolean"),
+            ("-1.5", "a number"),
+            ("[\"a\"]", "an array"),
+            ("{\"a\": 1}", "an object"),
+        ] {
+            let detail = rejected_detail(format!("{{\"content\": {value}}}").as_bytes());
+            assert_eq!(detail, format!("line 7: the content field is {kind}, not a string"));
+        }
+        // Not an object, cut short, two values, a lone UTF-16 surrogate.
+        for line in [
+            &b"[1, 2]"[..],
+            b"{\"content\": \"a\"",
+            b"{\"content\": \"a\" \"b\"}",
+            br#"{"content": "\ud800 lone"}"#,
+        ] {
+            let detail = rejected_detail(line);
+            assert!(detail.starts_with("line 7 is not a JSON object: "), "{detail}");
+        }
     }
 
     #[test]
