@@ -82,6 +82,11 @@ class RunSummary:
     #: What the run took from beside its inputs (a Stack Exchange dump's
     #: ``Users.xml``), one line each.
     notes: Sequence[str] = ()
+    #: The near-duplicate search, as the command's ``--json`` prints it:
+    #: ``bands``, ``rows``, ``recall-at-threshold``, ``candidate-pairs``,
+    #: ``candidates-per-signed-text``, ``length-filtered-pairs``,
+    #: ``verified-pairs`` and the seconds spent on candidates and verification.
+    dedup: Mapping[str, Any] = field(default_factory=dict)
     extra: Mapping[str, Any] = field(default_factory=dict)
 
     @property

@@ -94,6 +94,11 @@ def test_summary_counts_are_the_manifests(sample):
     # The dump's authors come from the Users.xml in its archive, and the summary says so.
     assert any("stackoverflow.com.7z" in note and "Users.xml" in note for note in summary.notes), summary.notes
     assert summary.extra == {}
+    # The verification cost is reported beside the manifest's own figures.
+    found = manifest["dedup"]["found"]
+    assert summary.dedup["candidate-pairs"] == found["candidate-pairs"]
+    assert summary.dedup["verified-pairs"] == found["verified-pairs"]
+    assert (summary.dedup["bands"], summary.dedup["rows"]) == (manifest["dedup"]["bands"], manifest["dedup"]["rows"])
 
 
 def test_verify_returns_findings_with_their_codes(sample, tmp_path):
