@@ -2,6 +2,7 @@
 
 mod util;
 
+mod amend;
 mod bad_input;
 mod changing_inputs;
 mod cli;

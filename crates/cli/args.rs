@@ -112,6 +112,24 @@ pub enum Command {
     /// matches nothing, an output directory that is not empty, a source
     /// without manifest or that does not verify).
     Release(ReleaseArgs),
+    /// A new version of a published dataset without the kept documents
+    /// that opt-out lists name, deduplication not run again. Data shards
+    /// that hold such a document are written again without it, under the
+    /// same names; the others are copied byte for byte. The ledger gains an
+    /// `opted-out` row per document (naming the list and line), the index
+    /// and commitments are made again, and the new manifest links to the
+    /// previous one (its SHA-256 and Merkle root) and lists the amendment:
+    /// each list's digest and matches, and each rewritten shard. Copies
+    /// removed in favour of an opted-out document are refused by default
+    /// (the clusters are named); --orphans stay-removed keeps them out and
+    /// says so in their ledger rows. Sign the new manifest with `sign`.
+    ///
+    /// Exit codes: 0 done (a list that matches nothing is a warning, and
+    /// the manifest says 0 matches); 2 could not run (a source that does
+    /// not verify, a signature that does not check with --pubkey, a
+    /// malformed list, orphaned copies under the default rule, an output
+    /// directory that is not empty).
+    Amend(AmendArgs),
     /// What changed from one version of a dataset to another: dedup
     /// parameters, counts and commitments from the two manifests; and,
     /// when both directories hold their data shards, the kept documents
@@ -325,6 +343,32 @@ pub struct ReleaseArgs {
 }
 
 #[derive(Debug, Args)]
+pub struct AmendArgs {
+    /// The published dataset (holding manifest.json).
+    #[arg(value_name = "DATASET")]
+    pub dataset: PathBuf,
+    /// Opt-out lists: one entry a line, repo:GLOB, path:GLOB or
+    /// sha256:HEX, as `run --opt-out` reads them. Give several after one
+    /// --opt-out, or repeat it.
+    #[arg(long, required = true, num_args = 1.., value_name = "FILE")]
+    pub opt_out: Vec<PathBuf>,
+    /// The new version's directory: new, or empty.
+    #[arg(long, short, value_name = "NEW")]
+    pub out: PathBuf,
+    /// Check DATASET/manifest.json.minisig against this minisign public
+    /// key first, and refuse when it does not hold.
+    #[arg(long, value_name = "KEY")]
+    pub pubkey: Option<PathBuf>,
+    /// What happens to copies removed in favour of an opted-out document:
+    /// refuse (name the clusters, write nothing) or stay-removed.
+    #[arg(long, value_name = "RULE", default_value = "refuse", value_parser = ["refuse", "stay-removed"])]
+    pub orphans: String,
+    /// No summary on stderr.
+    #[arg(long, short)]
+    pub quiet: bool,
+}
+
+#[derive(Debug, Args)]
 pub struct DiffArgs {
     /// The old version: a dataset directory, or its manifest.json (then
     /// only the manifests are compared).
@@ -459,6 +503,13 @@ pub struct VerifyArgs {
     /// of `lookup --json`) against the dataset, instead of the dataset itself.
     #[arg(long, value_name = "FILE")]
     pub proof: Option<PathBuf>,
+    /// Also check the version this one was made from: its manifest's
+    /// SHA-256 and Merkle root must be the ones the manifest links to, and
+    /// an amended dataset must differ from it only by what its amendments
+    /// say (the documents too, when the previous manifest's directory holds
+    /// its data shards and ledger).
+    #[arg(long, value_name = "OLD/manifest.json")]
+    pub previous: Option<PathBuf>,
     /// Print the report as JSON.
     #[arg(long)]
     pub json: bool,

@@ -54,6 +54,7 @@ where
         args::Command::Export(args) => commands::export::run(&args),
         args::Command::Datasheet(args) => commands::datasheet::run(&args),
         args::Command::Release(args) => commands::release::run(&args),
+        args::Command::Amend(args) => commands::amend::run(&args),
         args::Command::Diff(args) => commands::diff::run(&args),
         args::Command::Plan(args) => commands::stages::plan(&args),
         args::Command::Ingest(args) => commands::stages::ingest(&args),

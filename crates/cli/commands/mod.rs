@@ -1,5 +1,6 @@
 //! One module per subcommand.
 
+pub mod amend;
 pub mod config;
 pub mod datasheet;
 pub mod diff;

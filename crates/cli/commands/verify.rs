@@ -12,7 +12,10 @@ pub fn run(args: &VerifyArgs) -> Result<u8> {
     if let Some(proof) = &args.proof {
         return proofs(args, proof);
     }
-    let (_manifest, mut report) = corpusledger_verify::verify_dir(&args.dir)?;
+    let (manifest, mut report) = corpusledger_verify::verify_dir(&args.dir)?;
+    if let Some(previous) = &args.previous {
+        corpusledger_verify::previous::check(&args.dir, &manifest, previous, &mut report)?;
+    }
     if let Some(pubkey) = &args.pubkey {
         signature(args, pubkey, &mut report)?;
     }

@@ -142,6 +142,14 @@ pub struct Manifest {
     /// before corpusledger made them.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub commitments: Option<commitments::Commitments>,
+    /// The version this one was made from, when it was made from one
+    /// (`corpusledger amend`). Absent from a first version.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub previous: Option<Previous>,
+    /// What `corpusledger amend` removed from [`Manifest::previous`] to
+    /// make this version. Absent unless this version is an amendment.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub amendments: Option<Amendments>,
     /// Every output file with its rows and hash, sorted by path.
     pub outputs: Vec<OutputEntry>,
     /// The Merkle root over `outputs`.
@@ -335,6 +343,40 @@ pub struct Attribution {
     pub cross_license_clusters: u64,
 }
 
+/// What CC BY-SA asks of a publisher, for the manifest and the datasheet,
+/// after the sentence saying how the posts' licenses were decided.
+const OBLIGATION: &str = "Whoever shares this data or material adapted from it must credit each post (its address, its author with a link to the author's profile, and the license with a link to it), say if it was changed, and share adaptations under the same or a compatible license. ATTRIBUTION.parquet lists every post whose content is in the data, including posts removed as duplicates of a kept document, which carries their content.";
+
+impl Attribution {
+    /// The obligation, opened by what the manifest records of how the
+    /// posts' licenses were decided: by the dump's `ContentLicense`, by the
+    /// date of their latest revision, or both, with the counts of
+    /// `license_basis` (posts by basis).
+    pub fn obligation_for(license_basis: &BTreeMap<String, u64>) -> String {
+        let count = |field: &str| license_basis.get(field).copied().unwrap_or(0);
+        let (stated, edited, created) = (count("ContentLicense"), count("LastEditDate"), count("CreationDate"));
+        let by_date = edited + created;
+        let posts = |n: u64| {
+            if n == 1 {
+                "1 post".to_owned()
+            } else {
+                format!("{n} posts")
+            }
+        };
+        let dated = format!(
+            "by the date of their latest revision for {} (LastEditDate {edited}, CreationDate {created})",
+            posts(by_date)
+        );
+        let how = match (stated, by_date) {
+            (0, 0) => String::new(),
+            (_, 0) => format!(", as the dump's ContentLicense states for all {}", posts(stated)),
+            (0, _) => format!(", {dated}"),
+            (_, _) => format!(", as the dump's ContentLicense states for {}, {dated}", posts(stated)),
+        };
+        format!("Stack Exchange posts are licensed CC BY-SA 2.5, 3.0 or 4.0{how}. {OBLIGATION}")
+    }
+}
+
 /// Post documents under one license.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case", deny_unknown_fields)]
@@ -399,6 +441,59 @@ pub struct Problems {
     /// The first ones, sorted, each naming its file.
     pub first: Vec<String>,
 }
+
+/// The version a dataset was made from: what `verify --previous` checks
+/// the previous manifest against.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case", deny_unknown_fields)]
+pub struct Previous {
+    /// SHA-256 of the previous manifest's bytes, hex.
+    pub manifest_sha256: String,
+    /// The previous manifest's Merkle root.
+    pub merkle_root: String,
+    /// Its documents in.
+    pub documents: u64,
+    /// Its kept documents.
+    pub kept: u64,
+}
+
+/// What an amendment removed, and the rule it followed.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case", deny_unknown_fields)]
+pub struct Amendments {
+    /// Each opt-out list, in the order given, with the kept documents it
+    /// removed (a document matched by several lists counts for the first).
+    pub opt_out: Vec<OptOutEntry>,
+    /// Kept documents removed (ledger reason `opted-out`).
+    pub removed: u64,
+    /// What happens to the copies that were removed in favour of a kept
+    /// document that is opted out.
+    pub orphans_rule: String,
+    /// Such copies: they stay in the ledger as duplicates of the opted-out
+    /// document, their detail saying so.
+    pub orphans: u64,
+    /// The data shards rewritten without the removed rows (every other data
+    /// shard is the previous version's file, byte for byte).
+    pub shards: Vec<AmendedShard>,
+}
+
+/// One data shard an amendment rewrote.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case", deny_unknown_fields)]
+pub struct AmendedShard {
+    /// Its path (the same in both versions).
+    pub path: String,
+    /// Rows in the previous version.
+    pub rows_before: u64,
+    /// Rows removed.
+    pub removed: u64,
+    /// The previous version's SHA-256 of the file.
+    pub sha256_before: String,
+}
+
+/// The rule an amendment follows for copies removed in favour of an
+/// opted-out kept document: they stay out.
+pub const ORPHANS_STAY_REMOVED: &str = "stay-removed: a copy removed in favour of an opted-out document is not restored; its ledger row keeps its reason and kept_doc_id, and its detail names the opt-out";
 
 /// The tool that wrote a manifest.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -710,6 +805,8 @@ mod tests {
             licensing: Licensing::default(),
             attribution: None,
             commitments: None,
+            previous: None,
+            amendments: None,
             outputs: vec![OutputEntry {
                 path: "removed.parquet".into(),
                 kind: "ledger".into(),
@@ -776,6 +873,39 @@ mod tests {
             assert!(err.contains("refused"), "{err}");
         }
         assert_eq!(read(&serde_json::to_value(&good).unwrap()).unwrap(), good);
+    }
+
+    fn basis(pairs: &[(&str, u64)]) -> BTreeMap<String, u64> {
+        pairs.iter().map(|&(field, n)| (field.to_owned(), n)).collect()
+    }
+
+    #[test]
+    fn the_obligation_says_how_the_licenses_were_decided() {
+        let both = Attribution::obligation_for(&basis(&[
+            ("ContentLicense", 12),
+            ("LastEditDate", 5),
+            ("CreationDate", 1),
+        ]));
+        assert!(
+            both.starts_with(
+                "Stack Exchange posts are licensed CC BY-SA 2.5, 3.0 or 4.0, as the dump's ContentLicense states \
+                 for 12 posts, by the date of their latest revision for 6 posts (LastEditDate 5, CreationDate 1). \
+                 Whoever shares"
+            ),
+            "{both}"
+        );
+        let stated = Attribution::obligation_for(&basis(&[("ContentLicense", 3)]));
+        assert!(
+            stated.contains("as the dump's ContentLicense states for all 3 posts."),
+            "{stated}"
+        );
+        assert!(!stated.contains("date"), "{stated}");
+        let dated = Attribution::obligation_for(&basis(&[("CreationDate", 1)]));
+        assert!(
+            dated.contains("4.0, by the date of their latest revision for 1 post (LastEditDate 0, CreationDate 1)."),
+            "{dated}"
+        );
+        assert!(!dated.contains("ContentLicense"), "{dated}");
     }
 
     #[test]

@@ -202,6 +202,65 @@ pub fn ledger_schema() -> SchemaRef {
     ]))
 }
 
+/// The rows of a batch of the ledger (as [`ledger_schema`] and
+/// `write_ledger` make it), decoded; an error names the column that is not
+/// the ledger's.
+pub fn ledger_rows_of(batch: &RecordBatch) -> Result<Vec<LedgerRow>, String> {
+    use arrow::array::{Array, AsArray};
+    use arrow::datatypes::{Float64Type, UInt64Type};
+    let text = |name: &str| {
+        batch
+            .column_by_name(name)
+            .and_then(|c| c.as_string_opt::<i32>())
+            .ok_or_else(|| format!("no text column `{name}`: not a corpusledger ledger"))
+    };
+    let number = |name: &str| {
+        batch
+            .column_by_name(name)
+            .and_then(|c| c.as_primitive_opt::<UInt64Type>())
+            .ok_or_else(|| format!("no u64 column `{name}`: not a corpusledger ledger"))
+    };
+    let (doc_id, repo, path, input, key) = (
+        text("doc_id")?,
+        text("repo")?,
+        text("path")?,
+        text("input")?,
+        text("key")?,
+    );
+    let (sha, reason, kept, cluster, license, detail) = (
+        text("content_sha256")?,
+        text("reason")?,
+        text("kept_doc_id")?,
+        text("cluster_id")?,
+        text("license")?,
+        text("detail")?,
+    );
+    let (row, bytes) = (number("row")?, number("bytes")?);
+    let jaccard = batch
+        .column_by_name("jaccard")
+        .and_then(|c| c.as_primitive_opt::<Float64Type>())
+        .ok_or("no f64 column `jaccard`: not a corpusledger ledger")?;
+    let opt = |a: &arrow::array::StringArray, i: usize| a.is_valid(i).then(|| a.value(i).to_owned());
+    Ok((0..batch.num_rows())
+        .map(|i| LedgerRow {
+            doc_id: doc_id.value(i).to_owned(),
+            repo: opt(repo, i),
+            path: opt(path, i),
+            input: input.value(i).to_owned(),
+            key: key.value(i).to_owned(),
+            row: row.value(i),
+            content_sha256: opt(sha, i),
+            bytes: bytes.value(i),
+            reason: reason.value(i).to_owned(),
+            kept_doc_id: opt(kept, i),
+            cluster_id: opt(cluster, i),
+            jaccard: jaccard.is_valid(i).then(|| jaccard.value(i)),
+            license: opt(license, i),
+            detail: detail.value(i).to_owned(),
+        })
+        .collect())
+}
+
 /// The schema of `ATTRIBUTION.parquet`.
 pub fn attribution_schema() -> SchemaRef {
     use DataType::{Boolean, Utf8};
@@ -318,4 +377,41 @@ pub(crate) fn attribution_batch(rows: &[AttributionRow]) -> arrow::error::Result
             Arc::new(conflict.finish()),
         ],
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ledger_rows_decode_to_what_was_encoded() {
+        let rows = vec![
+            LedgerRow {
+                doc_id: "0a".repeat(16),
+                repo: Some("acme/x".into()),
+                path: Some("src/a.rs".into()),
+                input: "in".into(),
+                key: "acme/x/src/a.rs".into(),
+                row: 7,
+                content_sha256: Some("ab".repeat(32)),
+                bytes: 120,
+                reason: "near-duplicate".into(),
+                kept_doc_id: Some("0b".repeat(16)),
+                cluster_id: Some("0b".repeat(16)),
+                jaccard: Some(0.8125),
+                license: Some("MIT".into()),
+                detail: "near".into(),
+            },
+            LedgerRow {
+                doc_id: "0c".repeat(16),
+                reason: "binary".into(),
+                detail: "NUL byte".into(),
+                ..LedgerRow::default()
+            },
+        ];
+        let batch = ledger_batch(&rows).unwrap();
+        assert_eq!(ledger_rows_of(&batch).unwrap(), rows);
+        let data = data_batch(&[DataRow::default()]).unwrap();
+        assert!(ledger_rows_of(&data).unwrap_err().contains("not a corpusledger ledger"));
+    }
 }

@@ -382,17 +382,7 @@ impl ShardWriter {
     fn write_pending(&mut self) -> Result<()> {
         if self.current.is_none() {
             let rel = format!("data/part-{:05}.parquet", self.first + self.done.len());
-            // Kept contents are unique, so a dictionary never pays, and
-            // min/max statistics of source files tell a reader nothing;
-            // each would hold another copy of every value while writing.
-            let content = ColumnPath::from("content");
-            let mut file = OpenFile::create_with(&self.out_dir, rel, crate::data_schema(), &self.config, |props| {
-                props
-                    .set_column_dictionary_enabled(content.clone(), false)
-                    .set_column_statistics_enabled(content, EnabledStatistics::None)
-            })?;
-            file.provenance = Some(ShardProvenance::default());
-            self.current = Some(file);
+            self.current = Some(open_data_shard(&self.out_dir, rel, &self.config)?);
         }
         let file = self.current.as_mut().expect("opened above");
         if !self.pending.is_empty() {
@@ -425,6 +415,74 @@ impl ShardWriter {
         }
         Ok(self.done)
     }
+}
+
+/// A data shard opened for writing, its provenance to be tallied.
+fn open_data_shard(out_dir: &Path, rel: String, config: &WriterConfig) -> Result<OpenFile> {
+    // Kept contents are unique, so a dictionary never pays, and min/max
+    // statistics of source files tell a reader nothing; each would hold
+    // another copy of every value while writing.
+    let content = ColumnPath::from("content");
+    let mut file = OpenFile::create_with(out_dir, rel, crate::data_schema(), config, |props| {
+        props
+            .set_column_dictionary_enabled(content.clone(), false)
+            .set_column_statistics_enabled(content, EnabledStatistics::None)
+    })?;
+    file.provenance = Some(ShardProvenance::default());
+    Ok(file)
+}
+
+/// Writes a data shard at `out_dir/rel` from record batches of
+/// [`crate::data_schema`] (the rows of another shard, filtered, say),
+/// encoded as [`ShardWriter`] encodes, with its rows' provenance in the
+/// footer.
+pub fn write_data_batches(
+    out_dir: &Path,
+    rel: &str,
+    batches: impl IntoIterator<Item = RecordBatch>,
+    config: &WriterConfig,
+) -> Result<OutputFile> {
+    use arrow::array::AsArray;
+    let path = out_dir.join(rel);
+    let mut file = open_data_shard(out_dir, rel.to_owned(), config)?;
+    for batch in batches {
+        let column = |name: &str| {
+            batch
+                .column_by_name(name)
+                .and_then(|c| c.as_string_opt::<i32>())
+                .ok_or_else(|| encode(&path, format!("no text column `{name}`: not a data shard's rows")))
+        };
+        let (input, repo, license, content) = (
+            column("input")?,
+            column("repo")?,
+            column("license")?,
+            column("content")?,
+        );
+        let provenance = file.provenance.as_mut().expect("a data shard");
+        for i in 0..batch.num_rows() {
+            let repo = (!arrow::array::Array::is_null(repo, i)).then(|| repo.value(i));
+            provenance.add(input.value(i), repo, license.value(i));
+            file.content_bytes += content.value(i).len() as u64;
+        }
+        file.write(batch, out_dir)?;
+    }
+    file.finish(out_dir)
+}
+
+/// Writes record batches of `schema` to `out_dir/rel`: a table read from
+/// another dataset and filtered, say.
+pub fn write_batches(
+    out_dir: &Path,
+    rel: &str,
+    schema: arrow::datatypes::SchemaRef,
+    batches: impl IntoIterator<Item = RecordBatch>,
+    config: &WriterConfig,
+) -> Result<OutputFile> {
+    let mut file = OpenFile::create(out_dir, rel.to_owned(), schema, config)?;
+    for batch in batches {
+        file.write(batch, out_dir)?;
+    }
+    file.finish(out_dir)
 }
 
 /// How [`ShardWriter`] cuts rows of these content sizes into shards: the

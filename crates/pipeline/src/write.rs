@@ -39,10 +39,6 @@ pub const ATTRIBUTION: &str = "ATTRIBUTION.parquet";
 /// The dataset card, for the Hugging Face Hub.
 pub const CARD: &str = corpusledger_datasheet::CARD_FILE;
 
-/// What CC BY-SA asks of a publisher, for the manifest and the datasheet,
-/// after the sentence saying how the posts' licenses were decided.
-const OBLIGATION: &str = "Whoever shares this data or material adapted from it must credit each post (its address, its author with a link to the author's profile, and the license with a link to it), say if it was changed, and share adaptations under the same or a compatible license. ATTRIBUTION.parquet lists every post whose content is in the data, including posts removed as duplicates of a kept document, which carries their content.";
-
 /// What a run wrote, for the summary.
 #[derive(Debug)]
 pub struct Written {
@@ -518,33 +514,6 @@ fn removed_members(outcome: &Outcome) -> BTreeMap<u32, Vec<u32>> {
     members
 }
 
-/// The obligation, opened by what the manifest records of how the posts'
-/// licenses were decided: by the dump's `ContentLicense`, by the date of
-/// their latest revision, or both, with the counts of `license_basis`.
-fn obligation(license_basis: &BTreeMap<String, u64>) -> String {
-    let count = |field: &str| license_basis.get(field).copied().unwrap_or(0);
-    let (stated, edited, created) = (count("ContentLicense"), count("LastEditDate"), count("CreationDate"));
-    let by_date = edited + created;
-    let posts = |n: u64| {
-        if n == 1 {
-            "1 post".to_owned()
-        } else {
-            format!("{n} posts")
-        }
-    };
-    let dated = format!(
-        "by the date of their latest revision for {} (LastEditDate {edited}, CreationDate {created})",
-        posts(by_date)
-    );
-    let how = match (stated, by_date) {
-        (0, 0) => String::new(),
-        (_, 0) => format!(", as the dump's ContentLicense states for all {}", posts(stated)),
-        (0, _) => format!(", {dated}"),
-        (_, _) => format!(", as the dump's ContentLicense states for {}, {dated}", posts(stated)),
-    };
-    format!("Stack Exchange posts are licensed CC BY-SA 2.5, 3.0 or 4.0{how}. {OBLIGATION}")
-}
-
 /// Writes `ATTRIBUTION.parquet` one cluster at a time, as the kept
 /// documents are written, and tallies it for the manifest.
 struct AttributionPass<'a> {
@@ -631,7 +600,7 @@ impl<'a> AttributionPass<'a> {
     fn finish(mut self) -> Result<(OutputFile, corpusledger_manifest::Attribution)> {
         let file = self.writer.finish()?;
         self.summary.rows = file.rows;
-        self.summary.obligation = obligation(&self.summary.license_basis);
+        self.summary.obligation = corpusledger_manifest::Attribution::obligation_for(&self.summary.license_basis);
         Ok((file, self.summary))
     }
 }
@@ -1077,6 +1046,8 @@ fn manifest(
         licensing,
         attribution: None,
         commitments: None,
+        previous: None,
+        amendments: None,
         outputs,
         merkle,
     })
@@ -1159,43 +1130,5 @@ fn summary(
             .collect(),
         stage_seconds: Vec::new(),
         elapsed_seconds: 0.0,
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn basis(pairs: &[(&str, u64)]) -> BTreeMap<String, u64> {
-        pairs.iter().map(|&(field, n)| (field.to_owned(), n)).collect()
-    }
-
-    #[test]
-    fn the_obligation_says_how_the_licenses_were_decided() {
-        let both = obligation(&basis(&[
-            ("ContentLicense", 12),
-            ("LastEditDate", 5),
-            ("CreationDate", 1),
-        ]));
-        assert!(
-            both.starts_with(
-                "Stack Exchange posts are licensed CC BY-SA 2.5, 3.0 or 4.0, as the dump's ContentLicense states \
-                 for 12 posts, by the date of their latest revision for 6 posts (LastEditDate 5, CreationDate 1). \
-                 Whoever shares"
-            ),
-            "{both}"
-        );
-        let stated = obligation(&basis(&[("ContentLicense", 3)]));
-        assert!(
-            stated.contains("as the dump's ContentLicense states for all 3 posts."),
-            "{stated}"
-        );
-        assert!(!stated.contains("date"), "{stated}");
-        let dated = obligation(&basis(&[("CreationDate", 1)]));
-        assert!(
-            dated.contains("4.0, by the date of their latest revision for 1 post (LastEditDate 0, CreationDate 1)."),
-            "{dated}"
-        );
-        assert!(!dated.contains("ContentLicense"), "{dated}");
     }
 }

@@ -261,18 +261,40 @@ impl Version {
         Ok(kept)
     }
 
-    /// The ledger's reason for each content SHA-256 it lists (the first
-    /// row's, in ledger order).
-    fn ledger(&self) -> Result<BTreeMap<String, String>> {
-        let mut reasons = BTreeMap::new();
+    /// The ledger's reasons, by document id and by content SHA-256 (the
+    /// first row's, in ledger order).
+    fn ledger(&self) -> Result<Reasons> {
+        let mut reasons = Reasons::default();
         for output in self.outputs("ledger") {
-            for row in self.read(output, &["content_sha256", "reason"])? {
-                if let [Some(sha256), Some(reason)] = <[Option<String>; 2]>::try_from(row).expect("two columns") {
-                    reasons.entry(sha256).or_insert(reason);
+            for row in self.read(output, &["content_sha256", "doc_id", "reason"])? {
+                let [sha256, doc_id, reason] = <[Option<String>; 3]>::try_from(row).expect("three columns");
+                let Some(reason) = reason else { continue };
+                if let Some(doc_id) = doc_id {
+                    reasons.by_id.insert(doc_id, reason.clone());
+                }
+                if let Some(sha256) = sha256 {
+                    reasons.by_sha256.entry(sha256).or_insert(reason);
                 }
             }
         }
         Ok(reasons)
+    }
+}
+
+/// A ledger's reasons.
+#[derive(Default)]
+struct Reasons {
+    by_id: BTreeMap<String, String>,
+    by_sha256: BTreeMap<String, String>,
+}
+
+impl Reasons {
+    /// The document's own row's reason (an opt-out of a kept document, say),
+    /// else that of the first row with its content.
+    fn of(&self, entry: &DocEntry) -> Option<&String> {
+        self.by_id
+            .get(&entry.doc_id)
+            .or_else(|| self.by_sha256.get(&entry.sha256))
     }
 }
 
@@ -313,7 +335,7 @@ fn documents(old: &Version, new: &Version, notes: &mut Vec<String>) -> Result<Op
             return Ok(None);
         }
     }
-    let ledger = |version: &Version, name: &str, notes: &mut Vec<String>| -> Result<BTreeMap<String, String>> {
+    let ledger = |version: &Version, name: &str, notes: &mut Vec<String>| -> Result<Reasons> {
         let missing = version.missing("ledger");
         if missing.is_empty() {
             version.ledger()
@@ -322,7 +344,7 @@ fn documents(old: &Version, new: &Version, notes: &mut Vec<String>) -> Result<Op
                 "the {name} version lacks its ledger ({}): reasons from it are `unknown`",
                 missing.join(", ")
             ));
-            Ok(BTreeMap::new())
+            Ok(Reasons::default())
         }
     };
     let (old_kept, new_kept) = (old.kept()?, new.kept()?);
@@ -335,7 +357,7 @@ fn documents(old: &Version, new: &Version, notes: &mut Vec<String>) -> Result<Op
             documents.unchanged += 1;
             continue;
         }
-        let reason = match new_ledger.get(sha256) {
+        let reason = match new_ledger.of(entry) {
             Some(reason) => reason.clone(),
             None if new_has_ledger => "absent".to_owned(),
             None => "unknown".to_owned(),
@@ -346,7 +368,7 @@ fn documents(old: &Version, new: &Version, notes: &mut Vec<String>) -> Result<Op
         if old_kept.contains_key(sha256) {
             continue;
         }
-        let reason = match old_ledger.get(sha256) {
+        let reason = match old_ledger.of(entry) {
             Some(reason) => reason.clone(),
             None if old_has_ledger => "new".to_owned(),
             None => "unknown".to_owned(),

@@ -31,6 +31,7 @@
 //! so a typo does not release everything.
 #![deny(missing_docs)]
 
+pub mod amend;
 pub mod diff;
 mod rule;
 mod shard;
@@ -114,6 +115,37 @@ pub enum Error {
         .0.display()
     )]
     Changed(PathBuf),
+    /// `amend` was given no opt-out list.
+    #[error("no --opt-out list: give at least one file of repo:, path: or sha256: entries")]
+    NoOptOut,
+    /// An opt-out list cannot be read or does not parse (the message names
+    /// the file and line).
+    #[error("{0}")]
+    OptOut(String),
+    /// Opted-out documents had copies removed in their favour, and the rule
+    /// for them is to refuse.
+    #[error(
+        "{clusters} opted-out document(s) had {copies} copies removed in their favour (first: {first}); nothing in the data would carry those copies' content. Give --orphans stay-removed to keep them out (their ledger rows will say so), or run the inputs again with the opt-out list; nothing was written"
+    )]
+    Orphans {
+        /// Opted-out kept documents with copies.
+        clusters: usize,
+        /// The copies.
+        copies: u64,
+        /// The first few, as `doc id (n copies)`.
+        first: String,
+    },
+    /// A file of the dataset could not be read as what it should be.
+    #[error("{}: {reason}", path.display())]
+    Unreadable {
+        /// The file.
+        path: PathBuf,
+        /// What is wrong.
+        reason: String,
+    },
+    /// A new file could not be written.
+    #[error("{0}; the output directory is incomplete, remove it and try again")]
+    Write(String),
     /// Reading or writing failed.
     #[error("{}: {source}; the release directory is incomplete, remove it and try again", path.display())]
     Io {

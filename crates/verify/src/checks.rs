@@ -318,6 +318,15 @@ pub fn ledger(tables: &Tables, report: &mut Report) {
             format!("document {duplicate} is in the data shards more than once"),
         );
     }
+    // An amendment (`corpusledger amend`) keeps out the copies removed in
+    // favour of a document it opted out: their kept document is then in the
+    // ledger as `opted-out`.
+    let opted_out: HashSet<&str> = tables
+        .ledger
+        .iter()
+        .filter(|row| row.reason == "opted-out")
+        .map(|row| row.doc_id.as_str())
+        .collect();
     for row in &tables.ledger {
         if !seen.insert(row.doc_id.as_str()) {
             add(
@@ -338,7 +347,7 @@ pub fn ledger(tables: &Tables, report: &mut Report) {
         }
         if row.reason.ends_with("-duplicate") {
             match &row.kept_doc_id {
-                Some(kept) if tables.kept_ids.contains(kept) => {}
+                Some(kept) if tables.kept_ids.contains(kept) || opted_out.contains(kept.as_str()) => {}
                 Some(kept) => add(
                     report,
                     "ledger-kept-missing",

@@ -24,7 +24,8 @@
 //!   kept rows' licenses give the manifest's histogram (`licenses-mismatch`);
 //! - the ledger: no document both kept and in the ledger
 //!   (`doc-kept-and-removed`), no document twice (`doc-id-duplicate`), every
-//!   removed duplicate points to a kept document (`ledger-kept-missing`);
+//!   removed duplicate points to a kept document, or to one an amendment
+//!   opted out (`ledger-kept-missing`);
 //! - the attribution file, when there is one: listed as the manifest's
 //!   `attribution` says (`attribution-file-mismatch`), with its stated rows
 //!   (`attribution-rows-mismatch`), every row crediting a kept document
@@ -41,6 +42,10 @@
 //!   (`release-file-unlisted`, `release-file-mismatch`) and absent
 //!   (`release-file-present`).
 //!
+//! [`previous::check`] (`verify --previous OLD/manifest.json`) checks the
+//! link of an amended version to its predecessor and that the two differ
+//! only by what the amendment states (`previous-*`, `amendment-*`).
+//!
 //! Two codes are notes, not failures ([`NOTES`]): `file-withheld`, a file
 //! the release file validly declares withheld and that is absent (the Merkle
 //! root still checks, from the manifest's leaf hashes), and `checks-skipped`,
@@ -54,6 +59,7 @@
 mod checks;
 pub mod commit;
 pub mod lookup;
+pub mod previous;
 pub mod proof;
 pub mod release;
 mod rows;

@@ -8,8 +8,8 @@ use corpusledger_manifest::Manifest;
 use corpusledger_manifest::release::ReleaseFile;
 
 use super::{
-    by_count, collection, composition, dedup, distribution, licensing, maintenance, motivation, preprocessing, share,
-    uses,
+    by_count, changes, collection, composition, dedup, distribution, licensing, maintenance, motivation, preprocessing,
+    share, uses,
 };
 use crate::card::licenses::{HubLicenses, of_expression};
 use crate::card::{DATA_FILES, LEDGER_FILE, SPLIT, pretty_name};
@@ -53,6 +53,10 @@ pub fn build(m: &Manifest, hub: &HubLicenses, release: Option<&ReleaseFile>) -> 
     distribution::body(m, release, &mut out);
     section(&mut out, "maintenance", "Maintenance");
     maintenance::body(m, &mut out);
+    if m.previous.is_some() {
+        section(&mut out, "changes", "Changes since the previous version");
+        changes::body(m, &mut out);
+    }
     section(&mut out, "citation", "Citation");
     out.push(Block::Prompt(
         "If a paper or blog post introduces the dataset, give its citation (BibTeX and APA).",

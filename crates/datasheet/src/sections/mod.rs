@@ -3,6 +3,7 @@
 //! only the dataset's creators know.
 
 pub mod card;
+mod changes;
 mod collection;
 mod composition;
 mod dedup;
@@ -41,6 +42,7 @@ pub fn build(manifest: &Manifest, release: Option<&ReleaseFile>) -> Vec<Block> {
     uses::push(manifest, &mut blocks);
     distribution::push(manifest, release, &mut blocks);
     maintenance::push(manifest, &mut blocks);
+    changes::push(manifest, &mut blocks);
     blocks
 }
 
