@@ -4,6 +4,7 @@ mod util;
 
 mod amend;
 mod bad_input;
+mod base;
 mod changing_inputs;
 mod cli;
 mod corrupt_inputs;

@@ -510,6 +510,11 @@ pub struct VerifyArgs {
     /// its data shards and ledger).
     #[arg(long, value_name = "OLD/manifest.json")]
     pub previous: Option<PathBuf>,
+    /// A delta release's base dataset (repeat for each): its manifest must
+    /// be one the manifest names, and every duplicate removed in favour of a
+    /// document outside this dataset must name one a base keeps.
+    #[arg(long, value_name = "BASE")]
+    pub base: Vec<PathBuf>,
     /// Print the report as JSON.
     #[arg(long)]
     pub json: bool,
@@ -650,6 +655,15 @@ pub struct Settings {
     /// repeat for several. Matching documents are removed before deduplication.
     #[arg(long, value_name = "FILE")]
     pub opt_out: Vec<PathBuf>,
+    /// A published dataset (the output directory of an earlier run) to
+    /// deduplicate against; repeat for several. New documents that are
+    /// exact or near copies of its kept documents are removed in their
+    /// favour (the ledger names the base document and the base's manifest
+    /// SHA-256); the base is never changed, and this run's output holds
+    /// only the new documents kept (a delta release). The base must verify
+    /// and have been made with the same dedup parameters.
+    #[arg(long, value_name = "DATASET")]
+    pub base: Vec<PathBuf>,
     /// No progress bars and no summary on stderr.
     #[arg(long, short)]
     pub quiet: bool,
@@ -720,6 +734,7 @@ impl Settings {
             license_deny: self.license_deny.clone(),
             license_noassertion: self.license_noassertion,
             opt_out: (!self.opt_out.is_empty()).then(|| self.opt_out.clone()),
+            base: (!self.base.is_empty()).then(|| self.base.clone()),
             stackexchange_mode: self.stackexchange_mode.clone(),
             stackexchange_site: self.stackexchange_site.clone(),
             stackexchange_users: self.stackexchange_users.clone(),

@@ -54,7 +54,7 @@ pub fn write_plan(run: &RunDir, config: &Config, overwrite: bool) -> Result<(Run
     pipeline::out_claim::claim(&out_dir, &hash, overwrite)?;
     let plan = corpusledger_ingest::plan(&config.input, &config.ingest())?;
     let fingerprints = rundir::fingerprints(&plan);
-    let run_plan = RunPlan::new(config, plan, fingerprints);
+    let run_plan = RunPlan::new(config, plan, fingerprints)?;
     let plan_hash = run.write_plan(&run_plan)?;
     Ok((run_plan, plan_hash))
 }

@@ -16,6 +16,9 @@ pub fn run(args: &VerifyArgs) -> Result<u8> {
     if let Some(previous) = &args.previous {
         corpusledger_verify::previous::check(&args.dir, &manifest, previous, &mut report)?;
     }
+    if !args.base.is_empty() {
+        corpusledger_verify::bases::check(&args.dir, &manifest, &args.base, &mut report)?;
+    }
     if let Some(pubkey) = &args.pubkey {
         signature(args, pubkey, &mut report)?;
     }

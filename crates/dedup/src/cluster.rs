@@ -37,6 +37,36 @@ pub struct DedupInput<'a> {
     pub threshold: f64,
     /// How verified pairs become clusters.
     pub mode: ClusterMode,
+    /// Texts that duplicate a document outside this input (a kept document
+    /// of a published dataset this run builds on), one entry per text, or
+    /// empty when there are none. See [`Anchor`].
+    pub anchors: &'a [Option<Anchor>],
+    /// Reads the shingle set of an external document (an [`Anchor::id`]),
+    /// for the Jaccard of texts joined to it through others.
+    pub anchor_shingles: &'a (dyn Fn(u32) -> Vec<u64> + Sync),
+}
+
+/// A text's duplicate outside this input: a kept document of a published
+/// dataset that is never removed. Every document of an anchored text is
+/// removed in its favour; in `connected` mode so is every document of the
+/// text's cluster, in `star` mode the text is never a centre.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Anchor {
+    /// The external document, numbered by the caller.
+    pub id: u32,
+    /// `None` for the same content, else the exact Jaccard of the text's
+    /// shingles to the external document's.
+    pub jaccard: Option<f64>,
+}
+
+/// An external document that texts duplicate: which source it is in (the
+/// caller's numbering) and its document id.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct External {
+    /// The source (a base dataset), numbered by the caller.
+    pub source: u16,
+    /// The document's id there.
+    pub id: [u8; 16],
 }
 
 /// How verified near-duplicate pairs become clusters.
@@ -82,6 +112,15 @@ pub enum Decision {
         /// Documents in the cluster.
         cluster_size: u32,
     },
+    /// Removed in favour of an external document ([`Anchor`]): `anchor`
+    /// indexes [`Outcome::external`].
+    Anchored {
+        /// The external document.
+        anchor: u32,
+        /// `None` for an exact copy of it, else the exact Jaccard of the
+        /// text's shingles to it.
+        jaccard: Option<f64>,
+    },
     /// Removed in favour of document `kept`.
     Removed {
         /// The kept document of the cluster.
@@ -114,6 +153,19 @@ pub struct DedupStats {
     pub largest_cluster: u64,
     /// The largest clusters, largest first.
     pub largest: Vec<ClusterReport>,
+    /// Documents removed in favour of an external document.
+    #[serde(default)]
+    pub anchored_documents: u64,
+    /// Texts identical to an external document (set by the caller that
+    /// matched them).
+    #[serde(default)]
+    pub external_exact_texts: u64,
+    /// Candidate (text, external document) pairs the caller verified.
+    #[serde(default)]
+    pub external_candidate_pairs: u64,
+    /// Of those, pairs at or above the threshold.
+    #[serde(default)]
+    pub external_verified_pairs: u64,
 }
 
 /// One cluster, for the over-merge report.
@@ -139,6 +191,10 @@ const LARGEST_REPORTED: usize = 10;
 pub struct Outcome {
     /// One decision per document.
     pub decisions: Vec<Decision>,
+    /// The external documents [`Decision::Anchored`] names, set by the
+    /// caller that numbered them (empty without anchors).
+    #[serde(default)]
+    pub external: Vec<External>,
     /// What was found.
     pub stats: DedupStats,
     /// How long the steps took, for the run summary: never written to the
@@ -173,15 +229,39 @@ pub fn deduplicate(input: &DedupInput<'_>) -> Outcome {
     for (doc, &text) in input.text_of.iter().enumerate() {
         text_rank[text as usize] = text_rank[text as usize].min(input.rank[doc]);
     }
+    let anchor_of = |text: usize| input.anchors.get(text).copied().flatten();
     let group = match input.mode {
         ClusterMode::Connected => connected_groups(n_texts, &edges),
-        ClusterMode::Star => star_groups(&text_rank, &edges),
+        ClusterMode::Star => {
+            let blocked: Vec<bool> = (0..n_texts).map(|t| anchor_of(t).is_some()).collect();
+            star_groups(&text_rank, &edges, &blocked)
+        }
     };
+    // The external document each text goes to: its own anchor in star
+    // mode; in connected mode the lowest-numbered anchor of its group.
+    let mut group_anchor: Vec<Option<u32>> = vec![None; n_texts];
+    if input.mode == ClusterMode::Connected {
+        for text in 0..n_texts {
+            if let Some(a) = anchor_of(text) {
+                let g = &mut group_anchor[group[text] as usize];
+                *g = Some(g.map_or(a.id, |id| id.min(a.id)));
+            }
+        }
+    }
+    let anchored: Vec<Option<u32>> = (0..n_texts)
+        .map(|t| match input.mode {
+            ClusterMode::Connected => group_anchor[group[t] as usize],
+            ClusterMode::Star => anchor_of(t).map(|a| a.id),
+        })
+        .collect();
 
     // The kept document of each group, and the group sizes.
     let mut best = vec![u32::MAX; n_texts];
     let mut size = vec![0u32; n_texts];
     for (doc, &text) in input.text_of.iter().enumerate() {
+        if anchored[text as usize].is_some() {
+            continue;
+        }
         let g = group[text as usize] as usize;
         size[g] += 1;
         if best[g] == u32::MAX || input.rank[doc] < input.rank[best[g] as usize] {
@@ -192,6 +272,12 @@ pub fn deduplicate(input: &DedupInput<'_>) -> Outcome {
     let text_jaccard: Vec<Option<f64>> = (0..n_texts as u32)
         .into_par_iter()
         .map(|text| {
+            if let Some(anchor) = anchored[text as usize] {
+                return match anchor_of(text as usize) {
+                    Some(own) if own.id == anchor => own.jaccard,
+                    _ => Some(jaccard(&(input.shingles)(text), &(input.anchor_shingles)(anchor))),
+                };
+            }
             let used = best[group[text as usize] as usize] != u32::MAX;
             let kept = if used { kept_text(text) } else { text };
             (kept != text).then(|| jaccard(&(input.shingles)(text), &(input.shingles)(kept)))
@@ -202,6 +288,12 @@ pub fn deduplicate(input: &DedupInput<'_>) -> Outcome {
         .iter()
         .enumerate()
         .map(|(doc, &text)| {
+            if let Some(anchor) = anchored[text as usize] {
+                return Decision::Anchored {
+                    anchor,
+                    jaccard: text_jaccard[text as usize],
+                };
+            }
             let g = group[text as usize] as usize;
             if best[g] == doc as u32 {
                 Decision::Kept { cluster_size: size[g] }
@@ -212,7 +304,11 @@ pub fn deduplicate(input: &DedupInput<'_>) -> Outcome {
                 }
             }
         })
-        .collect();
+        .collect::<Vec<_>>();
+    let anchored_documents = decisions
+        .iter()
+        .filter(|d| matches!(d, Decision::Anchored { .. }))
+        .count() as u64;
     let stats = DedupStats {
         texts: n_texts as u64,
         signed_texts: input.bands.signed_texts(),
@@ -222,6 +318,8 @@ pub fn deduplicate(input: &DedupInput<'_>) -> Outcome {
         clusters: size.iter().filter(|&&s| s >= 2).count() as u64,
         largest_cluster: size.iter().copied().max().unwrap_or(0) as u64,
         largest: largest_clusters(input, &group, &best, &size, &text_jaccard),
+        anchored_documents,
+        ..DedupStats::default()
     };
     let seconds = DedupSeconds {
         candidates: candidates_done,
@@ -230,6 +328,7 @@ pub fn deduplicate(input: &DedupInput<'_>) -> Outcome {
     };
     Outcome {
         decisions,
+        external: Vec::new(),
         stats,
         seconds,
     }
@@ -245,8 +344,9 @@ fn connected_groups(n_texts: usize, edges: &[(u32, u32, f64)]) -> Vec<u32> {
 }
 
 /// Star clusters: in keep order, each text joins the most similar centre
-/// among its verified partners seen before it, or becomes a centre.
-fn star_groups(text_rank: &[u32], edges: &[(u32, u32, f64)]) -> Vec<u32> {
+/// among its verified partners seen before it, or becomes a centre. A
+/// `blocked` text (anchored outside) is never a centre.
+fn star_groups(text_rank: &[u32], edges: &[(u32, u32, f64)], blocked: &[bool]) -> Vec<u32> {
     let n_texts = text_rank.len();
     let mut partners: Vec<Vec<(u32, f64)>> = vec![Vec::new(); n_texts];
     for &(a, b, j) in edges {
@@ -259,7 +359,7 @@ fn star_groups(text_rank: &[u32], edges: &[(u32, u32, f64)]) -> Vec<u32> {
     for &text in &order {
         let best = partners[text as usize]
             .iter()
-            .filter(|(p, _)| centre[*p as usize] == *p)
+            .filter(|(p, _)| centre[*p as usize] == *p && !blocked[*p as usize])
             .max_by(|x, y| {
                 x.1.total_cmp(&y.1)
                     .then(text_rank[y.0 as usize].cmp(&text_rank[x.0 as usize]))

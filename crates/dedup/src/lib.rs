@@ -26,8 +26,8 @@ mod unionfind;
 
 pub use allpairs::similar_pairs;
 pub use cluster::{
-    BandSource, BandsInMemory, ClusterMode, ClusterReport, Decision, DedupInput, DedupSeconds, DedupStats, Outcome,
-    deduplicate, for_each_run,
+    Anchor, BandSource, BandsInMemory, ClusterMode, ClusterReport, Decision, DedupInput, DedupSeconds, DedupStats,
+    External, Outcome, deduplicate, for_each_run,
 };
 pub use lsh::{BandParams, DEFAULT_RECALL_TARGET};
 pub use minhash::{Signature, Sketcher};

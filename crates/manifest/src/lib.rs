@@ -142,6 +142,11 @@ pub struct Manifest {
     /// before corpusledger made them.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub commitments: Option<commitments::Commitments>,
+    /// The published datasets this run deduplicated against (`run --base`):
+    /// this dataset holds only the new documents kept, a delta release.
+    /// Absent without bases.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub bases: Vec<BaseEntry>,
     /// The version this one was made from, when it was made from one
     /// (`corpusledger amend`). Absent from a first version.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -440,6 +445,25 @@ pub struct Problems {
     pub count: u64,
     /// The first ones, sorted, each naming its file.
     pub first: Vec<String>,
+}
+
+/// A published dataset a run deduplicated against.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case", deny_unknown_fields)]
+pub struct BaseEntry {
+    /// Its directory, as given.
+    pub path: String,
+    /// SHA-256 of its manifest's bytes, hex.
+    pub manifest_sha256: String,
+    /// Its manifest's Merkle root.
+    pub merkle_root: String,
+    /// Its documents in.
+    pub documents: u64,
+    /// Its kept documents.
+    pub kept: u64,
+    /// Documents of this run removed as duplicates of one of its kept
+    /// documents.
+    pub matched: u64,
 }
 
 /// The version a dataset was made from: what `verify --previous` checks
@@ -805,6 +829,7 @@ mod tests {
             licensing: Licensing::default(),
             attribution: None,
             commitments: None,
+            bases: Vec::new(),
             previous: None,
             amendments: None,
             outputs: vec![OutputEntry {

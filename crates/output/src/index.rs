@@ -187,6 +187,39 @@ impl IndexReader {
         })
     }
 
+    /// Every entry of kind `kind`, in key order (the whole index is read).
+    pub fn all(&self, kind: KeyKind) -> Result<Vec<IndexRow>> {
+        let file = File::open(&self.path).map_err(|source| Error::Io {
+            path: self.path.clone(),
+            source,
+        })?;
+        let reader = ParquetRecordBatchReaderBuilder::try_new(file)
+            .and_then(|b| b.build())
+            .map_err(|e| encode(&self.path, e))?;
+        let mut rows = Vec::new();
+        for batch in reader {
+            let batch = batch.map_err(|e| encode(&self.path, e))?;
+            let column = |i: usize| batch.column(i);
+            let (keys, kinds, files, places) = (
+                column(0).as_primitive::<UInt32Type>(),
+                column(1).as_primitive::<UInt8Type>(),
+                column(2).as_primitive::<UInt32Type>(),
+                column(3).as_primitive::<UInt32Type>(),
+            );
+            for i in 0..batch.num_rows() {
+                if kinds.value(i) == kind as u8 {
+                    rows.push(IndexRow {
+                        key: keys.value(i),
+                        kind,
+                        file: files.value(i),
+                        row: places.value(i),
+                    });
+                }
+            }
+        }
+        Ok(rows)
+    }
+
     /// Every entry with one of `keys` of kind `kind`, read from the row
     /// groups whose key range can hold them.
     pub fn find(&self, kind: KeyKind, keys: &[u32]) -> Result<Vec<IndexRow>> {

@@ -28,8 +28,8 @@ pub use index::{INDEX_FILES_KEY, IndexReader, IndexRow, KeyKind, band_key, key_o
 pub use rows::{AttributionRow, DataRow, LedgerRow, attribution_schema, data_schema, ledger_rows_of, ledger_schema};
 pub use tree::{TREE_BASE, TREE_MAGIC, TreeFile, tree_path, write_tree};
 pub use writer::{
-    AttributionWriter, OutputFile, ShardWriter, WriterConfig, read_batches, read_shard_provenance, sha256_file,
-    shard_ranges, write_batches, write_data_batches, write_ledger,
+    AttributionWriter, OutputFile, ShardWriter, WriterConfig, read_batches, read_shard_provenance, read_text_columns,
+    sha256_file, shard_ranges, write_batches, write_data_batches, write_ledger,
 };
 
 use std::path::PathBuf;

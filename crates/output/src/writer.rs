@@ -656,6 +656,64 @@ pub fn read_shard_provenance(path: &Path) -> Result<Option<ShardProvenance>> {
         .map_err(|e| encode(path, format!("footer {SHARD_PROVENANCE_KEY} is not valid: {e}")))
 }
 
+/// The named text columns of the Parquet file at `path`, one vector per
+/// row (`None` for null), the columns in the order given; with `rows`
+/// (sorted), only those rows, read from the pages that hold them.
+pub fn read_text_columns(path: &Path, columns: &[&str], rows: Option<&[u32]>) -> Result<Vec<Vec<Option<String>>>> {
+    use arrow::array::{Array, AsArray};
+    use parquet::arrow::ProjectionMask;
+    use parquet::arrow::arrow_reader::{RowSelection, RowSelector};
+    let file = File::open(path).map_err(|source| Error::Io {
+        path: path.to_owned(),
+        source,
+    })?;
+    let mut builder = ParquetRecordBatchReaderBuilder::try_new(file).map_err(|e| encode(path, e))?;
+    if let Some(missing) = columns.iter().find(|c| builder.schema().field_with_name(c).is_err()) {
+        return Err(encode(path, format!("no column `{missing}`")));
+    }
+    let mask = ProjectionMask::columns(builder.parquet_schema(), columns.iter().copied());
+    builder = builder.with_projection(mask);
+    if let Some(rows) = rows {
+        let mut selectors = Vec::new();
+        let mut next = 0usize;
+        for &row in rows {
+            let row = row as usize;
+            if row < next {
+                continue;
+            }
+            if row > next {
+                selectors.push(RowSelector::skip(row - next));
+            }
+            selectors.push(RowSelector::select(1));
+            next = row + 1;
+        }
+        builder = builder.with_row_selection(RowSelection::from(selectors));
+    }
+    let reader = builder.build().map_err(|e| encode(path, e))?;
+    let mut out = Vec::new();
+    for batch in reader {
+        let batch = batch.map_err(|e| encode(path, e))?;
+        let texts = columns
+            .iter()
+            .map(|name| {
+                batch
+                    .column_by_name(name)
+                    .and_then(|c| c.as_string_opt::<i32>())
+                    .ok_or_else(|| encode(path, format!("column `{name}` is not text")))
+            })
+            .collect::<Result<Vec<_>>>()?;
+        for i in 0..batch.num_rows() {
+            out.push(
+                texts
+                    .iter()
+                    .map(|t| t.is_valid(i).then(|| t.value(i).to_owned()))
+                    .collect(),
+            );
+        }
+    }
+    Ok(out)
+}
+
 /// Reads every record batch of a Parquet file (for tests and verification).
 pub fn read_batches(path: &Path) -> Result<Vec<RecordBatch>> {
     let file = File::open(path).map_err(|source| Error::Io {

@@ -43,6 +43,7 @@ pub struct ConfigFile {
     pub license_deny: Option<Vec<String>>,
     pub license_noassertion: Option<NoAssertion>,
     pub opt_out: Option<Vec<PathBuf>>,
+    pub base: Option<Vec<PathBuf>>,
     pub shard_max_rows: Option<u64>,
     pub shard_max_bytes: Option<u64>,
     pub row_group_rows: Option<usize>,
@@ -181,6 +182,10 @@ pub struct Config {
     pub license_deny: Vec<String>,
     pub license_noassertion: NoAssertion,
     pub opt_out: Vec<PathBuf>,
+    /// Published datasets to deduplicate against (`--base`); this run's
+    /// output holds only the new documents kept.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub base: Vec<PathBuf>,
     pub shard_max_rows: u64,
     pub shard_max_bytes: u64,
     pub row_group_rows: usize,
@@ -234,6 +239,7 @@ impl ConfigFile {
             license_deny,
             license_noassertion,
             opt_out,
+            base,
             shard_max_rows,
             shard_max_bytes,
             row_group_rows,
@@ -309,6 +315,7 @@ impl ConfigFile {
             license_deny: self.license_deny.unwrap_or_default(),
             license_noassertion: self.license_noassertion.unwrap_or(NoAssertion::Allow),
             opt_out: self.opt_out.unwrap_or_default(),
+            base: self.base.unwrap_or_default(),
             shard_max_rows: self.shard_max_rows.unwrap_or(writer.shard_max_rows),
             shard_max_bytes: self.shard_max_bytes.unwrap_or(writer.shard_max_bytes),
             row_group_rows: self.row_group_rows.unwrap_or(writer.row_group_rows),
@@ -470,7 +477,7 @@ impl Config {
             }
             // Inputs are a set: their order on the command line changes
             // nothing else. Opt-out lists are recorded with their digests.
-            for key in ["input", "opt-out"] {
+            for key in ["input", "opt-out", "base"] {
                 if let Some(serde_json::Value::Array(list)) = map.get_mut(key) {
                     list.sort_by(|a, b| a.as_str().cmp(&b.as_str()));
                 }

@@ -9,7 +9,24 @@ use corpusledger_model::{DocId, LicenseCategory, Reporter};
 use super::ingested::Ingested;
 use crate::config::{Config, KeepCriterion};
 
-pub fn decide(ingested: &Ingested, config: &Config, reporter: &dyn Reporter) -> Result<Outcome> {
+pub fn decide(
+    ingested: &Ingested,
+    config: &Config,
+    bases: &[crate::base::BaseRef],
+    reporter: &dyn Reporter,
+) -> Result<Outcome> {
+    let anchoring = if bases.is_empty() {
+        crate::base::Anchoring::default()
+    } else {
+        reporter.start("match bases", None, "texts");
+        let anchoring = crate::base::anchor(ingested, bases, config)?;
+        reporter.finish();
+        anchoring
+    };
+    let anchor_shingles = |id: u32| match &anchoring.shingles[id as usize] {
+        crate::base::ExternalShingles::Text(text) => ingested.shingles_of(*text),
+        crate::base::ExternalShingles::Set(set) => set.clone(),
+    };
     reporter.start("deduplicate", None, "docs");
     let mut text_of = Vec::with_capacity(ingested.docs.len());
     let mut keys = Vec::with_capacity(ingested.docs.len());
@@ -43,8 +60,14 @@ pub fn decide(ingested: &Ingested, config: &Config, reporter: &dyn Reporter) -> 
         shingle_count: &count,
         threshold: config.threshold,
         mode: config.cluster_mode,
+        anchors: &anchoring.anchors,
+        anchor_shingles: &anchor_shingles,
     };
-    let outcome = deduplicate(&input);
+    let mut outcome = deduplicate(&input);
+    outcome.external = anchoring.external.clone();
+    outcome.stats.external_exact_texts = anchoring.exact;
+    outcome.stats.external_candidate_pairs = anchoring.candidate_pairs;
+    outcome.stats.external_verified_pairs = anchoring.verified_pairs;
     if let Some(err) = ingested.spilled_bands.as_ref().and_then(|s| s.take_error()) {
         return Err(anyhow::Error::new(err).context("cannot read the spilled band keys"));
     }

@@ -13,6 +13,7 @@
 //! as separate tasks (by hand or as Slurm jobs) through a run directory.
 
 mod bands;
+pub mod base;
 pub mod config;
 mod decide;
 mod doc_table;
@@ -92,7 +93,7 @@ fn execute_in(config: &Config, out_dir: &Path, work: &Path, reporter: &dyn Repor
     let plan = make_plan(config, &provenance)?;
     // In one process nothing can change between listing and reading that
     // the readers do not already report: no fingerprints.
-    let mut run_plan = RunPlan::new(config, plan, Vec::new());
+    let mut run_plan = RunPlan::new(config, plan, Vec::new())?;
     let plan_hash = run.write_plan(&run_plan)?;
     kill_point::kill_point("plan");
     timer.lap("plan");
@@ -274,7 +275,7 @@ pub fn cluster(
     config: &Config,
     reporter: &dyn Reporter,
 ) -> Result<Outcome> {
-    let outcome = decide::decide(ingested, config, reporter)?;
+    let outcome = decide::decide(ingested, config, &run_plan.bases, reporter)?;
     let marker = RunDir::new_marker(CLUSTER, 0, 1, plan_hash, &run_plan.config_hash);
     run.commit_shard(marker, |dir| {
         let bytes = postcard::to_stdvec(&outcome).context("the decisions serialise")?;
@@ -380,6 +381,7 @@ pub fn manifest(
         gate,
         work: &work,
         problems: ingested.problems.clone(),
+        bases: &run_plan.bases,
     };
     let written = write::write_outputs(
         &run_plan.plan,

@@ -33,17 +33,21 @@ pub struct RunPlan {
     /// Per unit: a hash over its files' paths, sizes and modification
     /// times, checked before the unit is read (empty when not taken).
     pub fingerprints: Vec<String>,
+    /// The published datasets deduplicated against (`--base`), checked.
+    pub bases: Vec<crate::base::BaseRef>,
 }
 
 impl RunPlan {
-    pub fn new(config: &Config, plan: Plan, fingerprints: Vec<String>) -> RunPlan {
-        RunPlan {
+    /// The plan of `config`; each base is opened and checked here, once.
+    pub fn new(config: &Config, plan: Plan, fingerprints: Vec<String>) -> Result<RunPlan> {
+        Ok(RunPlan {
             version: env!("CARGO_PKG_VERSION").to_owned(),
             config: config.to_toml(),
             config_hash: config_hash(config),
             plan,
             fingerprints,
-        }
+            bases: crate::base::open(config)?,
+        })
     }
 
     /// The configuration the plan was made with, with this task's threads

@@ -161,6 +161,8 @@ pub struct Extras<'a> {
     pub work: &'a Path,
     /// License problems met during ingest, sorted.
     pub problems: Vec<String>,
+    /// The published datasets this run deduplicated against.
+    pub bases: &'a [crate::base::BaseRef],
 }
 
 /// The kept documents, in source order, with their cluster sizes.
@@ -171,7 +173,7 @@ fn kept_docs(outcome: &Outcome) -> Vec<(u32, u32)> {
         .enumerate()
         .filter_map(|(doc, decision)| match *decision {
             Decision::Kept { cluster_size } => Some((doc as u32, cluster_size)),
-            Decision::Removed { .. } => None,
+            Decision::Removed { .. } | Decision::Anchored { .. } => None,
         })
         .collect()
 }
@@ -314,6 +316,7 @@ pub fn write_outputs(
             index,
             attribution,
             &mut removed_leaves,
+            extras.bases,
         );
         (
             early.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)),
@@ -332,6 +335,15 @@ pub fn write_outputs(
     let licensing = licensing(ingested, outcome, conflicts, extras)?;
     let mut manifest = manifest(plan, ingested, outcome, config, licensing, &files)?;
     manifest.attribution = attribution;
+    manifest.bases = bases_section(outcome, extras.bases);
+    if !extras.bases.is_empty() {
+        let stats = &outcome.stats;
+        let found = &mut manifest.dedup.found;
+        found.insert("base-duplicates".to_owned(), stats.anchored_documents);
+        found.insert("base-exact-texts".to_owned(), stats.external_exact_texts);
+        found.insert("base-candidate-pairs".to_owned(), stats.external_candidate_pairs);
+        found.insert("base-verified-pairs".to_owned(), stats.external_verified_pairs);
+    }
     manifest.commitments = Some(commitments);
     super::kill_point::kill_point("manifest");
     // The card goes first so that the manifest, last, still marks a finished
@@ -361,12 +373,13 @@ fn ledger_and_index(
     mut index: IndexRows,
     attribution: Option<AttributionPass>,
     removed_leaves: &mut Vec<Vec<u8>>,
+    bases: &[crate::base::BaseRef],
 ) -> Result<Option<corpusledger_manifest::Attribution>> {
     let docs = &ingested.docs;
     let ledger_file = files.len() as u32;
     let mut ledger_row = 0u32;
     let mut spill_error = None;
-    let ledger = ledger_rows(docs, outcome, &ingested.rejections).inspect(|row| {
+    let ledger = ledger_rows(docs, outcome, &ingested.rejections, bases).inspect(|row| {
         if let Some(leaf) = row
             .content_sha256
             .as_deref()
@@ -709,9 +722,13 @@ fn ledger_rows<'a>(
     docs: &'a DocTable,
     outcome: &'a Outcome,
     rejections: &'a [Rejection],
+    bases: &'a [crate::base::BaseRef],
 ) -> impl Iterator<Item = LedgerRow> + 'a {
     in_source_order(docs, outcome, rejections)
-        .map_while(|entry| match entry {
+        .map_while(move |entry| match entry {
+            Entry::Doc(doc, &Decision::Anchored { anchor, jaccard }) => {
+                Some(Some(anchored_row(&doc, outcome, bases, anchor, jaccard)))
+            }
             Entry::Doc(doc, &Decision::Removed { kept, jaccard }) => match docs.get(kept) {
                 Ok(kept_doc) => Some(Some(removed_row(&doc, &kept_doc, jaccard))),
                 Err(error) => {
@@ -754,6 +771,68 @@ fn removed_row(doc: &DocRecord, kept_doc: &DocRecord, jaccard: Option<f64>) -> L
     }
 }
 
+/// Each base with the documents of this run removed in its favour.
+fn bases_section(outcome: &Outcome, bases: &[crate::base::BaseRef]) -> Vec<corpusledger_manifest::BaseEntry> {
+    let mut entries: Vec<corpusledger_manifest::BaseEntry> = bases.iter().map(|b| b.entry.clone()).collect();
+    for decision in &outcome.decisions {
+        if let Decision::Anchored { anchor, .. } = decision {
+            let source = outcome.external[*anchor as usize].source as usize;
+            if let Some(entry) = entries.get_mut(source) {
+                entry.matched += 1;
+            }
+        }
+    }
+    entries
+}
+
+/// A document removed in favour of a kept document of a base dataset.
+fn anchored_row(
+    doc: &DocRecord,
+    outcome: &Outcome,
+    bases: &[crate::base::BaseRef],
+    anchor: u32,
+    jaccard: Option<f64>,
+) -> LedgerRow {
+    let external = outcome.external[anchor as usize];
+    let kept = hex(&external.id);
+    let base = bases.get(external.source as usize);
+    let dataset = base.map_or_else(
+        || "a base dataset".to_owned(),
+        |b| {
+            format!(
+                "base dataset {} (manifest SHA-256 {})",
+                b.entry.path, b.entry.manifest_sha256
+            )
+        },
+    );
+    let (reason, detail) = match jaccard {
+        None => (
+            Reason::ExactDuplicate,
+            format!("identical to document {kept} of {dataset}"),
+        ),
+        Some(j) => (
+            Reason::NearDuplicate,
+            format!("Jaccard {j:.4} with document {kept} of {dataset}"),
+        ),
+    };
+    LedgerRow {
+        doc_id: doc.id.to_string(),
+        repo: doc.source.repo.as_deref().map(str::to_owned),
+        path: doc.source.path.clone(),
+        input: doc.source.input.to_string(),
+        key: doc.source.key.clone(),
+        row: doc.source.row,
+        content_sha256: Some(hex(&doc.sha256)),
+        bytes: doc.bytes,
+        reason: reason.as_str().to_owned(),
+        kept_doc_id: Some(kept.clone()),
+        cluster_id: Some(kept),
+        jaccard,
+        license: Some(doc.license.concluded.expression.clone()),
+        detail,
+    }
+}
+
 fn rejected_row(rejection: &Rejection) -> LedgerRow {
     LedgerRow {
         doc_id: rejection.source.doc_id().to_string(),
@@ -781,7 +860,7 @@ fn counts(ingested: &Ingested, outcome: &Outcome) -> Result<Counts> {
                 counts.kept += 1;
                 counts.kept_bytes += doc.bytes;
             }
-            Decision::Removed { jaccard, .. } => {
+            Decision::Removed { jaccard, .. } | Decision::Anchored { jaccard, .. } => {
                 let reason = if jaccard.is_some() {
                     Reason::NearDuplicate
                 } else {
@@ -1046,6 +1125,7 @@ fn manifest(
         licensing,
         attribution: None,
         commitments: None,
+        bases: Vec::new(),
         previous: None,
         amendments: None,
         outputs,

@@ -294,10 +294,13 @@ pub fn attribution(manifest: &Manifest, tables: &Tables, report: &mut Report) {
     }
 }
 
-/// The ledger against the data shards.
-pub fn ledger(tables: &Tables, report: &mut Report) {
+/// The ledger against the data shards. With `bases` (a delta release), a
+/// duplicate may name a kept document of a base dataset: those are
+/// returned (kept document id -> duplicates), for `verify --base`.
+pub fn ledger(tables: &Tables, bases: bool, report: &mut Report) -> BTreeMap<String, u64> {
+    let mut external = BTreeMap::new();
     if !tables.complete {
-        return;
+        return external;
     }
     let ledger_file = tables.ledger_path.as_deref();
     let mut seen = HashSet::with_capacity(tables.ledger.len());
@@ -348,6 +351,7 @@ pub fn ledger(tables: &Tables, report: &mut Report) {
         if row.reason.ends_with("-duplicate") {
             match &row.kept_doc_id {
                 Some(kept) if tables.kept_ids.contains(kept) || opted_out.contains(kept.as_str()) => {}
+                Some(kept) if bases => *external.entry(kept.clone()).or_default() += 1,
                 Some(kept) => add(
                     report,
                     "ledger-kept-missing",
@@ -364,4 +368,5 @@ pub fn ledger(tables: &Tables, report: &mut Report) {
             }
         }
     }
+    external
 }

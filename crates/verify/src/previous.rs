@@ -263,7 +263,7 @@ fn documents(dir: &Path, manifest: &Manifest, old_dir: &Path, old: &Manifest, re
 }
 
 /// Every row of the named text columns of a Parquet file.
-fn columns(path: &Path, names: &[&str]) -> Result<Vec<Vec<String>>, String> {
+pub(crate) fn columns(path: &Path, names: &[&str]) -> Result<Vec<Vec<String>>, String> {
     let fail = |e: &dyn std::fmt::Display| format!("{}: {e}", path.display());
     let file = File::open(path).map_err(|e| fail(&e))?;
     let builder = ParquetRecordBatchReaderBuilder::try_new(file).map_err(|e| fail(&e))?;

@@ -44,8 +44,90 @@ fn run_mode(docs: &[&str], rank: &[u32], threshold: f64, mode: ClusterMode) -> O
         shingle_count: &count,
         threshold,
         mode,
+        anchors: &[],
+        anchor_shingles: &|_| Vec::new(),
     };
     deduplicate(&input)
+}
+
+/// The three chain texts with text 0 and 1 anchored to one external
+/// document whose content is text 0's.
+fn anchored_chain(mode: ClusterMode) -> Outcome {
+    let [a, b, c] = chain();
+    let sets: Vec<Vec<u64>> = [&a, &b, &c]
+        .iter()
+        .map(|t| shingles(t, Tokenizer::Bigcode, 3, 1))
+        .collect();
+    let bands = BandParams::for_recall(0.7, 64, crate::DEFAULT_RECALL_TARGET).unwrap();
+    let sketcher = Sketcher::new(64, 1);
+    let band_keys: Vec<Option<Box<[u64]>>> = sets
+        .iter()
+        .map(|s| sketcher.sign(s).map(|sig| bands.keys(&sig).into_boxed_slice()))
+        .collect();
+    let read = |t: u32| sets[t as usize].clone();
+    let count = |t: u32| sets[t as usize].len();
+    let external = |_: u32| sets[0].clone();
+    let source = BandsInMemory {
+        keys: &band_keys,
+        params: bands,
+    };
+    let j_b = jaccard(&sets[1], &sets[0]);
+    let anchors = [
+        Some(Anchor { id: 0, jaccard: None }),
+        Some(Anchor {
+            id: 0,
+            jaccard: Some(j_b),
+        }),
+        None,
+    ];
+    deduplicate(&DedupInput {
+        text_of: &[0, 1, 2],
+        rank: &[0, 1, 2],
+        n_texts: 3,
+        bands: &source,
+        shingles: &read,
+        shingle_count: &count,
+        threshold: 0.7,
+        mode,
+        anchors: &anchors,
+        anchor_shingles: &external,
+    })
+}
+
+#[test]
+fn anchored_texts_go_to_their_external_document_and_never_keep_others() {
+    // Connected: the chain is one cluster, all of it removed in favour of
+    // the external document; the far end's Jaccard is computed against it.
+    let connected = anchored_chain(ClusterMode::Connected);
+    assert_eq!(
+        connected.decisions[0],
+        Decision::Anchored {
+            anchor: 0,
+            jaccard: None
+        }
+    );
+    assert!(matches!(connected.decisions[1], Decision::Anchored { anchor: 0, jaccard: Some(j) } if j >= 0.7));
+    assert!(matches!(connected.decisions[2], Decision::Anchored { anchor: 0, jaccard: Some(j) } if j < 0.6));
+    assert_eq!(connected.stats.anchored_documents, 3);
+    assert_eq!(connected.stats.clusters, 0);
+    // Star: an anchored text is never a centre, so the far end, within the
+    // threshold of nothing kept, stays.
+    let star = anchored_chain(ClusterMode::Star);
+    assert_eq!(
+        star.decisions[0],
+        Decision::Anchored {
+            anchor: 0,
+            jaccard: None
+        }
+    );
+    assert!(matches!(
+        star.decisions[1],
+        Decision::Anchored {
+            anchor: 0,
+            jaccard: Some(_)
+        }
+    ));
+    assert_eq!(star.decisions[2], Decision::Kept { cluster_size: 1 });
 }
 
 fn words(seed: usize, n: usize) -> String {
