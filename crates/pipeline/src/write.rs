@@ -355,9 +355,14 @@ pub fn write_outputs(
     manifest
         .write(&out_dir.join(MANIFEST))
         .context("cannot write the manifest")?;
-    Ok(Written {
-        summary: summary(&manifest, ingested, outcome, plan, out_dir, &files, config),
-    })
+    let mut summary = summary(&manifest, ingested, outcome, plan, out_dir, &files, config);
+    for base in &manifest.bases {
+        summary.notes.push(format!(
+            "deduplicated against {} (manifest SHA-256 {}): {} document(s) removed as copies of its kept documents",
+            base.path, base.manifest_sha256, base.matched
+        ));
+    }
+    Ok(Written { summary })
 }
 
 /// Writes the ledger (gathering its rows' leaves of the removed tree into
