@@ -125,6 +125,11 @@ fn a_delta_release_keeps_one_document_per_cluster_of_the_whole() {
     }
     assert_eq!(into_a, found["base-duplicates"].as_u64().unwrap());
 
+    // The card says what the release builds on.
+    let card = std::fs::read_to_string(out_b.join("README.md")).unwrap();
+    assert!(card.contains("This is a delta release"), "{card}");
+    assert!(card.contains(&sha), "the card names the base's manifest");
+
     // verify: valid alone (a note: the base was not given), and against A.
     let alone = util::corpusledger(&["verify", s(&out_b)]);
     assert_eq!(alone.status.code(), Some(0));

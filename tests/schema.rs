@@ -72,7 +72,11 @@ fn sample_manifests_match_the_schema() {
 fn delta_and_amended_manifests_match_the_schema() {
     let python = python_with_jsonschema();
     let dir = tempfile::tempdir().unwrap();
-    let (base, delta, amended) = (dir.path().join("base"), dir.path().join("delta"), dir.path().join("amended"));
+    let (base, delta, amended) = (
+        dir.path().join("base"),
+        dir.path().join("delta"),
+        dir.path().join("amended"),
+    );
     let output = util::run(&util::SAMPLE_INPUTS[..1], &base, &[]);
     assert_eq!(output.status.code(), Some(0), "{}", util::stderr(&output));
     let output = util::run(&util::SAMPLE_INPUTS[1..], &delta, &["--base", base.to_str().unwrap()]);
@@ -89,7 +93,10 @@ fn delta_and_amended_manifests_match_the_schema() {
     ]);
     assert_eq!(output.status.code(), Some(0), "{}", util::stderr(&output));
     let m = util::manifest(&amended);
-    assert!(m["bases"].is_array() && m["previous"].is_object() && m["amendments"].is_object(), "{m}");
+    assert!(
+        m["bases"].is_array() && m["previous"].is_object() && m["amendments"].is_object(),
+        "{m}"
+    );
     let output = check(&python, &[delta.join("manifest.json"), amended.join("manifest.json")]);
     assert!(output.status.success(), "{}", both(&output));
 }

@@ -33,17 +33,17 @@ import time
 from pathlib import Path
 
 
-def split(corpus: Path, work: Path, every: int) -> tuple[Path, Path, int, int]:
+def split(corpus: Path, ecosystems: list[str], work: Path, every: int) -> tuple[Path, Path, int, int]:
     """Hard-links the package versions of `corpus` into work/A and work/B."""
     a, b = work / "A", work / "B"
     if a.exists() and b.exists():
         count = lambda root: sum(1 for eco in root.iterdir() for _ in eco.iterdir())
         return a, b, count(a), count(b)
     versions = sorted(
-        (eco.name, repo.name)
-        for eco in corpus.iterdir()
-        if eco.is_dir() and not eco.name.startswith(".")
-        for repo in eco.iterdir()
+        (eco, repo.name)
+        for eco in ecosystems
+        if (corpus / eco).is_dir()
+        for repo in (corpus / eco).iterdir()
         if repo.is_dir()
     )
     n_a = n_b = 0
@@ -78,6 +78,7 @@ def main() -> None:
     parser.add_argument("--work", type=Path)
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--every", type=int, default=10)
+    parser.add_argument("--ecosystems", default="crates,pypi", help="the corpus folders to split (not the cargo home)")
     parser.add_argument("--threshold", default="0.7")
     parser.add_argument("--tokenizer", default="bigcode")
     parser.add_argument("--threads", default="2")
@@ -85,7 +86,7 @@ def main() -> None:
     args = parser.parse_args()
     work = args.work or Path(f"{args.corpus}.releases")
     work.mkdir(parents=True, exist_ok=True)
-    a, b, n_a, n_b = split(args.corpus, work, args.every)
+    a, b, n_a, n_b = split(args.corpus, args.ecosystems.split(","), work, args.every)
     common = ["--tokenizer", args.tokenizer, "--threshold", args.threshold, "--threads", args.threads,
               "--quiet", "--overwrite"]
     run = [os.fspath(args.bin), "run"]

@@ -53,7 +53,7 @@ pub fn build(m: &Manifest, hub: &HubLicenses, release: Option<&ReleaseFile>) -> 
     distribution::body(m, release, &mut out);
     section(&mut out, "maintenance", "Maintenance");
     maintenance::body(m, &mut out);
-    if m.previous.is_some() {
+    if changes::applies(m) {
         section(&mut out, "changes", "Changes since the previous version");
         changes::body(m, &mut out);
     }

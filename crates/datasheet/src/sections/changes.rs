@@ -5,9 +5,15 @@ use corpusledger_manifest::Manifest;
 
 use crate::doc::{Align, Block, Table, code, num, text};
 
-/// The section, when the manifest has a previous version.
+/// Whether the manifest builds on another version: an amendment's previous
+/// version, or a delta release's bases.
+pub fn applies(m: &Manifest) -> bool {
+    m.previous.is_some() || !m.bases.is_empty()
+}
+
+/// The section, when the manifest has a previous version or bases.
 pub fn push(m: &Manifest, out: &mut Vec<Block>) {
-    if m.previous.is_none() {
+    if !applies(m) {
         return;
     }
     out.push(Block::Section {
@@ -17,8 +23,10 @@ pub fn push(m: &Manifest, out: &mut Vec<Block>) {
     body(m, out);
 }
 
-/// The section without its heading (nothing without a previous version).
+/// The section without its heading (nothing without a previous version or
+/// bases).
 pub fn body(m: &Manifest, out: &mut Vec<Block>) {
+    push_bases(m, out);
     let Some(previous) = &m.previous else { return };
     out.push(Block::Para(vec![
         text("This version was made from the previous one (manifest SHA-256 "),
@@ -80,4 +88,37 @@ pub fn body(m: &Manifest, out: &mut Vec<Block>) {
         "Copies that had been removed in favour of an opted-out document: {}. Rule: {}.",
         amendments.orphans, amendments.orphans_rule
     ))]));
+}
+
+/// A delta release: what it was deduplicated against.
+fn push_bases(m: &Manifest, out: &mut Vec<Block>) {
+    if m.bases.is_empty() {
+        return;
+    }
+    out.push(Block::Para(vec![
+        text(
+            "This is a delta release: its inputs were deduplicated against the published datasets below, which it \
+             does not change or repeat, so the data is theirs and this one's together. A document that copies one \
+             of their kept documents is in this ledger, removed in its favour (",
+        ),
+        code("kept_doc_id"),
+        text(" names the base document); "),
+        code("corpusledger verify DIR --base BASE"),
+        text(" checks those against each base."),
+    ]));
+    let mut bases = Table::new(&[
+        ("base", Align::Left),
+        ("manifest SHA-256", Align::Left),
+        ("kept there", Align::Right),
+        ("documents here removed as its copies", Align::Right),
+    ]);
+    for base in &m.bases {
+        bases.row(vec![
+            vec![code(&base.path)],
+            vec![code(&base.manifest_sha256)],
+            vec![num(base.kept)],
+            vec![num(base.matched)],
+        ]);
+    }
+    out.push(Block::Table(bases));
 }
