@@ -154,6 +154,20 @@ def test_progress_goes_to_the_callback(tmp_path):
         assert total is None or 0 <= done <= total
 
 
+def test_a_delta_release_builds_on_a_base(tmp_path):
+    base = tmp_path / "base"
+    corpusledger.run([ROOT / "sample-data" / "repos"], base, progress=False)
+    inputs = [ROOT / "sample-data" / "jsonl" / "snippets.jsonl.zst", ROOT / "sample-data" / "stack" / "stack-sample.parquet"]
+    summary = corpusledger.run(inputs, tmp_path / "delta", base=[base], progress=False)
+    manifest = json.loads((tmp_path / "delta" / "manifest.json").read_text())
+    matched = manifest["bases"][0]["matched"]
+    assert matched > 0
+    assert manifest["dedup"]["found"]["base-duplicates"] == matched
+    assert any("deduplicated against" in note for note in summary.notes), summary.notes
+    report = corpusledger.verify(tmp_path / "delta")
+    assert report.valid, report
+
+
 def test_a_failing_callback_stops_the_run_with_its_exception(tmp_path):
     def fail(*_event):
         raise KeyError("from the callback")
