@@ -14,8 +14,9 @@ hard-linked under WORK/A and WORK/B with the same layout. Then:
 2. `--runs` times, taking turns: `run --input A --input B` (everything again)
    and `run --input B --base WORK/outA` (the delta release), each into its
    own directory with --overwrite;
-3. the median wall time of each and their ratio; the acceptance asks for the
-   delta at most a quarter of the whole.
+3. the median wall time of each, and the median of the ratios of the runs
+   taken in turn; the acceptance asks for the delta at most a quarter of the
+   whole.
 
 It also checks, as a sanity figure, that the two releases together keep as
 many documents as the whole run keeps, counted from the manifests. The
@@ -109,7 +110,10 @@ def main() -> None:
         "seconds": {"base A": base_seconds, "A+B": whole, "B --base A": delta},
         "median": {"A+B": statistics.median(whole), "B --base A": statistics.median(delta)},
     }
-    figures["ratio"] = figures["median"]["B --base A"] / figures["median"]["A+B"]
+    # Pair by pair (the two ran in turn), so that the machine's drift
+    # between runs does not move the ratio; and of the medians, for reference.
+    figures["ratio"] = statistics.median(d / w for d, w in zip(delta, whole))
+    figures["ratio-of-medians"] = figures["median"]["B --base A"] / figures["median"]["A+B"]
     if args.json:
         print(json.dumps(figures, indent=2))
         return
@@ -117,7 +121,8 @@ def main() -> None:
     print(f"| | A+B again | B --base A |\n|---|---:|---:|")
     print(f"| median wall of {args.runs} (s) | {figures['median']['A+B']:.2f} | {figures['median']['B --base A']:.2f} |")
     print(f"| runs (s) | {', '.join(f'{s:.2f}' for s in whole)} | {', '.join(f'{s:.2f}' for s in delta)} |")
-    print(f"\nratio B --base A / A+B: {figures['ratio']:.3f} (the issue asks for at most 0.25)")
+    print(f"\nratio B --base A / A+B, median of the {args.runs} pairs: {figures['ratio']:.3f} "
+          f"(of the medians: {figures['ratio-of-medians']:.3f}; the issue asks for at most 0.25)")
     print(f"package versions: A {n_a}, B {n_b}; documents: A {figures['documents']['A']}, "
           f"B {figures['documents']['B']}; base A took {base_seconds:.2f} s")
     print(f"kept: A {k['A']} + B {k['B']} = {k['A'] + k['B']}, A+B {k['A+B']}; "

@@ -29,7 +29,7 @@ pub use rows::{AttributionRow, DataRow, LedgerRow, attribution_schema, data_sche
 pub use tree::{TREE_BASE, TREE_MAGIC, TreeFile, tree_path, write_tree};
 pub use writer::{
     AttributionWriter, OutputFile, ShardWriter, WriterConfig, read_batches, read_shard_provenance, read_text_columns,
-    sha256_file, shard_ranges, write_batches, write_data_batches, write_ledger,
+    read_text_columns_in, row_group_rows, sha256_file, shard_ranges, write_batches, write_data_batches, write_ledger,
 };
 
 use std::path::PathBuf;

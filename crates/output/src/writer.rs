@@ -660,6 +660,33 @@ pub fn read_shard_provenance(path: &Path) -> Result<Option<ShardProvenance>> {
 /// row (`None` for null), the columns in the order given; with `rows`
 /// (sorted), only those rows, read from the pages that hold them.
 pub fn read_text_columns(path: &Path, columns: &[&str], rows: Option<&[u32]>) -> Result<Vec<Vec<Option<String>>>> {
+    read_text_columns_in(path, columns, None, rows)
+}
+
+/// The rows of each row group of the Parquet file at `path`.
+pub fn row_group_rows(path: &Path) -> Result<Vec<u64>> {
+    let file = File::open(path).map_err(|source| Error::Io {
+        path: path.to_owned(),
+        source,
+    })?;
+    let builder = ParquetRecordBatchReaderBuilder::try_new(file).map_err(|e| encode(path, e))?;
+    Ok(builder
+        .metadata()
+        .row_groups()
+        .iter()
+        .map(|g| g.num_rows() as u64)
+        .collect())
+}
+
+/// [`read_text_columns`] within one row group (`rows` then count from the
+/// group's first row), or the whole file without `group`: row groups can
+/// then be read apart, on threads of their own.
+pub fn read_text_columns_in(
+    path: &Path,
+    columns: &[&str],
+    group: Option<usize>,
+    rows: Option<&[u32]>,
+) -> Result<Vec<Vec<Option<String>>>> {
     use arrow::array::{Array, AsArray};
     use parquet::arrow::ProjectionMask;
     use parquet::arrow::arrow_reader::{RowSelection, RowSelector};
@@ -673,6 +700,9 @@ pub fn read_text_columns(path: &Path, columns: &[&str], rows: Option<&[u32]>) ->
     }
     let mask = ProjectionMask::columns(builder.parquet_schema(), columns.iter().copied());
     builder = builder.with_projection(mask);
+    if let Some(group) = group {
+        builder = builder.with_row_groups(vec![group]);
+    }
     if let Some(rows) = rows {
         let mut selectors = Vec::new();
         let mut next = 0usize;

@@ -156,7 +156,17 @@ impl BaseDocs {
             bands: Vec::new(),
         };
         for (b, base) in bases.iter().enumerate() {
-            let manifest = Manifest::read(&base.dir.join(corpusledger_verify::MANIFEST))?;
+            // The plan checked the base's files against this manifest: a
+            // manifest changed since is another base.
+            let path = base.dir.join(corpusledger_verify::MANIFEST);
+            let bytes = std::fs::read(&path).with_context(|| format!("--base {}", base.dir.display()))?;
+            if crate::hex(&Sha256::digest(&bytes)) != base.entry.manifest_sha256 {
+                bail!(
+                    "--base {}: its manifest changed after the plan checked it; plan again",
+                    base.dir.display()
+                );
+            }
+            let manifest = Manifest::from_slice(&path, &bytes)?;
             // (shard path in the manifest) -> first document, rows.
             let mut first: HashMap<&str, (u32, u32)> = HashMap::new();
             for output in manifest.outputs.iter().filter(|o| o.kind == "data") {
@@ -357,11 +367,32 @@ fn base_shingles(base: &BaseDocs, docs: &[u32], config: &Config) -> Result<Vec<V
             _ => by_shard.push((d.shard, vec![d.row])),
         }
     }
-    let contents: Vec<Vec<Option<String>>> = by_shard
+    // Each shard's needed rows split by row group, so that groups (each
+    // decompressed whole) are read on every thread.
+    let mut segments: Vec<(u32, usize, Vec<u32>)> = Vec::new();
+    for (shard, rows) in &by_shard {
+        let path = &base.shards[*shard as usize];
+        let groups = corpusledger_output::row_group_rows(path)
+            .with_context(|| format!("cannot read the base shard {}", path.display()))?;
+        let mut start = 0u64;
+        for (group, &n) in groups.iter().enumerate() {
+            let end = start + n;
+            let inside: Vec<u32> = rows
+                .iter()
+                .filter(|&&r| (start..end).contains(&u64::from(r)))
+                .map(|&r| r - start as u32)
+                .collect();
+            if !inside.is_empty() {
+                segments.push((*shard, group, inside));
+            }
+            start = end;
+        }
+    }
+    let contents: Vec<Vec<Option<String>>> = segments
         .par_iter()
-        .map(|(shard, rows)| {
+        .map(|(shard, group, rows)| {
             let path = &base.shards[*shard as usize];
-            corpusledger_output::read_text_columns(path, &["content"], Some(rows))
+            corpusledger_output::read_text_columns_in(path, &["content"], Some(*group), Some(rows))
                 .map(|rows| rows.into_iter().map(|mut r| r.remove(0)).collect())
                 .with_context(|| format!("cannot read the base shard {}", path.display()))
         })

@@ -90,18 +90,27 @@ fn execute_in(config: &Config, out_dir: &Path, work: &Path, reporter: &dyn Repor
         laps: Vec::new(),
     };
     let provenance = Provenance::new(config.license_min_score as f32);
-    let plan = make_plan(config, &provenance)?;
-    // In one process nothing can change between listing and reading that
-    // the readers do not already report: no fingerprints.
-    let mut run_plan = RunPlan::new(config, plan, Vec::new())?;
-    let plan_hash = run.write_plan(&run_plan)?;
-    kill_point::kill_point("plan");
-    timer.lap("plan");
-    let gate = gate(config)?;
-    sign_shard(&run, &run_plan, &plan_hash, 0, 1, config, &provenance, &gate, reporter)?;
-    // The file list is read; later stages need only the inputs.
-    run_plan.plan.units = Vec::new();
-    timer.lap("ingest+sign");
+    // The license store (up to a second) loads on a thread of its own while
+    // the inputs are listed, the bases checked and the first files read;
+    // whatever needs it first waits for it.
+    let (run_plan, plan_hash, gate) = std::thread::scope(|scope| -> Result<_> {
+        if config.input.iter().any(|p| p.is_dir()) {
+            scope.spawn(|| provenance.preload());
+        }
+        let plan = make_plan(config)?;
+        // In one process nothing can change between listing and reading
+        // that the readers do not already report: no fingerprints.
+        let mut run_plan = RunPlan::new(config, plan, Vec::new())?;
+        let plan_hash = run.write_plan(&run_plan)?;
+        kill_point::kill_point("plan");
+        timer.lap("plan");
+        let gate = gate(config)?;
+        sign_shard(&run, &run_plan, &plan_hash, 0, 1, config, &provenance, &gate, reporter)?;
+        // The file list is read; later stages need only the inputs.
+        run_plan.plan.units = Vec::new();
+        timer.lap("ingest+sign");
+        Ok((run_plan, plan_hash, gate))
+    })?;
     // One merge serves every later stage of the one process.
     let mut ingested = load(
         &run,
@@ -130,16 +139,9 @@ fn execute_in(config: &Config, out_dir: &Path, work: &Path, reporter: &dyn Repor
     Ok(written)
 }
 
-/// The plan stage: lists the inputs once. License files are only read from
-/// trees; the license store (about a second) loads while they are listed.
-pub fn make_plan(config: &Config, provenance: &Provenance) -> Result<Plan> {
-    let plan = std::thread::scope(|scope| {
-        if config.input.iter().any(|p| p.is_dir()) {
-            scope.spawn(|| provenance.preload());
-        }
-        corpusledger_ingest::plan(&config.input, &config.ingest())
-    })?;
-    Ok(plan)
+/// The plan stage: lists the inputs once.
+pub fn make_plan(config: &Config) -> Result<Plan> {
+    Ok(corpusledger_ingest::plan(&config.input, &config.ingest())?)
 }
 
 /// The sign stage for shard `shard` of `n`: checks that the shard's input

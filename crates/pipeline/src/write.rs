@@ -748,15 +748,15 @@ fn ledger_rows<'a>(
 }
 
 fn removed_row(doc: &DocRecord, kept_doc: &DocRecord, jaccard: Option<f64>) -> LedgerRow {
+    duplicate_row(doc, kept_doc.id.to_string(), jaccard, &kept_doc.source.display())
+}
+
+/// A document removed as a copy of document `kept` (described as `what`:
+/// its source, or a base dataset's document).
+fn duplicate_row(doc: &DocRecord, kept: String, jaccard: Option<f64>, what: &str) -> LedgerRow {
     let (reason, detail) = match jaccard {
-        None => (
-            Reason::ExactDuplicate,
-            format!("identical to {}", kept_doc.source.display()),
-        ),
-        Some(j) => (
-            Reason::NearDuplicate,
-            format!("Jaccard {j:.4} with {}", kept_doc.source.display()),
-        ),
+        None => (Reason::ExactDuplicate, format!("identical to {what}")),
+        Some(j) => (Reason::NearDuplicate, format!("Jaccard {j:.4} with {what}")),
     };
     LedgerRow {
         doc_id: doc.id.to_string(),
@@ -768,8 +768,8 @@ fn removed_row(doc: &DocRecord, kept_doc: &DocRecord, jaccard: Option<f64>) -> L
         content_sha256: Some(hex(&doc.sha256)),
         bytes: doc.bytes,
         reason: reason.as_str().to_owned(),
-        kept_doc_id: Some(kept_doc.id.to_string()),
-        cluster_id: Some(kept_doc.id.to_string()),
+        kept_doc_id: Some(kept.clone()),
+        cluster_id: Some(kept),
         jaccard,
         license: Some(doc.license.concluded.expression.clone()),
         detail,
@@ -800,8 +800,7 @@ fn anchored_row(
 ) -> LedgerRow {
     let external = outcome.external[anchor as usize];
     let kept = hex(&external.id);
-    let base = bases.get(external.source as usize);
-    let dataset = base.map_or_else(
+    let dataset = bases.get(external.source as usize).map_or_else(
         || "a base dataset".to_owned(),
         |b| {
             format!(
@@ -810,32 +809,8 @@ fn anchored_row(
             )
         },
     );
-    let (reason, detail) = match jaccard {
-        None => (
-            Reason::ExactDuplicate,
-            format!("identical to document {kept} of {dataset}"),
-        ),
-        Some(j) => (
-            Reason::NearDuplicate,
-            format!("Jaccard {j:.4} with document {kept} of {dataset}"),
-        ),
-    };
-    LedgerRow {
-        doc_id: doc.id.to_string(),
-        repo: doc.source.repo.as_deref().map(str::to_owned),
-        path: doc.source.path.clone(),
-        input: doc.source.input.to_string(),
-        key: doc.source.key.clone(),
-        row: doc.source.row,
-        content_sha256: Some(hex(&doc.sha256)),
-        bytes: doc.bytes,
-        reason: reason.as_str().to_owned(),
-        kept_doc_id: Some(kept.clone()),
-        cluster_id: Some(kept),
-        jaccard,
-        license: Some(doc.license.concluded.expression.clone()),
-        detail,
-    }
+    let what = format!("document {kept} of {dataset}");
+    duplicate_row(doc, kept, jaccard, &what)
 }
 
 fn rejected_row(rejection: &Rejection) -> LedgerRow {

@@ -20,13 +20,9 @@
 //!   (`amendment-documents-mismatch`). Otherwise a `checks-skipped` note.
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::fs::File;
 use std::path::Path;
 
-use arrow::array::{Array, AsArray};
 use corpusledger_manifest::Manifest;
-use parquet::arrow::ProjectionMask;
-use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
 use sha2::{Digest, Sha256};
 
 use crate::{Error, MANIFEST, Report};
@@ -262,38 +258,11 @@ fn documents(dir: &Path, manifest: &Manifest, old_dir: &Path, old: &Manifest, re
     }
 }
 
-/// Every row of the named text columns of a Parquet file.
+/// Every row of the named text columns of a Parquet file (null as empty).
 pub(crate) fn columns(path: &Path, names: &[&str]) -> Result<Vec<Vec<String>>, String> {
-    let fail = |e: &dyn std::fmt::Display| format!("{}: {e}", path.display());
-    let file = File::open(path).map_err(|e| fail(&e))?;
-    let builder = ParquetRecordBatchReaderBuilder::try_new(file).map_err(|e| fail(&e))?;
-    let mask = ProjectionMask::columns(builder.parquet_schema(), names.iter().copied());
-    let mut rows = Vec::new();
-    for batch in builder.with_projection(mask).build().map_err(|e| fail(&e))? {
-        let batch = batch.map_err(|e| fail(&e))?;
-        let texts = names
-            .iter()
-            .map(|n| {
-                batch
-                    .column_by_name(n)
-                    .and_then(|c| c.as_string_opt::<i32>())
-                    .ok_or_else(|| fail(&format!("no text column `{n}`")))
-            })
-            .collect::<Result<Vec<_>, _>>()?;
-        for i in 0..batch.num_rows() {
-            rows.push(
-                texts
-                    .iter()
-                    .map(|t| {
-                        if t.is_valid(i) {
-                            t.value(i).to_owned()
-                        } else {
-                            String::new()
-                        }
-                    })
-                    .collect(),
-            );
-        }
-    }
-    Ok(rows)
+    let rows = corpusledger_output::read_text_columns(path, names, None).map_err(|e| e.to_string())?;
+    Ok(rows
+        .into_iter()
+        .map(|row| row.into_iter().map(Option::unwrap_or_default).collect())
+        .collect())
 }

@@ -10,6 +10,19 @@ fn run(docs: &[&str], rank: &[u32], threshold: f64) -> Outcome {
 }
 
 fn run_mode(docs: &[&str], rank: &[u32], threshold: f64, mode: ClusterMode) -> Outcome {
+    run_anchored(docs, rank, threshold, mode, &[], &|_| Vec::new())
+}
+
+/// [`run_mode`] with texts anchored outside (`anchors`, one per text), whose
+/// external documents' shingles `external` gives.
+fn run_anchored(
+    docs: &[&str],
+    rank: &[u32],
+    threshold: f64,
+    mode: ClusterMode,
+    anchors: &[Option<Anchor>],
+    external: &(dyn Fn(u32) -> Vec<u64> + Sync),
+) -> Outcome {
     let mut texts: Vec<&str> = Vec::new();
     let text_of: Vec<u32> = docs
         .iter()
@@ -44,8 +57,8 @@ fn run_mode(docs: &[&str], rank: &[u32], threshold: f64, mode: ClusterMode) -> O
         shingle_count: &count,
         threshold,
         mode,
-        anchors: &[],
-        anchor_shingles: &|_| Vec::new(),
+        anchors,
+        anchor_shingles: external,
     };
     deduplicate(&input)
 }
@@ -58,40 +71,15 @@ fn anchored_chain(mode: ClusterMode) -> Outcome {
         .iter()
         .map(|t| shingles(t, Tokenizer::Bigcode, 3, 1))
         .collect();
-    let bands = BandParams::for_recall(0.7, 64, crate::DEFAULT_RECALL_TARGET).unwrap();
-    let sketcher = Sketcher::new(64, 1);
-    let band_keys: Vec<Option<Box<[u64]>>> = sets
-        .iter()
-        .map(|s| sketcher.sign(s).map(|sig| bands.keys(&sig).into_boxed_slice()))
-        .collect();
-    let read = |t: u32| sets[t as usize].clone();
-    let count = |t: u32| sets[t as usize].len();
-    let external = |_: u32| sets[0].clone();
-    let source = BandsInMemory {
-        keys: &band_keys,
-        params: bands,
-    };
-    let j_b = jaccard(&sets[1], &sets[0]);
     let anchors = [
         Some(Anchor { id: 0, jaccard: None }),
         Some(Anchor {
             id: 0,
-            jaccard: Some(j_b),
+            jaccard: Some(jaccard(&sets[1], &sets[0])),
         }),
         None,
     ];
-    deduplicate(&DedupInput {
-        text_of: &[0, 1, 2],
-        rank: &[0, 1, 2],
-        n_texts: 3,
-        bands: &source,
-        shingles: &read,
-        shingle_count: &count,
-        threshold: 0.7,
-        mode,
-        anchors: &anchors,
-        anchor_shingles: &external,
-    })
+    run_anchored(&[&a, &b, &c], &[0, 1, 2], 0.7, mode, &anchors, &|_| sets[0].clone())
 }
 
 #[test]
