@@ -42,10 +42,19 @@ pub struct BaseRef {
 /// Opens and checks every base of `config`: its manifest, its files against
 /// it, and its dedup parameters against this run's.
 pub fn open(config: &Config) -> Result<Vec<BaseRef>> {
-    config.base.iter().map(|dir| open_one(dir, config)).collect()
+    let bases = describe(config)?;
+    check_files(&bases)?;
+    Ok(bases)
 }
 
-fn open_one(dir: &Path, config: &Config) -> Result<BaseRef> {
+/// Reads every base's manifest and checks its dedup parameters against
+/// this run's; its files are checked apart ([`check_files`]), so that a run
+/// in one process can hash them while it reads its inputs.
+pub fn describe(config: &Config) -> Result<Vec<BaseRef>> {
+    config.base.iter().map(|dir| describe_one(dir, config)).collect()
+}
+
+fn describe_one(dir: &Path, config: &Config) -> Result<BaseRef> {
     let path = dir.join(corpusledger_verify::MANIFEST);
     if dir.join(corpusledger_manifest::release::RELEASE_FILE).exists() {
         bail!(
@@ -67,22 +76,6 @@ fn open_one(dir: &Path, config: &Config) -> Result<BaseRef> {
             dir.display()
         );
     }
-    let report = corpusledger_verify::verify_files(dir, &manifest);
-    let failing: Vec<String> = report
-        .findings
-        .iter()
-        .filter(|f| !f.is_note())
-        .map(|f| format!("{} {}: {}", f.code, f.file.as_deref().unwrap_or("-"), f.message))
-        .collect();
-    if !failing.is_empty() {
-        bail!(
-            "--base {}: does not verify ({} finding(s)):\n  {}\nrun `corpusledger verify {}`; deduplicate only against a dataset that verifies",
-            dir.display(),
-            failing.len(),
-            failing.join("\n  "),
-            dir.display()
-        );
-    }
     Ok(BaseRef {
         dir: dir.to_owned(),
         entry: BaseEntry {
@@ -94,6 +87,46 @@ fn open_one(dir: &Path, config: &Config) -> Result<BaseRef> {
             matched: 0,
         },
     })
+}
+
+/// Checks each base's files against its manifest (sizes, SHA-256, Merkle
+/// root, nothing unlisted); an error names every finding. The manifest must
+/// still be the one [`describe`] read.
+pub fn check_files(bases: &[BaseRef]) -> Result<()> {
+    for base in bases {
+        let dir = &base.dir;
+        let manifest = read_manifest(base)?;
+        let report = corpusledger_verify::verify_files(dir, &manifest);
+        let failing: Vec<String> = report
+            .findings
+            .iter()
+            .filter(|f| !f.is_note())
+            .map(|f| format!("{} {}: {}", f.code, f.file.as_deref().unwrap_or("-"), f.message))
+            .collect();
+        if !failing.is_empty() {
+            bail!(
+                "--base {}: does not verify ({} finding(s)):\n  {}\nrun `corpusledger verify {}`; deduplicate only against a dataset that verifies",
+                dir.display(),
+                failing.len(),
+                failing.join("\n  "),
+                dir.display()
+            );
+        }
+    }
+    Ok(())
+}
+
+/// The base's manifest, refused when it is no longer the one the plan read.
+fn read_manifest(base: &BaseRef) -> Result<Manifest> {
+    let path = base.dir.join(corpusledger_verify::MANIFEST);
+    let bytes = std::fs::read(&path).with_context(|| format!("--base {}", base.dir.display()))?;
+    if crate::hex(&Sha256::digest(&bytes)) != base.entry.manifest_sha256 {
+        bail!(
+            "--base {}: its manifest changed after the plan read it; plan again",
+            base.dir.display()
+        );
+    }
+    Ok(Manifest::from_slice(&path, &bytes)?)
 }
 
 /// The base's dedup parameters must be this run's: otherwise its band keys
@@ -156,17 +189,9 @@ impl BaseDocs {
             bands: Vec::new(),
         };
         for (b, base) in bases.iter().enumerate() {
-            // The plan checked the base's files against this manifest: a
-            // manifest changed since is another base.
-            let path = base.dir.join(corpusledger_verify::MANIFEST);
-            let bytes = std::fs::read(&path).with_context(|| format!("--base {}", base.dir.display()))?;
-            if crate::hex(&Sha256::digest(&bytes)) != base.entry.manifest_sha256 {
-                bail!(
-                    "--base {}: its manifest changed after the plan checked it; plan again",
-                    base.dir.display()
-                );
-            }
-            let manifest = Manifest::from_slice(&path, &bytes)?;
+            // The files were checked against this manifest: a manifest
+            // changed since is another base.
+            let manifest = read_manifest(base)?;
             // (shard path in the manifest) -> first document, rows.
             let mut first: HashMap<&str, (u32, u32)> = HashMap::new();
             for output in manifest.outputs.iter().filter(|o| o.kind == "data") {

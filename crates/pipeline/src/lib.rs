@@ -93,14 +93,20 @@ fn execute_in(config: &Config, out_dir: &Path, work: &Path, reporter: &dyn Repor
     // The license store (up to a second) loads on a thread of its own while
     // the inputs are listed, the bases checked and the first files read;
     // whatever needs it first waits for it.
+    // So do the bases' files get hashed: they are needed from clustering on.
     let (run_plan, plan_hash, gate) = std::thread::scope(|scope| -> Result<_> {
         if config.input.iter().any(|p| p.is_dir()) {
             scope.spawn(|| provenance.preload());
         }
+        let bases = base::describe(config)?;
+        let checked = (!bases.is_empty()).then(|| {
+            let bases = bases.clone();
+            scope.spawn(move || base::check_files(&bases))
+        });
         let plan = make_plan(config)?;
         // In one process nothing can change between listing and reading
         // that the readers do not already report: no fingerprints.
-        let mut run_plan = RunPlan::new(config, plan, Vec::new())?;
+        let mut run_plan = RunPlan::with_bases(config, plan, Vec::new(), bases);
         let plan_hash = run.write_plan(&run_plan)?;
         kill_point::kill_point("plan");
         timer.lap("plan");
@@ -108,6 +114,11 @@ fn execute_in(config: &Config, out_dir: &Path, work: &Path, reporter: &dyn Repor
         sign_shard(&run, &run_plan, &plan_hash, 0, 1, config, &provenance, &gate, reporter)?;
         // The file list is read; later stages need only the inputs.
         run_plan.plan.units = Vec::new();
+        if let Some(checked) = checked {
+            checked
+                .join()
+                .unwrap_or_else(|panic| std::panic::resume_unwind(panic))?;
+        }
         timer.lap("ingest+sign");
         Ok((run_plan, plan_hash, gate))
     })?;

@@ -40,14 +40,29 @@ pub struct RunPlan {
 impl RunPlan {
     /// The plan of `config`; each base is opened and checked here, once.
     pub fn new(config: &Config, plan: Plan, fingerprints: Vec<String>) -> Result<RunPlan> {
-        Ok(RunPlan {
+        Ok(RunPlan::with_bases(
+            config,
+            plan,
+            fingerprints,
+            crate::base::open(config)?,
+        ))
+    }
+
+    /// The plan of `config` with its bases opened by the caller.
+    pub fn with_bases(
+        config: &Config,
+        plan: Plan,
+        fingerprints: Vec<String>,
+        bases: Vec<crate::base::BaseRef>,
+    ) -> RunPlan {
+        RunPlan {
             version: env!("CARGO_PKG_VERSION").to_owned(),
             config: config.to_toml(),
             config_hash: config_hash(config),
             plan,
             fingerprints,
-            bases: crate::base::open(config)?,
-        })
+            bases,
+        }
     }
 
     /// The configuration the plan was made with, with this task's threads
