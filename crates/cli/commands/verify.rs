@@ -12,12 +12,15 @@ pub fn run(args: &VerifyArgs) -> Result<u8> {
     if let Some(proof) = &args.proof {
         return proofs(args, proof);
     }
-    let (manifest, mut report) = corpusledger_verify::verify_dir(&args.dir)?;
+    let (manifest, mut report) = if args.base.is_empty() {
+        corpusledger_verify::verify_dir(&args.dir)?
+    } else {
+        let manifest = corpusledger_manifest::Manifest::read(&args.dir.join(corpusledger_verify::MANIFEST))?;
+        let report = corpusledger_verify::verify_with_bases(&args.dir, &manifest, &args.base)?;
+        (manifest, report)
+    };
     if let Some(previous) = &args.previous {
         corpusledger_verify::previous::check(&args.dir, &manifest, previous, &mut report)?;
-    }
-    if !args.base.is_empty() {
-        corpusledger_verify::bases::check(&args.dir, &manifest, &args.base, &mut report)?;
     }
     if let Some(pubkey) = &args.pubkey {
         signature(args, pubkey, &mut report)?;

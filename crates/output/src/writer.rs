@@ -656,8 +656,8 @@ pub fn read_shard_provenance(path: &Path) -> Result<Option<ShardProvenance>> {
         .map_err(|e| encode(path, format!("footer {SHARD_PROVENANCE_KEY} is not valid: {e}")))
 }
 
-/// The named text columns of the Parquet file at `path`, one vector per
-/// row (`None` for null), the columns in the order given; with `rows`
+/// The named columns of the Parquet file at `path`, each value as text
+/// (`None` for null), one vector per row, the columns in the order given; with `rows`
 /// (sorted), only those rows, read from the pages that hold them.
 pub fn read_text_columns(path: &Path, columns: &[&str], rows: Option<&[u32]>) -> Result<Vec<Vec<Option<String>>>> {
     read_text_columns_in(path, columns, None, rows)
@@ -696,7 +696,10 @@ pub fn read_text_columns_in(
     })?;
     let mut builder = ParquetRecordBatchReaderBuilder::try_new(file).map_err(|e| encode(path, e))?;
     if let Some(missing) = columns.iter().find(|c| builder.schema().field_with_name(c).is_err()) {
-        return Err(encode(path, format!("no column `{missing}`")));
+        return Err(Error::Corrupt {
+            path: path.to_owned(),
+            what: format!("no column `{missing}`: not a corpusledger file of this kind"),
+        });
     }
     let mask = ProjectionMask::columns(builder.parquet_schema(), columns.iter().copied());
     builder = builder.with_projection(mask);
@@ -726,17 +729,19 @@ pub fn read_text_columns_in(
         let texts = columns
             .iter()
             .map(|name| {
-                batch
-                    .column_by_name(name)
-                    .and_then(|c| c.as_string_opt::<i32>())
-                    .ok_or_else(|| encode(path, format!("column `{name}` is not text")))
+                let column = batch.column_by_name(name).expect("projected");
+                arrow::compute::cast(column, &arrow::datatypes::DataType::Utf8)
+                    .map_err(|e| encode(path, format!("column `{name}`: {e}")))
             })
             .collect::<Result<Vec<_>>>()?;
         for i in 0..batch.num_rows() {
             out.push(
                 texts
                     .iter()
-                    .map(|t| t.is_valid(i).then(|| t.value(i).to_owned()))
+                    .map(|t| {
+                        let t = t.as_string::<i32>();
+                        t.is_valid(i).then(|| t.value(i).to_owned())
+                    })
                     .collect(),
             );
         }

@@ -15,7 +15,7 @@ pub fn decide(
     bases: &[crate::base::BaseRef],
     reporter: &dyn Reporter,
 ) -> Result<Outcome> {
-    let anchoring = if bases.is_empty() {
+    let mut anchoring = if bases.is_empty() {
         crate::base::Anchoring::default()
     } else {
         reporter.start("match bases", None, "texts");
@@ -23,6 +23,7 @@ pub fn decide(
         reporter.finish();
         anchoring
     };
+    let external = std::mem::take(&mut anchoring.external);
     let anchor_shingles = |id: u32| match &anchoring.shingles[id as usize] {
         crate::base::ExternalShingles::Text(text) => ingested.shingles_of(*text),
         crate::base::ExternalShingles::Set(set) => set.clone(),
@@ -64,7 +65,7 @@ pub fn decide(
         anchor_shingles: &anchor_shingles,
     };
     let mut outcome = deduplicate(&input);
-    outcome.external = anchoring.external.clone();
+    outcome.external = external;
     outcome.stats.external_exact_texts = anchoring.exact;
     outcome.stats.external_candidate_pairs = anchoring.candidate_pairs;
     outcome.stats.external_verified_pairs = anchoring.verified_pairs;

@@ -281,7 +281,7 @@ pub fn amend(source: &Path, out: &Path, options: &Options) -> Result<Amended> {
         .map(|l| l.path.clone())
         .collect();
     manifest.previous = Some(Previous {
-        manifest_sha256: hex(&Sha256::digest(&manifest_bytes)),
+        manifest_sha256: corpusledger_manifest::merkle::to_hex(&Sha256::digest(&manifest_bytes).into()),
         merkle_root: old.merkle.root.clone(),
         documents: old.counts.documents,
         kept: old.counts.kept,
@@ -722,8 +722,4 @@ fn unreadable(path: &Path, err: impl std::fmt::Display) -> Error {
 
 fn write_error(err: corpusledger_output::Error) -> Error {
     Error::Write(err.to_string())
-}
-
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }

@@ -7,8 +7,8 @@
 //! bases keeps (`ledger-kept-missing`). Bases the manifest names but that
 //! were not given are a `checks-skipped` note.
 
-use std::collections::BTreeSet;
-use std::path::{Path, PathBuf};
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::PathBuf;
 
 use corpusledger_manifest::Manifest;
 use sha2::{Digest, Sha256};
@@ -16,8 +16,15 @@ use sha2::{Digest, Sha256};
 use crate::previous::columns;
 use crate::{Error, MANIFEST, Report};
 
-/// Checks the dataset in `dir` (with `manifest`) against the bases in `bases`.
-pub fn check(dir: &Path, manifest: &Manifest, bases: &[PathBuf], report: &mut Report) -> Result<(), Error> {
+/// Checks `manifest`'s duplicates that point outside its dataset
+/// (`external`: kept document id -> duplicates, from the ledger check)
+/// against the bases in `bases`.
+pub(crate) fn check(
+    manifest: &Manifest,
+    bases: &[PathBuf],
+    external: &BTreeMap<String, u64>,
+    report: &mut Report,
+) -> Result<(), Error> {
     let m = Some(MANIFEST);
     let mut kept_in_bases: BTreeSet<String> = BTreeSet::new();
     let mut given = BTreeSet::new();
@@ -28,7 +35,7 @@ pub fn check(dir: &Path, manifest: &Manifest, bases: &[PathBuf], report: &mut Re
             source,
         })?;
         let base_manifest = Manifest::from_slice(&path, &bytes)?;
-        let digest: String = Sha256::digest(&bytes).iter().map(|b| format!("{b:02x}")).collect();
+        let digest = corpusledger_manifest::merkle::to_hex(&Sha256::digest(&bytes).into());
         if !manifest.bases.iter().any(|b| b.manifest_sha256 == digest) {
             report.add(
                 "base-mismatch",
@@ -48,59 +55,46 @@ pub fn check(dir: &Path, manifest: &Manifest, bases: &[PathBuf], report: &mut Re
             }
         }
     }
-    for missing in manifest.bases.iter().filter(|b| !given.contains(&b.manifest_sha256)) {
-        report.add(
-            "checks-skipped",
-            m,
-            format!(
-                "base {} (manifest SHA-256 {}) was not given: the duplicates of its documents were not checked",
-                missing.path, missing.manifest_sha256
-            ),
-        );
-    }
-    let mut kept = BTreeSet::new();
-    let mut ledger = Vec::new();
-    for output in &manifest.outputs {
-        let path = dir.join(&output.path);
-        let read = match output.kind.as_str() {
-            "data" => columns(&path, &["doc_id"]).map(|rows| kept.extend(rows.into_iter().map(|mut r| r.remove(0)))),
-            "ledger" => columns(&path, &["doc_id", "reason", "kept_doc_id"]).map(|rows| ledger = rows),
-            _ => Ok(()),
-        };
-        if let Err(why) = read {
-            report.add("file-unreadable", Some(&output.path), why);
-            return Ok(());
-        }
-    }
-    let opted_out: BTreeSet<&str> = ledger
+    let missing: Vec<_> = manifest
+        .bases
         .iter()
-        .filter(|r| r[1] == "opted-out")
-        .map(|r| r[0].as_str())
+        .filter(|b| !given.contains(&b.manifest_sha256))
         .collect();
-    if given.len() < manifest.bases.len() {
-        return Ok(()); // Each base not given is a note above.
-    }
-    // Every base is given: the note that they were not checked goes.
-    report
-        .findings
-        .retain(|f| !(f.code == "checks-skipped" && f.message.contains("`verify --base DIR`")));
-    let mut missing = 0usize;
-    for row in ledger
-        .iter()
-        .filter(|r| r[1].ends_with("-duplicate") && !r[2].is_empty())
-    {
-        let target = row[2].as_str();
-        if kept.contains(target) || opted_out.contains(target) || kept_in_bases.contains(target) {
-            continue;
+    if !missing.is_empty() {
+        if !external.is_empty() {
+            report.add(
+                "checks-skipped",
+                m,
+                format!(
+                    "{} duplicate(s) were removed in favour of {} kept document(s) of the base datasets; `verify --base DIR` checks those against each base",
+                    external.values().sum::<u64>(),
+                    external.len()
+                ),
+            );
         }
-        missing += 1;
-        if missing <= 20 {
+        if !bases.is_empty() {
+            for base in &missing {
+                report.add(
+                    "checks-skipped",
+                    m,
+                    format!(
+                        "base {} (manifest SHA-256 {}) was not given: the duplicates of its documents were not checked",
+                        base.path, base.manifest_sha256
+                    ),
+                );
+            }
+        }
+        return Ok(());
+    }
+    let mut listed = 0usize;
+    for (target, duplicates) in external.iter().filter(|(id, _)| !kept_in_bases.contains(*id)) {
+        listed += 1;
+        if listed <= 20 {
             report.add(
                 "ledger-kept-missing",
                 Some("removed.parquet"),
                 format!(
-                    "document {} was removed in favour of {target}, which neither this dataset nor any base given keeps",
-                    row[0]
+                    "{duplicates} duplicate(s) were removed in favour of {target}, which neither this dataset nor any base given keeps"
                 ),
             );
         }

@@ -44,7 +44,7 @@ pub fn check(dir: &Path, manifest: &Manifest, previous: &Path, report: &mut Repo
         );
         return Ok(());
     };
-    let digest: String = Sha256::digest(&bytes).iter().map(|b| format!("{b:02x}")).collect();
+    let digest = corpusledger_manifest::merkle::to_hex(&Sha256::digest(&bytes).into());
     if digest != link.manifest_sha256 {
         report.add(
             "previous-sha256-mismatch",
@@ -77,13 +77,9 @@ pub fn check(dir: &Path, manifest: &Manifest, previous: &Path, report: &mut Repo
 
 fn amended(manifest: &Manifest, old: &Manifest, amendments: &corpusledger_manifest::Amendments, report: &mut Report) {
     let m = Some(MANIFEST);
-    let same = |a: serde_json::Result<serde_json::Value>, b: serde_json::Result<serde_json::Value>| matches!((a, b), (Ok(a), Ok(b)) if a == b);
     for (name, equal) in [
         ("config", manifest.config == old.config),
-        (
-            "dedup",
-            same(serde_json::to_value(&manifest.dedup), serde_json::to_value(&old.dedup)),
-        ),
+        ("dedup", manifest.dedup == old.dedup),
         ("inputs", manifest.inputs == old.inputs),
     ] {
         if !equal {
