@@ -55,6 +55,25 @@ struct Signer<'a> {
     /// License -> its record's index.
     licenses: Mutex<HashMap<Arc<DocLicense>, u32>>,
     counts: Mutex<PartCounts>,
+    /// Documents read while the license store was still loading, their
+    /// texts already shingled and signed: attributed once it is there.
+    pending: Mutex<Pending>,
+}
+
+/// How much content may wait for the license store before readers wait
+/// for it too.
+const PENDING_BYTES: usize = 64 << 20;
+
+#[derive(Default)]
+struct Pending {
+    docs: Vec<(Document, [u8; 32], Option<Prepared>)>,
+    bytes: usize,
+}
+
+/// A text's shingle set and band keys, computed before it is interned.
+struct Prepared {
+    set: Vec<u64>,
+    keys: Option<Vec<u64>>,
 }
 
 /// Reads `units` of `plan` and writes their sign part into `dir` (which
@@ -83,6 +102,7 @@ pub fn sign_part(
         texts: Mutex::new(HashMap::new()),
         licenses: Mutex::new(HashMap::new()),
         counts: Mutex::new(PartCounts::default()),
+        pending: Mutex::new(Pending::default()),
     };
     let ingest_config = config.ingest();
     let failure: Mutex<Option<anyhow::Error>> = Mutex::new(None);
@@ -100,6 +120,17 @@ pub fn sign_part(
             reporter.advance(n);
         });
     });
+    let pending = std::mem::take(&mut *signer.pending.lock().unwrap_or_else(|p| p.into_inner()));
+    if failure.lock().map(|f| f.is_none()).unwrap_or(false) {
+        if let Err(err) = pending
+            .docs
+            .into_par_iter()
+            .try_for_each(|(doc, sha256, prepared)| signer.attribute(doc, sha256, prepared))
+        {
+            let mut slot = failure.lock().unwrap_or_else(|p| p.into_inner());
+            slot.get_or_insert(err);
+        }
+    }
     reporter.finish();
     if let Some(err) = failure.into_inner().unwrap_or_else(|p| p.into_inner()) {
         return Err(err.context("ingest failed"));
@@ -124,15 +155,7 @@ impl Signer<'_> {
         };
         let bytes = doc.bytes();
         let sha256: [u8; 32] = Sha256::digest(bytes).into();
-        let reject = |reason, detail| {
-            self.reject(Rejection {
-                source: doc.source.clone(),
-                reason,
-                detail,
-                content_sha256: Some(sha256),
-                bytes: bytes.len() as u64,
-            })
-        };
+        let reject = |reason, detail| self.reject_doc(&doc, sha256, reason, detail);
         // An owner's opt-out comes first: it holds whatever the content is.
         if let Some(entry) = self
             .gate
@@ -145,6 +168,28 @@ impl Signer<'_> {
         if let Some((reason, detail)) = check_content(bytes, self.config.max_file_bytes) {
             return reject(reason, detail);
         }
+        // While the license store loads, the text is shingled and signed
+        // now and the document attributed later, so that no reader waits.
+        if self.provenance.loading() {
+            let text = std::str::from_utf8(bytes).expect("checked as UTF-8");
+            let prepared = (!self.is_interned(bytes)).then(|| self.prepare(text));
+            let mut pending = self.pending.lock().unwrap_or_else(|p| p.into_inner());
+            if pending.bytes + bytes.len() <= PENDING_BYTES {
+                pending.bytes += bytes.len();
+                pending.docs.push((doc, sha256, prepared));
+                return Ok(());
+            }
+            drop(pending);
+            return self.attribute(doc, sha256, prepared);
+        }
+        self.attribute(doc, sha256, None)
+    }
+
+    /// The rest of [`Signer::process`] for a document that passed the
+    /// opt-out lists and the content checks: its license and package, the
+    /// license policy, its text and its record.
+    fn attribute(&self, doc: Document, sha256: [u8; 32], prepared: Option<Prepared>) -> Result<()> {
+        let bytes = doc.bytes();
         let text = std::str::from_utf8(bytes).expect("checked as UTF-8");
         let attribution = self
             .provenance
@@ -152,17 +197,29 @@ impl Signer<'_> {
             .with_context(|| format!("license detection failed for {}", doc.source.display()))?;
         if let Err(rule) = self.gate.policy.check_doc(&attribution.license) {
             let concluded = &attribution.license.concluded;
-            return reject(
+            return self.reject_doc(
+                &doc,
+                sha256,
                 Reason::LicenseDenied,
                 format!("license {} ({}): {rule}", concluded.expression, concluded.evidence),
             );
         }
-        let text_idx = self.intern(bytes, text)?;
+        let text_idx = self.intern(bytes, text, prepared)?;
         let row = self.record(&doc, text_idx, sha256, attribution)?;
         self.records.push(&Record::Doc(row))?;
         self.counts.lock().unwrap_or_else(|p| p.into_inner()).docs += 1;
         super::kill_point::kill_point("signed");
         Ok(())
+    }
+
+    fn reject_doc(&self, doc: &Document, sha256: [u8; 32], reason: Reason, detail: String) -> Result<()> {
+        self.reject(Rejection {
+            source: doc.source.clone(),
+            reason,
+            detail,
+            content_sha256: Some(sha256),
+            bytes: doc.bytes().len() as u64,
+        })
     }
 
     fn reject(&self, rejection: Rejection) -> Result<()> {
@@ -215,7 +272,7 @@ impl Signer<'_> {
 
     /// The part-local index of this content's text; the first document to
     /// bring a text spills its content, shingles and band keys.
-    fn intern(&self, bytes: &[u8], text: &str) -> Result<u32> {
+    fn intern(&self, bytes: &[u8], text: &str, prepared: Option<Prepared>) -> Result<u32> {
         let hash = xxh3_128(bytes);
         let local = {
             let mut texts = self.texts.lock().unwrap_or_else(|p| p.into_inner());
@@ -226,9 +283,9 @@ impl Signer<'_> {
             texts.insert(hash, local);
             local
         };
-        let set = shingles(text, self.config.tokenizer, self.config.ngram, self.config.seed);
-        let bands = match self.sketcher.sign(&set) {
-            Some(sig) => Some(self.band_store.append_u64s(&self.bands.keys(&sig))?),
+        let Prepared { set, keys } = prepared.unwrap_or_else(|| self.prepare(text));
+        let bands = match keys {
+            Some(keys) => Some(self.band_store.append_u64s(&keys)?),
             None => None,
         };
         let shingles = if set.is_empty() {
@@ -246,5 +303,19 @@ impl Signer<'_> {
         }))?;
         self.counts.lock().unwrap_or_else(|p| p.into_inner()).texts += 1;
         Ok(local)
+    }
+
+    /// Whether a text with these bytes is already in the part (a hint: it
+    /// may be interned by another thread a moment later).
+    fn is_interned(&self, bytes: &[u8]) -> bool {
+        let hash = xxh3_128(bytes);
+        self.texts.lock().unwrap_or_else(|p| p.into_inner()).contains_key(&hash)
+    }
+
+    /// A text's shingle set and, when it has one, its band keys.
+    fn prepare(&self, text: &str) -> Prepared {
+        let set = shingles(text, self.config.tokenizer, self.config.ngram, self.config.seed);
+        let keys = self.sketcher.sign(&set).map(|sig| self.bands.keys(&sig));
+        Prepared { set, keys }
     }
 }

@@ -14,6 +14,7 @@ mod rank;
 mod refine;
 
 use std::collections::HashMap;
+use std::sync::atomic::{AtomicBool, Ordering as AtomicOrdering};
 use std::sync::{Mutex, OnceLock};
 
 use spdx::detection::{Store, TextData};
@@ -110,6 +111,8 @@ type Cache = HashMap<(Kind, u64), Option<Detected>>;
 /// ```
 pub struct Detector {
     store: OnceLock<std::result::Result<Sized, String>>,
+    /// Set when [`Detector::preload`] starts.
+    preloading: AtomicBool,
     cache: Mutex<Cache>,
     min_score: f32,
 }
@@ -125,6 +128,7 @@ impl Detector {
     pub fn new(min_score: f32) -> Detector {
         Detector {
             store: OnceLock::new(),
+            preloading: AtomicBool::new(false),
             cache: Mutex::new(HashMap::new()),
             min_score,
         }
@@ -133,7 +137,14 @@ impl Detector {
     /// Loads the license store now (it takes about a second), so that a
     /// caller can do it on another thread while it does other work.
     pub fn preload(&self) -> Result<()> {
+        self.preloading.store(true, AtomicOrdering::Release);
         self.store().map(|_| ())
+    }
+
+    /// Whether [`Detector::preload`] has started and not yet finished: a
+    /// caller that would wait for the store can do other work first.
+    pub fn loading(&self) -> bool {
+        self.preloading.load(AtomicOrdering::Acquire) && self.store.get().is_none()
     }
 
     fn store(&self) -> Result<&Sized> {

@@ -52,10 +52,20 @@ pub(crate) struct Sized {
 
 impl Sized {
     pub(crate) fn new(store: Store) -> Sized {
-        let bigrams: Vec<Box<[u64]>> = store
+        // Whatever needs the store waits for it, so the forms' bigrams are
+        // made on two threads (it is most of the work after the crate's
+        // own loading).
+        let all: Vec<&TextData> = store
             .iter()
-            .flat_map(|(_, entry)| forms(entry).map(|(_, data)| bigrams(data)))
+            .flat_map(|(_, entry)| forms(entry).map(|(_, data)| data))
             .collect();
+        let (first, second) = all.split_at(all.len() / 2);
+        let bigrams: Vec<Box<[u64]>> = std::thread::scope(|scope| {
+            let second = scope.spawn(|| second.iter().map(|data| bigrams(data)).collect::<Vec<_>>());
+            let mut made: Vec<Box<[u64]>> = first.iter().map(|data| bigrams(data)).collect();
+            made.extend(second.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)));
+            made
+        });
         let mut postings: HashMap<u64, Vec<(u32, u32)>> = HashMap::new();
         for (form_idx, set) in bigrams.iter().enumerate() {
             for (value, count) in runs(set) {

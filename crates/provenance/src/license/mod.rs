@@ -77,6 +77,12 @@ impl Provenance {
         self.detector.preload()
     }
 
+    /// Whether the license store is being preloaded (see
+    /// [`Detector::loading`]).
+    pub fn loading(&self) -> bool {
+        self.detector.loading()
+    }
+
     /// Problems met so far (unreadable license files, package manifests that
     /// do not parse, malformed expressions), each naming its file, sorted.
     pub fn problems(&self) -> Vec<String> {
