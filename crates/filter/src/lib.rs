@@ -1,0 +1,327 @@
+//! Content filters: what a code-dataset builder removes or redacts before
+//! training, each finding named by its rule.
+//!
+//! - **Secrets** ([`secrets`]): Gitleaks' rule set (221 formats of keys,
+//!   tokens and private key blocks, with its allow-lists), as
+//!   `scripts/update_secret_rules.py` writes it to `rules/secrets.json`, plus
+//!   passwords in connection strings.
+//! - **Personal data** ([`pii`]): email addresses and public IPv4 and IPv6
+//!   addresses; documentation, private and loopback ranges, version numbers
+//!   and placeholder domains such as `example.com` are not personal data.
+//! - **Generated, vendored and low-quality files** ([`files`]): markers such
+//!   as "Code generated ... DO NOT EDIT", lock files, protobuf output,
+//!   vendored directories, and The Stack's line-length and
+//!   alphanumeric-fraction thresholds.
+//!
+//! Every filter is a pure function of a document's path and text, so the
+//! same input gives the same findings on any thread.
+//!
+//! ```
+//! use corpusledger_filter::{Enabled, Filters, Kind, Settings, redact};
+//! let filters = Filters::new(Enabled::all(), &Settings::default()).unwrap();
+//! let text = "token = \"ghp_aB3dE5fG7hJ9kL1mN3pQ5rS7tU9vW1xY3zA5\"\nmail = \"ada@lovelace.dev\"\n";
+//! let found = filters.scan(Some("app/config.py"), text);
+//! assert_eq!(found[0].rule, "secret:github-pat");
+//! assert_eq!(found[0].line, 1);
+//! assert_eq!(found[1].kind, Kind::Pii);
+//! let (redacted, _) = redact(text, &found);
+//! assert_eq!(redacted, "token = \"<KEY>\"\nmail = \"<EMAIL>\"\n");
+//! ```
+
+use std::ops::Range;
+
+use serde::{Deserialize, Serialize};
+
+pub mod files;
+pub mod pii;
+pub mod secrets;
+
+/// What a filter found: the kind of content, the rule and where.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Kind {
+    Secret,
+    Pii,
+    Generated,
+    Vendored,
+    LowQuality,
+}
+
+impl Kind {
+    /// Every kind, in the order a whole document is judged.
+    pub const ALL: [Kind; 5] = [
+        Kind::Secret,
+        Kind::Pii,
+        Kind::Vendored,
+        Kind::Generated,
+        Kind::LowQuality,
+    ];
+
+    /// The kind's name, as in rule ids, the ledger and the manifest.
+    pub fn name(self) -> &'static str {
+        match self {
+            Kind::Secret => "secret",
+            Kind::Pii => "pii",
+            Kind::Generated => "generated",
+            Kind::Vendored => "vendored",
+            Kind::LowQuality => "low-quality",
+        }
+    }
+
+    /// Whether findings of this kind are spans that can be redacted, rather
+    /// than judgements on the whole file.
+    pub fn redactable(self) -> bool {
+        matches!(self, Kind::Secret | Kind::Pii)
+    }
+}
+
+/// One finding.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Finding {
+    pub kind: Kind,
+    /// `kind:name`, e.g. `secret:github-pat`, `pii:email`,
+    /// `generated:lock-file`.
+    pub rule: String,
+    /// 1-based line where the span starts (or where the marker is); 0 for a
+    /// rule on the file as a whole (its path).
+    pub line: u32,
+    /// Byte range in the text; empty for whole-file rules.
+    pub span: Range<usize>,
+    /// What replaces the span when it is redacted.
+    pub placeholder: Option<&'static str>,
+}
+
+/// Which filters run.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Enabled {
+    pub secrets: bool,
+    pub pii: bool,
+    pub generated: bool,
+    pub vendored: bool,
+    pub low_quality: bool,
+}
+
+impl Enabled {
+    /// Every filter.
+    pub fn all() -> Enabled {
+        Enabled {
+            secrets: true,
+            pii: true,
+            generated: true,
+            vendored: true,
+            low_quality: true,
+        }
+    }
+
+    /// Whether any filter runs.
+    pub fn any(&self) -> bool {
+        self.secrets || self.pii || self.generated || self.vendored || self.low_quality
+    }
+}
+
+/// The filters' parameters (recorded in the manifest).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case", deny_unknown_fields, default)]
+pub struct Settings {
+    /// A file with a longer line is low quality (The Stack: 1000).
+    pub max_line_length: usize,
+    /// A file whose lines are longer on average is low quality (The Stack:
+    /// 100).
+    pub max_mean_line_length: f64,
+    /// A file with a smaller share of alphanumeric characters is low
+    /// quality (The Stack: 0.25).
+    pub min_alnum_fraction: f64,
+    /// Email domains that are not personal data (a domain and its
+    /// subdomains), beside the reserved ones (`example.com`, `.test`, ...).
+    pub allow_email_domains: Vec<String>,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Settings {
+            max_line_length: 1000,
+            max_mean_line_length: 100.0,
+            min_alnum_fraction: 0.25,
+            allow_email_domains: Vec::new(),
+        }
+    }
+}
+
+/// A rule that cannot be used.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error("secret rule file {file}: {message}")]
+    Rules { file: String, message: String },
+    #[error("filter setting `{name}` = {value}: {message}")]
+    Setting {
+        name: &'static str,
+        value: String,
+        message: String,
+    },
+}
+
+/// The filters of a run, compiled once and shared by every thread.
+#[derive(Debug)]
+pub struct Filters {
+    enabled: Enabled,
+    secrets: Option<secrets::Secrets>,
+    pii: Option<pii::Pii>,
+    settings: Settings,
+}
+
+impl Filters {
+    /// The filters `enabled`, with `settings`.
+    pub fn new(enabled: Enabled, settings: &Settings) -> Result<Filters, Error> {
+        if !(settings.min_alnum_fraction >= 0.0 && settings.min_alnum_fraction <= 1.0) {
+            return Err(Error::Setting {
+                name: "min-alnum-fraction",
+                value: settings.min_alnum_fraction.to_string(),
+                message: "must be between 0 and 1".to_owned(),
+            });
+        }
+        if settings.max_mean_line_length.is_nan() || settings.max_mean_line_length <= 0.0 || settings.max_line_length == 0 {
+            return Err(Error::Setting {
+                name: "max-line-length / max-mean-line-length",
+                value: format!("{} / {}", settings.max_line_length, settings.max_mean_line_length),
+                message: "must be above 0".to_owned(),
+            });
+        }
+        Ok(Filters {
+            enabled,
+            secrets: enabled.secrets.then(secrets::Secrets::builtin).transpose()?,
+            pii: enabled.pii.then(|| pii::Pii::new(&settings.allow_email_domains)),
+            settings: settings.clone(),
+        })
+    }
+
+    /// Which filters run.
+    pub fn enabled(&self) -> Enabled {
+        self.enabled
+    }
+
+    /// Everything the enabled filters find in a document at `path` (its key,
+    /// relative to its input, when it has one) holding `text`: whole-file
+    /// findings first (vendored, generated, low quality), then spans in
+    /// text order.
+    pub fn scan(&self, path: Option<&str>, text: &str) -> Vec<Finding> {
+        let mut found = Vec::new();
+        if self.enabled.vendored {
+            found.extend(path.and_then(files::vendored));
+        }
+        if self.enabled.generated {
+            found.extend(files::generated(path, text));
+        }
+        if self.enabled.low_quality {
+            found.extend(files::low_quality(text, &self.settings));
+        }
+        let whole = found.len();
+        if let Some(secrets) = &self.secrets {
+            secrets.scan(path, text, &mut found);
+        }
+        if let Some(pii) = &self.pii {
+            pii.scan(text, &mut found);
+        }
+        let mut spans = found.split_off(whole);
+        // One finding per span: a format's own rule before Gitleaks'
+        // generic one.
+        let key = |f: &Finding| {
+            (
+                f.span.start,
+                std::cmp::Reverse(f.span.end),
+                f.rule.contains(":generic"),
+                f.rule.clone(),
+            )
+        };
+        spans.sort_by_key(key);
+        spans.dedup_by(|later, first| later.span == first.span);
+        found.append(&mut spans);
+        let spans = &mut found[whole..];
+        if !spans.is_empty() {
+            let lines = LineIndex::new(text);
+            for finding in spans.iter_mut() {
+                finding.line = lines.line_of(finding.span.start);
+            }
+        }
+        found
+    }
+}
+
+/// `text` with every redactable finding's span replaced by its placeholder.
+/// Spans that overlap one taken before (earlier, or as early and longer)
+/// are left out. Returns the text and, for each finding used, its index in
+/// `findings` and the byte offset of its placeholder in the new text.
+pub fn redact(text: &str, findings: &[Finding]) -> (String, Vec<(usize, usize)>) {
+    let mut order: Vec<usize> = (0..findings.len())
+        .filter(|&i| findings[i].kind.redactable() && findings[i].placeholder.is_some() && !findings[i].span.is_empty())
+        .collect();
+    order.sort_by_key(|&i| (findings[i].span.start, std::cmp::Reverse(findings[i].span.end), i));
+    let mut out = String::with_capacity(text.len());
+    let mut used = Vec::new();
+    let mut at = 0usize;
+    for i in order {
+        let f = &findings[i];
+        if f.span.start < at {
+            continue;
+        }
+        out.push_str(&text[at..f.span.start]);
+        used.push((i, out.len()));
+        out.push_str(f.placeholder.expect("filtered above"));
+        at = f.span.end;
+    }
+    out.push_str(&text[at..]);
+    (out, used)
+}
+
+/// Byte offsets of line starts, to turn a span into a line number.
+struct LineIndex {
+    starts: Vec<usize>,
+}
+
+impl LineIndex {
+    fn new(text: &str) -> LineIndex {
+        let mut starts = vec![0];
+        starts.extend(
+            text.bytes()
+                .enumerate()
+                .filter(|&(_, b)| b == b'\n')
+                .map(|(i, _)| i + 1),
+        );
+        LineIndex { starts }
+    }
+
+    fn line_of(&self, offset: usize) -> u32 {
+        self.starts.partition_point(|&s| s <= offset) as u32
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn overlapping_spans_redact_once_and_offsets_point_at_placeholders() {
+        let text = "a=SECRETVALUE b";
+        let f = |start, end, rule: &str| Finding {
+            kind: Kind::Secret,
+            rule: rule.to_owned(),
+            line: 1,
+            span: start..end,
+            placeholder: Some("<KEY>"),
+        };
+        let findings = vec![f(2, 13, "secret:x"), f(4, 8, "secret:y")];
+        let (out, used) = redact(text, &findings);
+        assert_eq!(out, "a=<KEY> b");
+        assert_eq!(used, vec![(0, 2)]);
+        assert_eq!(&out[2..7], "<KEY>");
+    }
+
+    #[test]
+    fn line_numbers_count_from_one() {
+        let lines = LineIndex::new("ab\ncd\n\nef");
+        assert_eq!(lines.line_of(0), 1);
+        assert_eq!(lines.line_of(2), 1);
+        assert_eq!(lines.line_of(3), 2);
+        assert_eq!(lines.line_of(6), 3);
+        assert_eq!(lines.line_of(7), 4);
+    }
+}

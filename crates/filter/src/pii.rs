@@ -1,0 +1,204 @@
+//! Personal data: email addresses and public IP addresses.
+//!
+//! Not personal data, and so never found:
+//! - addresses at the reserved example domains (RFC 2606 and RFC 6761:
+//!   `example.com`, `.org`, `.net`, `*.example`, `*.test`, `*.invalid`,
+//!   `*.localhost`), at the domains given in `allow-email-domains`, and
+//!   "addresses" whose top-level domain is a file extension (`icon@2x.png`);
+//! - IPv4 addresses in private, loopback, link-local, shared, benchmarking,
+//!   documentation (RFC 5737), multicast and reserved ranges; dotted numbers
+//!   that are part of a longer dotted run or follow `v` or the word
+//!   `version` (version numbers);
+//! - IPv6 addresses outside global unicast (2000::/3) and in the
+//!   documentation range 2001:db8::/32.
+
+use std::net::{Ipv4Addr, Ipv6Addr};
+
+use regex::Regex;
+
+use crate::{Finding, Kind};
+
+/// The personal-data filter.
+#[derive(Debug)]
+pub struct Pii {
+    email: Regex,
+    ipv4: Regex,
+    ipv6: Regex,
+    allow_domains: Vec<String>,
+}
+
+/// Domains reserved for documentation and tests.
+const RESERVED_DOMAINS: [&str; 7] = [
+    "example.com",
+    "example.org",
+    "example.net",
+    "example",
+    "test",
+    "invalid",
+    "localhost",
+];
+
+/// Top-level "domains" that are file extensions: `logo@2x.png` names a file.
+const FILE_EXTENSIONS: [&str; 16] = [
+    "png", "jpg", "jpeg", "gif", "svg", "webp", "ico", "js", "css", "py", "rs", "ts", "json", "html", "md", "txt",
+];
+
+impl Pii {
+    /// The filter, with `allow_domains` beside the reserved domains.
+    pub fn new(allow_domains: &[String]) -> Pii {
+        Pii {
+            email: Regex::new(r"(?i)\b[a-z0-9][a-z0-9._%+-]{0,63}@((?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,24})\b")
+                .expect("a valid pattern"),
+            ipv4: Regex::new(r"\b(?:25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])(?:\.(?:25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])){3}\b")
+                .expect("a valid pattern"),
+            ipv6: Regex::new(r"(?i)(?:^|[^0-9a-z:.])((?:[0-9a-f]{1,4}:){1,7}:?(?:[0-9a-f]{1,4}:?){0,7}[0-9a-f]{1,4})")
+                .expect("a valid pattern"),
+            allow_domains: allow_domains.iter().map(|d| d.trim_start_matches('.').to_lowercase()).collect(),
+        }
+    }
+
+    /// Appends the personal data in `text` to `found`.
+    pub fn scan(&self, text: &str, found: &mut Vec<Finding>) {
+        if text.contains('@') {
+            for caps in self.email.captures_iter(text) {
+                let domain = caps.get(1).expect("group 1").as_str().to_lowercase();
+                if self.allowed_domain(&domain) {
+                    continue;
+                }
+                found.push(finding("pii:email", caps.get(0).expect("group 0").range(), "<EMAIL>"));
+            }
+        }
+        for m in self.ipv4.find_iter(text) {
+            let before = &text[..m.start()];
+            let after = &text[m.end()..];
+            // Part of a longer dotted run (1.2.3.4.5, 10.0.0.1.nip.io is
+            // fine to keep out too) or a version number.
+            if before.ends_with('.') || after.starts_with(|c: char| c == '.' || c.is_ascii_alphanumeric()) {
+                continue;
+            }
+            if before.ends_with(['v', 'V']) || ends_with_version_word(before) {
+                continue;
+            }
+            let Ok(ip) = m.as_str().parse::<Ipv4Addr>() else {
+                continue;
+            };
+            if public_v4(ip) {
+                found.push(finding("pii:ip-address", m.range(), "<IP_ADDRESS>"));
+            }
+        }
+        if text.contains("::") || text.matches(':').nth(2).is_some() {
+            for caps in self.ipv6.captures_iter(text) {
+                let m = caps.get(1).expect("group 1");
+                if text[m.end()..].starts_with(|c: char| c == ':' || c == '.' || c.is_ascii_alphanumeric()) {
+                    continue;
+                }
+                let Ok(ip) = m.as_str().parse::<Ipv6Addr>() else {
+                    continue;
+                };
+                if public_v6(ip) {
+                    found.push(finding("pii:ip-address", m.range(), "<IP_ADDRESS>"));
+                }
+            }
+        }
+    }
+
+    fn allowed_domain(&self, domain: &str) -> bool {
+        let under = |base: &str| domain == base || domain.ends_with(&format!(".{base}"));
+        let tld = domain.rsplit('.').next().unwrap_or(domain);
+        RESERVED_DOMAINS.iter().any(|d| under(d))
+            || self.allow_domains.iter().any(|d| under(d))
+            || FILE_EXTENSIONS.contains(&tld)
+    }
+}
+
+fn finding(rule: &str, span: std::ops::Range<usize>, placeholder: &'static str) -> Finding {
+    Finding {
+        kind: Kind::Pii,
+        rule: rule.to_owned(),
+        line: 0,
+        span,
+        placeholder: Some(placeholder),
+    }
+}
+
+/// Whether `before` ends with "version" and up to a few separators.
+fn ends_with_version_word(before: &str) -> bool {
+    let trimmed = before.trim_end_matches([' ', '\t', ':', '=', '"', '\'', '(']);
+    let tail: String = trimmed
+        .chars()
+        .rev()
+        .take(7)
+        .collect::<Vec<_>>()
+        .into_iter()
+        .rev()
+        .collect();
+    tail.eq_ignore_ascii_case("version")
+}
+
+/// An IPv4 address that can name a host on the public internet.
+pub fn public_v4(ip: Ipv4Addr) -> bool {
+    let [a, b, c, _] = ip.octets();
+    !(ip.is_private()
+        || ip.is_loopback()
+        || ip.is_link_local()
+        || ip.is_unspecified()
+        || ip.is_broadcast()
+        || ip.is_documentation()
+        || ip.is_multicast()
+        || a == 0
+        || a >= 240
+        // Shared address space (RFC 6598), benchmarking (RFC 2544), IETF
+        // protocol assignments (RFC 6890).
+        || (a == 100 && (64..128).contains(&b))
+        || (a == 198 && (b == 18 || b == 19))
+        || (a == 192 && b == 0 && c == 0))
+}
+
+/// An IPv6 global unicast address outside the documentation range.
+pub fn public_v6(ip: Ipv6Addr) -> bool {
+    let s = ip.segments();
+    (s[0] & 0xe000) == 0x2000 && !(s[0] == 0x2001 && s[1] == 0x0db8)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn find(text: &str) -> Vec<String> {
+        let mut found = Vec::new();
+        Pii::new(&["corp.internal".to_owned()]).scan(text, &mut found);
+        found
+            .into_iter()
+            .map(|f| format!("{}={}", f.rule, &text[f.span]))
+            .collect()
+    }
+
+    #[test]
+    fn emails_and_public_addresses_are_found() {
+        assert_eq!(
+            find("Author: Ada <ada@lovelace.dev>"),
+            vec!["pii:email=ada@lovelace.dev"]
+        );
+        assert_eq!(find("host = 8.8.4.4;"), vec!["pii:ip-address=8.8.4.4"]);
+        assert_eq!(
+            find("addr 2a00:1450:4001:81c::200e ok"),
+            vec!["pii:ip-address=2a00:1450:4001:81c::200e"]
+        );
+    }
+
+    #[test]
+    fn documentation_private_and_version_numbers_are_not() {
+        for text in [
+            "mail me at someone@example.com or x@sub.example.org",
+            "bob@corp.internal",
+            "icon@2x.png",
+            "ip 192.0.2.10 and 198.51.100.7 and 203.0.113.255",
+            "10.0.0.1 192.168.1.1 127.0.0.1 172.16.5.4 169.254.0.1 0.0.0.0 255.255.255.0",
+            "version 2.10.0.1, v1.2.3.4, 1.2.3.4.5",
+            "addr 2001:db8::1 ::1 fe80::1 fd00::5",
+            "std::vector<int> a; Foo::Bar::baz(); 12:30:45",
+        ] {
+            assert_eq!(find(text), Vec::<String>::new(), "{text}");
+        }
+    }
+}

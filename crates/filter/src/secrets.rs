@@ -1,0 +1,420 @@
+//! Secrets: Gitleaks' rules (see `rules/NOTICE`) and passwords in
+//! connection strings.
+//!
+//! As Gitleaks does, a rule runs on a document only when one of its
+//! keywords occurs in it (one Aho-Corasick pass finds them all), its secret
+//! is the rule's secret group (else the first group, else the match), a
+//! secret below the rule's Shannon entropy is not one, and the allow-lists
+//! drop placeholders (`${VAR}`, `true`, `xxxx`, ...) and stopwords. Unlike
+//! Gitleaks, the global allow-list's *paths* (`node_modules/`, lock
+//! files, ...) are not skipped: a key in a vendored file is published with
+//! the dataset all the same. Each rule's regular expression is compiled the
+//! first time a document has one of its keywords.
+
+use std::sync::OnceLock;
+
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+use regex::Regex;
+use serde::Deserialize;
+
+use crate::{Error, Finding, Kind};
+
+const RULES: &str = include_str!("../rules/secrets.json");
+const RULES_NAME: &str = "crates/filter/rules/secrets.json";
+
+#[derive(Deserialize)]
+#[serde(rename_all = "kebab-case")]
+struct RuleFile {
+    global_allowlist: Vec<AllowSpec>,
+    rules: Vec<RuleSpec>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "kebab-case")]
+struct RuleSpec {
+    id: String,
+    pattern: String,
+    secret_group: Option<usize>,
+    keywords: Vec<String>,
+    min_entropy: f64,
+    path: Option<String>,
+    exclude_paths: Vec<String>,
+    allowlist: Vec<AllowSpec>,
+}
+
+#[derive(Deserialize)]
+struct AllowSpec {
+    condition: Option<String>,
+    target: Option<String>,
+    #[serde(default)]
+    regexes: Vec<String>,
+    #[serde(default)]
+    paths: Vec<String>,
+    #[serde(default)]
+    stopwords: Vec<String>,
+}
+
+/// Which text an allow-list's regexes are matched against.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Target {
+    Secret,
+    Match,
+    Line,
+}
+
+#[derive(Debug)]
+struct Allow {
+    all: bool,
+    target: Target,
+    regexes: Vec<Regex>,
+    paths: Vec<Regex>,
+    stopwords: Vec<String>,
+}
+
+impl Allow {
+    fn compile(spec: &AllowSpec, with_paths: bool) -> Result<Allow, Error> {
+        let target = match spec.target.as_deref() {
+            None | Some("secret") | Some("") => Target::Secret,
+            Some("match") => Target::Match,
+            Some("line") => Target::Line,
+            Some(other) => return Err(rules_error(format!("unknown allow-list target `{other}`"))),
+        };
+        Ok(Allow {
+            all: spec.condition.as_deref() == Some("and"),
+            target,
+            regexes: spec.regexes.iter().map(|r| compile(r)).collect::<Result<_, _>>()?,
+            paths: if with_paths {
+                spec.paths.iter().map(|r| compile(r)).collect::<Result<_, _>>()?
+            } else {
+                Vec::new()
+            },
+            stopwords: spec.stopwords.iter().map(|w| w.to_lowercase()).collect(),
+        })
+    }
+
+    /// Whether this allow-list lets the finding through as not a secret.
+    fn allows(&self, path: Option<&str>, secret: &str, matched: &str, line: &str) -> bool {
+        let target = match self.target {
+            Target::Secret => secret,
+            Target::Match => matched,
+            Target::Line => line,
+        };
+        let mut checks: Vec<bool> = Vec::with_capacity(3);
+        if !self.regexes.is_empty() {
+            checks.push(self.regexes.iter().any(|r| r.is_match(target)));
+        }
+        if !self.paths.is_empty() {
+            checks.push(path.is_some_and(|p| self.paths.iter().any(|r| r.is_match(p))));
+        }
+        if !self.stopwords.is_empty() {
+            let lower = secret.to_lowercase();
+            checks.push(self.stopwords.iter().any(|w| lower.contains(w.as_str())));
+        }
+        if checks.is_empty() {
+            return false;
+        }
+        if self.all {
+            checks.iter().all(|&c| c)
+        } else {
+            checks.iter().any(|&c| c)
+        }
+    }
+}
+
+#[derive(Debug)]
+struct Rule {
+    id: String,
+    pattern: String,
+    regex: OnceLock<Regex>,
+    secret_group: Option<usize>,
+    min_entropy: f64,
+    path: Option<Regex>,
+    exclude_paths: Vec<Regex>,
+    allow: Vec<Allow>,
+    placeholder: &'static str,
+}
+
+impl Rule {
+    fn regex(&self) -> &Regex {
+        // Every pattern compiled once in the tests (`every_rule_compiles`).
+        self.regex
+            .get_or_init(|| build(&self.pattern).expect("rule patterns are checked by the tests"))
+    }
+}
+
+/// The secret rules, compiled.
+#[derive(Debug)]
+pub struct Secrets {
+    rules: Vec<Rule>,
+    /// Keyword automaton; pattern i is `keyword_rules[i]`'s keyword.
+    keywords: AhoCorasick,
+    keyword_rules: Vec<Vec<usize>>,
+    /// Rules without keywords: they run on every document.
+    always: Vec<usize>,
+    global: Vec<Allow>,
+}
+
+fn rules_error(message: String) -> Error {
+    Error::Rules {
+        file: RULES_NAME.to_owned(),
+        message,
+    }
+}
+
+fn compile(pattern: &str) -> Result<Regex, Error> {
+    build(pattern).map_err(|e| rules_error(format!("pattern `{pattern}`: {e}")))
+}
+
+/// Some formats repeat a class a thousand times (`pypi-upload-token`):
+/// above the `regex` crate's default size limit.
+fn build(pattern: &str) -> Result<Regex, regex::Error> {
+    regex::RegexBuilder::new(pattern).size_limit(1 << 27).build()
+}
+
+/// Passwords in URLs: `scheme://user:password@host`.
+const CONNECTION_STRING: &str =
+    r"(?i)\b[a-z][a-z0-9+.-]{1,20}://[^\s:/@'`]{1,100}:([^\s@/'`]{3,200})@[a-z0-9.\[\]_-]{2,253}";
+
+impl Secrets {
+    /// Gitleaks' rules as checked in, plus the connection-string rule.
+    pub fn builtin() -> Result<Secrets, Error> {
+        let file: RuleFile = serde_json::from_str(RULES).map_err(|e| rules_error(e.to_string()))?;
+        let mut specs = file.rules;
+        specs.push(RuleSpec {
+            id: "connection-string-password".to_owned(),
+            pattern: CONNECTION_STRING.to_owned(),
+            secret_group: Some(1),
+            keywords: vec!["://".to_owned()],
+            min_entropy: 0.0,
+            path: None,
+            exclude_paths: Vec::new(),
+            allowlist: vec![AllowSpec {
+                condition: None,
+                target: Some("secret".to_owned()),
+                // Placeholders and templates, not passwords.
+                regexes: vec![
+                    r"(?i)^(?:password|passwd|pass|pwd|secret|changeme|x+|\*+|\.+|<[^>]*>|\{[^}]*\}|\$\{?[a-z_]+\}?|%[a-z_]+%|:?[a-z_]+)$"
+                        .to_owned(),
+                ],
+                paths: Vec::new(),
+                stopwords: Vec::new(),
+            }],
+        });
+        let global = file
+            .global_allowlist
+            .iter()
+            .map(|a| Allow::compile(a, false))
+            .collect::<Result<Vec<_>, _>>()?;
+        let mut rules = Vec::with_capacity(specs.len());
+        let mut words: Vec<String> = Vec::new();
+        let mut keyword_rules: Vec<Vec<usize>> = Vec::new();
+        let mut always = Vec::new();
+        for (i, spec) in specs.into_iter().enumerate() {
+            if spec.keywords.is_empty() {
+                always.push(i);
+            }
+            for word in &spec.keywords {
+                let word = word.to_lowercase();
+                match words.iter().position(|w| *w == word) {
+                    Some(k) => keyword_rules[k].push(i),
+                    None => {
+                        words.push(word);
+                        keyword_rules.push(vec![i]);
+                    }
+                }
+            }
+            let placeholder = if spec.id.contains("password") || spec.id.contains("passwd") {
+                "<PASSWORD>"
+            } else {
+                "<KEY>"
+            };
+            rules.push(Rule {
+                placeholder,
+                regex: OnceLock::new(),
+                secret_group: spec.secret_group,
+                min_entropy: spec.min_entropy,
+                path: spec.path.as_deref().map(compile).transpose()?,
+                exclude_paths: spec
+                    .exclude_paths
+                    .iter()
+                    .map(|p| compile(p))
+                    .collect::<Result<_, _>>()?,
+                allow: spec
+                    .allowlist
+                    .iter()
+                    .map(|a| Allow::compile(a, true))
+                    .collect::<Result<_, _>>()?,
+                pattern: spec.pattern,
+                id: spec.id,
+            });
+        }
+        let keywords = AhoCorasickBuilder::new()
+            .ascii_case_insensitive(true)
+            .match_kind(MatchKind::Standard)
+            .build(&words)
+            .map_err(|e| rules_error(e.to_string()))?;
+        Ok(Secrets {
+            rules,
+            keywords,
+            keyword_rules,
+            always,
+            global,
+        })
+    }
+
+    /// How many rules there are.
+    pub fn len(&self) -> usize {
+        self.rules.len()
+    }
+
+    /// Whether there are none.
+    pub fn is_empty(&self) -> bool {
+        self.rules.is_empty()
+    }
+
+    /// Appends the secrets in `text` to `found` (lines are set by the
+    /// caller).
+    pub fn scan(&self, path: Option<&str>, text: &str, found: &mut Vec<Finding>) {
+        let mut run = vec![false; self.rules.len()];
+        for &i in &self.always {
+            run[i] = true;
+        }
+        for m in self.keywords.find_overlapping_iter(text) {
+            for &i in &self.keyword_rules[m.pattern().as_usize()] {
+                run[i] = true;
+            }
+        }
+        for (i, rule) in self.rules.iter().enumerate() {
+            if !run[i] {
+                continue;
+            }
+            if let Some(only) = &rule.path {
+                if !path.is_some_and(|p| only.is_match(p)) {
+                    continue;
+                }
+            }
+            if path.is_some_and(|p| rule.exclude_paths.iter().any(|r| r.is_match(p))) {
+                continue;
+            }
+            let regex = rule.regex();
+            for caps in regex.captures_iter(text) {
+                let whole = caps.get(0).expect("group 0");
+                let group = match rule.secret_group {
+                    Some(g) => caps.get(g),
+                    None if caps.len() > 1 => caps.get(1).or(Some(whole)),
+                    None => Some(whole),
+                };
+                let Some(secret) = group else { continue };
+                if secret.is_empty() || entropy(secret.as_str()) < rule.min_entropy {
+                    continue;
+                }
+                let line = line_around(text, secret.start());
+                let allowed = |a: &Allow| a.allows(path, secret.as_str(), whole.as_str(), line);
+                if self.global.iter().any(allowed) || rule.allow.iter().any(allowed) {
+                    continue;
+                }
+                found.push(Finding {
+                    kind: Kind::Secret,
+                    rule: format!("secret:{}", rule.id),
+                    line: 0,
+                    span: secret.range(),
+                    placeholder: Some(rule.placeholder),
+                });
+            }
+        }
+    }
+}
+
+/// The line of `text` that holds byte `at`.
+fn line_around(text: &str, at: usize) -> &str {
+    let start = text[..at].rfind('\n').map_or(0, |i| i + 1);
+    let end = text[at..].find('\n').map_or(text.len(), |i| at + i);
+    &text[start..end]
+}
+
+/// Shannon entropy of `s` in bits per character.
+pub fn entropy(s: &str) -> f64 {
+    let mut counts = [0u32; 256];
+    let mut n = 0u32;
+    for b in s.bytes() {
+        counts[b as usize] += 1;
+        n += 1;
+    }
+    if n == 0 {
+        return 0.0;
+    }
+    let n = f64::from(n);
+    counts
+        .iter()
+        .filter(|&&c| c > 0)
+        .map(|&c| {
+            let p = f64::from(c) / n;
+            -p * p.log2()
+        })
+        .sum()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn find(text: &str) -> Vec<String> {
+        let enabled = crate::Enabled {
+            secrets: true,
+            ..crate::Enabled::default()
+        };
+        let filters = crate::Filters::new(enabled, &crate::Settings::default()).unwrap();
+        filters
+            .scan(Some("src/app.py"), text)
+            .into_iter()
+            .map(|f| format!("{}={}", f.rule, &text[f.span]))
+            .collect()
+    }
+
+    #[test]
+    fn every_rule_compiles() {
+        let secrets = Secrets::builtin().unwrap();
+        assert!(secrets.len() > 200, "{} rules", secrets.len());
+        for rule in &secrets.rules {
+            build(&rule.pattern).unwrap_or_else(|e| panic!("{}: {e}", rule.id));
+        }
+    }
+
+    #[test]
+    fn documented_formats_are_found() {
+        assert_eq!(
+            find("GITHUB_TOKEN = 'ghp_Zq3x9Lm2Vb7Nc4Kd8Ws1Qe6Rt5Yu0Io2Pa9S'\n"),
+            vec!["secret:github-pat=ghp_Zq3x9Lm2Vb7Nc4Kd8Ws1Qe6Rt5Yu0Io2Pa9S"]
+        );
+        let aws = find("aws_access_key_id = AKIAZ7Q2VLWX4NRT6KPB\n");
+        assert!(
+            aws.contains(&"secret:aws-access-token=AKIAZ7Q2VLWX4NRT6KPB".to_owned()),
+            "{aws:?}"
+        );
+        let url = find("DATABASE_URL=postgres://app:Xk9v2Lq7Wz@db.internal:5432/app\n");
+        assert!(
+            url.contains(&"secret:connection-string-password=Xk9v2Lq7Wz".to_owned()),
+            "{url:?}"
+        );
+    }
+
+    #[test]
+    fn placeholders_are_not_secrets() {
+        assert_eq!(
+            find("DATABASE_URL=postgres://user:password@localhost/db\n"),
+            Vec::<String>::new()
+        );
+        assert_eq!(
+            find("url = 'mysql://root:${DB_PASSWORD}@db/app'\n"),
+            Vec::<String>::new()
+        );
+        assert_eq!(find("api_key = \"${API_KEY}\"\n"), Vec::<String>::new());
+    }
+
+    #[test]
+    fn entropy_of_uniform_text() {
+        assert_eq!(entropy(""), 0.0);
+        assert_eq!(entropy("aaaa"), 0.0);
+        assert!((entropy("abcd") - 2.0).abs() < 1e-12);
+    }
+}
