@@ -14,6 +14,7 @@ mod determinism;
 mod diff;
 mod export;
 mod external_readers;
+mod filters;
 mod fuzz;
 mod hostile_paths;
 mod huggingface;

@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use corpusledger_dedup::{ClusterMode, Tokenizer};
 
-use crate::config::{ConfigFile, KeepCriterion, NoAssertion};
+use crate::config::{ConfigFile, FilterAction, KeepCriterion, NoAssertion};
 
 /// Deduplicate a code corpus, record where every file came from and under
 /// which license, and publish a manifest that anyone can check.
@@ -664,6 +664,29 @@ pub struct Settings {
     /// and have been made with the same dedup parameters.
     #[arg(long, value_name = "DATASET")]
     pub base: Vec<PathBuf>,
+    /// Credentials (Gitleaks' formats, passwords in connection strings):
+    /// `redact` replaces each with `<KEY>` or `<PASSWORD>` and records it in
+    /// redactions.parquet (its SHA-256, never the secret); `remove` sends the
+    /// document to the ledger as `secret` [default: off].
+    #[arg(long, value_name = "ACTION", value_parser = filter_action_parser())]
+    pub secrets: Option<FilterAction>,
+    /// Email addresses and public IP addresses: `redact` (`<EMAIL>`,
+    /// `<IP_ADDRESS>`) or `remove` (reason `pii`) [default: off].
+    #[arg(long, value_name = "ACTION", value_parser = filter_action_parser())]
+    pub pii: Option<FilterAction>,
+    /// Generated files (lock files, protobuf output, "DO NOT EDIT" markers,
+    /// minified names): `remove` (reason `generated`) [default: off].
+    #[arg(long, value_name = "ACTION", value_parser = filter_action_parser())]
+    pub generated: Option<FilterAction>,
+    /// Vendored files (node_modules/, vendor/, third_party/, copies of
+    /// well-known libraries): `remove` (reason `vendored`) [default: off].
+    #[arg(long, value_name = "ACTION", value_parser = filter_action_parser())]
+    pub vendored: Option<FilterAction>,
+    /// Files past The Stack's thresholds (a line over 1000 characters, lines
+    /// over 100 on average, under 25 % alphanumeric): `remove` (reason
+    /// `low-quality`) [default: off].
+    #[arg(long, value_name = "ACTION", value_parser = filter_action_parser())]
+    pub low_quality: Option<FilterAction>,
     /// No progress bars and no summary on stderr.
     #[arg(long, short)]
     pub quiet: bool,
@@ -694,6 +717,10 @@ fn keep_criterion_parser() -> impl clap::builder::TypedValueParser<Value = KeepC
 
 fn no_assertion_parser() -> impl clap::builder::TypedValueParser<Value = NoAssertion> {
     named_values(NoAssertion::ALL, NoAssertion::as_str)
+}
+
+fn filter_action_parser() -> impl clap::builder::TypedValueParser<Value = FilterAction> {
+    named_values(FilterAction::ALL, FilterAction::as_str)
 }
 
 fn parse_cluster_mode(value: &str) -> Result<ClusterMode, String> {
@@ -735,6 +762,11 @@ impl Settings {
             license_noassertion: self.license_noassertion,
             opt_out: (!self.opt_out.is_empty()).then(|| self.opt_out.clone()),
             base: (!self.base.is_empty()).then(|| self.base.clone()),
+            secrets: self.secrets,
+            pii: self.pii,
+            generated: self.generated,
+            vendored: self.vendored,
+            low_quality: self.low_quality,
             stackexchange_mode: self.stackexchange_mode.clone(),
             stackexchange_site: self.stackexchange_site.clone(),
             stackexchange_users: self.stackexchange_users.clone(),

@@ -179,7 +179,10 @@ impl Filters {
                 message: "must be between 0 and 1".to_owned(),
             });
         }
-        if settings.max_mean_line_length.is_nan() || settings.max_mean_line_length <= 0.0 || settings.max_line_length == 0 {
+        if settings.max_mean_line_length.is_nan()
+            || settings.max_mean_line_length <= 0.0
+            || settings.max_line_length == 0
+        {
             return Err(Error::Setting {
                 name: "max-line-length / max-mean-line-length",
                 value: format!("{} / {}", settings.max_line_length, settings.max_mean_line_length),
@@ -224,9 +227,12 @@ impl Filters {
         let mut spans = found.split_off(whole);
         // One finding per span: a format's own rule before Gitleaks'
         // generic one.
+        // At one start, a secret before personal data (a password in a URL
+        // is not an email address), then the longer span.
         let key = |f: &Finding| {
             (
                 f.span.start,
+                f.kind,
                 std::cmp::Reverse(f.span.end),
                 f.rule.contains(":generic"),
                 f.rule.clone(),
@@ -247,14 +253,21 @@ impl Filters {
 }
 
 /// `text` with every redactable finding's span replaced by its placeholder.
-/// Spans that overlap one taken before (earlier, or as early and longer)
-/// are left out. Returns the text and, for each finding used, its index in
+/// Spans that overlap one taken before (earlier; as early and a secret
+/// rather than personal data; or as early and longer) are left out. Returns the text and, for each finding used, its index in
 /// `findings` and the byte offset of its placeholder in the new text.
 pub fn redact(text: &str, findings: &[Finding]) -> (String, Vec<(usize, usize)>) {
     let mut order: Vec<usize> = (0..findings.len())
         .filter(|&i| findings[i].kind.redactable() && findings[i].placeholder.is_some() && !findings[i].span.is_empty())
         .collect();
-    order.sort_by_key(|&i| (findings[i].span.start, std::cmp::Reverse(findings[i].span.end), i));
+    order.sort_by_key(|&i| {
+        (
+            findings[i].span.start,
+            findings[i].kind,
+            std::cmp::Reverse(findings[i].span.end),
+            i,
+        )
+    });
     let mut out = String::with_capacity(text.len());
     let mut used = Vec::new();
     let mut at = 0usize;

@@ -3,7 +3,9 @@
 //! Not personal data, and so never found:
 //! - addresses at the reserved example domains (RFC 2606 and RFC 6761:
 //!   `example.com`, `.org`, `.net`, `*.example`, `*.test`, `*.invalid`,
-//!   `*.localhost`), at the domains given in `allow-email-domains`, and
+//!   `*.localhost`) and private-use names (`.local`, `.internal`,
+//!   `home.arpa`), at the domains given in `allow-email-domains`, the
+//!   credentials of a URL (`scheme://user:password@host`), and
 //!   "addresses" whose top-level domain is a file extension (`icon@2x.png`);
 //! - IPv4 addresses in private, loopback, link-local, shared, benchmarking,
 //!   documentation (RFC 5737), multicast and reserved ranges; dotted numbers
@@ -28,7 +30,7 @@ pub struct Pii {
 }
 
 /// Domains reserved for documentation and tests.
-const RESERVED_DOMAINS: [&str; 7] = [
+const RESERVED_DOMAINS: [&str; 11] = [
     "example.com",
     "example.org",
     "example.net",
@@ -36,6 +38,10 @@ const RESERVED_DOMAINS: [&str; 7] = [
     "test",
     "invalid",
     "localhost",
+    "local",
+    "localdomain",
+    "internal",
+    "home.arpa",
 ];
 
 /// Top-level "domains" that are file extensions: `logo@2x.png` names a file.
@@ -62,7 +68,10 @@ impl Pii {
         if text.contains('@') {
             for caps in self.email.captures_iter(text) {
                 let domain = caps.get(1).expect("group 1").as_str().to_lowercase();
-                if self.allowed_domain(&domain) {
+                let whole = caps.get(0).expect("group 0");
+                // `user:password@host` in a URL is credentials, not an
+                // address.
+                if self.allowed_domain(&domain) || text[..whole.start()].ends_with([':', '/']) {
                     continue;
                 }
                 found.push(finding("pii:email", caps.get(0).expect("group 0").range(), "<EMAIL>"));
@@ -191,6 +200,8 @@ mod tests {
         for text in [
             "mail me at someone@example.com or x@sub.example.org",
             "bob@corp.internal",
+            "postgres://app:Xk9v2Lq7Wz@db.example.com:5432/app",
+            "mail root@build.local",
             "icon@2x.png",
             "ip 192.0.2.10 and 198.51.100.7 and 203.0.113.255",
             "10.0.0.1 192.168.1.1 127.0.0.1 172.16.5.4 169.254.0.1 0.0.0.0 255.255.255.0",

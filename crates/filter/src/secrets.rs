@@ -25,8 +25,28 @@ const RULES_NAME: &str = "crates/filter/rules/secrets.json";
 #[derive(Deserialize)]
 #[serde(rename_all = "kebab-case")]
 struct RuleFile {
+    source: Source,
     global_allowlist: Vec<AllowSpec>,
     rules: Vec<RuleSpec>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "kebab-case")]
+struct Source {
+    #[serde(rename = "crate")]
+    krate: String,
+    rules_sha256: String,
+}
+
+/// Where the secret rules come from, for the manifest.
+pub fn rules_source() -> String {
+    match serde_json::from_str::<RuleFile>(RULES) {
+        Ok(file) => format!(
+            "Gitleaks rules from {} (SHA-256 {}), and connection-string-password",
+            file.source.krate, file.source.rules_sha256
+        ),
+        Err(e) => format!("unreadable rule file: {e}"),
+    }
 }
 
 #[derive(Deserialize)]

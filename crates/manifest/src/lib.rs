@@ -155,10 +155,40 @@ pub struct Manifest {
     /// make this version. Absent unless this version is an amendment.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub amendments: Option<Amendments>,
+    /// The content filters that ran, their parameters and what they did.
+    /// Absent when none ran.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub filters: Option<Filters>,
     /// Every output file with its rows and hash, sorted by path.
     pub outputs: Vec<OutputEntry>,
     /// The Merkle root over `outputs`.
     pub merkle: Merkle,
+}
+
+/// The content filters of a run (secrets, personal data, generated,
+/// vendored and low-quality files).
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case", deny_unknown_fields)]
+pub struct Filters {
+    /// Filter -> `off`, `redact` or `remove`.
+    pub actions: BTreeMap<String, String>,
+    /// The Stack's threshold on the longest line (characters).
+    pub max_line_length: u64,
+    /// The Stack's threshold on the mean line length (characters).
+    pub max_mean_line_length: f64,
+    /// The Stack's threshold on the share of alphanumeric characters.
+    pub min_alnum_fraction: f64,
+    /// Email domains that were not taken for personal data, beside the
+    /// reserved example domains.
+    pub allow_email_domains: Vec<String>,
+    /// Where the secret rules come from, and the SHA-256 of the rule file.
+    pub secret_rules: String,
+    /// Documents removed, by rule.
+    pub removed: BTreeMap<String, u64>,
+    /// Documents published with at least one span redacted.
+    pub redacted_documents: u64,
+    /// Spans redacted, by rule (each in `redactions.parquet`).
+    pub redactions: BTreeMap<String, u64>,
 }
 
 /// The Merkle tree over the output files (see [`merkle`]).
@@ -832,6 +862,7 @@ mod tests {
             bases: Vec::new(),
             previous: None,
             amendments: None,
+            filters: None,
             outputs: vec![OutputEntry {
                 path: "removed.parquet".into(),
                 kind: "ledger".into(),

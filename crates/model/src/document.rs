@@ -97,6 +97,24 @@ impl fmt::Debug for Document {
     }
 }
 
+/// One span a content filter replaced by a placeholder. The span itself is
+/// never kept: only its SHA-256.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Redaction {
+    /// The document.
+    pub source: SourceRef,
+    /// The rule, e.g. `secret:github-pat` or `pii:email`.
+    pub rule: String,
+    /// 1-based line of the original text where the span started.
+    pub line: u32,
+    /// Byte offset of the placeholder in the published (redacted) content.
+    pub offset: u64,
+    /// The placeholder, e.g. `<KEY>`.
+    pub placeholder: String,
+    /// SHA-256 of the original span.
+    pub span_sha256: [u8; 32],
+}
+
 /// A document, or a part of an input, that could not be used, and why.
 #[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Rejection {

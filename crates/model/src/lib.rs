@@ -23,7 +23,7 @@ mod reporter;
 
 pub use credit::Credit;
 pub use decoder_panic::contain_decoder_panic;
-pub use document::{DocMeta, Document, LocalFile, Rejection, SourceRef};
+pub use document::{DocMeta, Document, LocalFile, Redaction, Rejection, SourceRef};
 pub use id::DocId;
 pub use license::{DocLicense, Evidence, LicenseCategory, LicenseTag, NOASSERTION, any_of};
 pub use reason::Reason;

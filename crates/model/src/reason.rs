@@ -32,6 +32,17 @@ pub enum Reason {
     /// Left out by the input's own filters (Stack Exchange tags, score, post
     /// type, code length, document mode).
     Filtered,
+    /// Holds a credential (content filter `secrets`, action `remove`).
+    Secret,
+    /// Holds personal data (content filter `pii`, action `remove`).
+    Pii,
+    /// Written by a tool, not a person (content filter `generated`).
+    Generated,
+    /// Another project's code copied in (content filter `vendored`).
+    Vendored,
+    /// Outside The Stack's line-length or alphanumeric thresholds (content
+    /// filter `low-quality`).
+    LowQuality,
 }
 
 impl Reason {
@@ -51,6 +62,16 @@ impl Reason {
         Reason::NotAFile,
     ];
 
+    /// The content filters' reasons (in the manifest only when a filter
+    /// that removes runs, so that runs without filters keep their counts).
+    pub const FILTERS: [Reason; 5] = [
+        Reason::Secret,
+        Reason::Pii,
+        Reason::Generated,
+        Reason::Vendored,
+        Reason::LowQuality,
+    ];
+
     /// The kebab-case name used in the ledger and manifest.
     pub fn as_str(self) -> &'static str {
         match self {
@@ -66,6 +87,11 @@ impl Reason {
             Reason::OptedOut => "opted-out",
             Reason::LicenseDenied => "license-denied",
             Reason::Filtered => "filtered",
+            Reason::Secret => "secret",
+            Reason::Pii => "pii",
+            Reason::Generated => "generated",
+            Reason::Vendored => "vendored",
+            Reason::LowQuality => "low-quality",
         }
     }
 
@@ -79,6 +105,11 @@ impl Reason {
                 | Reason::OptedOut
                 | Reason::LicenseDenied
                 | Reason::Filtered
+                | Reason::Secret
+                | Reason::Pii
+                | Reason::Generated
+                | Reason::Vendored
+                | Reason::LowQuality
         )
     }
 

@@ -25,11 +25,15 @@ mod tree;
 mod writer;
 
 pub use index::{INDEX_FILES_KEY, IndexReader, IndexRow, KeyKind, band_key, key_of, write_index, write_sorted_index};
-pub use rows::{AttributionRow, DataRow, LedgerRow, attribution_schema, data_schema, ledger_rows_of, ledger_schema};
+pub use rows::{
+    AttributionRow, DataRow, LedgerRow, RedactionRow, attribution_schema, data_schema, ledger_rows_of, ledger_schema,
+    redaction_schema,
+};
 pub use tree::{TREE_BASE, TREE_MAGIC, TreeFile, tree_path, write_tree};
 pub use writer::{
     AttributionWriter, OutputFile, ShardWriter, WriterConfig, read_batches, read_shard_provenance, read_text_columns,
     read_text_columns_in, row_group_rows, sha256_file, shard_ranges, write_batches, write_data_batches, write_ledger,
+    write_redactions,
 };
 
 use std::path::PathBuf;

@@ -415,3 +415,65 @@ mod tests {
         assert!(ledger_rows_of(&data).unwrap_err().contains("not a corpusledger ledger"));
     }
 }
+
+/// One span a content filter replaced, a row of `redactions.parquet`. The
+/// span itself is never written: only its SHA-256.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct RedactionRow {
+    /// The document's id: 32 hex digits.
+    pub doc_id: String,
+    /// The document's input label.
+    pub input: String,
+    /// The file inside the input.
+    pub key: String,
+    /// The line or row inside `key`.
+    pub row: u64,
+    /// The rule, e.g. `secret:github-pat`.
+    pub rule: String,
+    /// `secret` or `pii`.
+    pub kind: String,
+    /// 1-based line of the original text.
+    pub line: u64,
+    /// Byte offset of the placeholder in the published content.
+    pub offset: u64,
+    /// What replaced the span, e.g. `<KEY>`.
+    pub placeholder: String,
+    /// SHA-256 of the original span, hex.
+    pub span_sha256: String,
+}
+
+/// The schema of `redactions.parquet`.
+pub fn redaction_schema() -> SchemaRef {
+    use DataType::{UInt64, Utf8};
+    Arc::new(Schema::new(vec![
+        field("doc_id", Utf8, false),
+        field("input", Utf8, false),
+        field("key", Utf8, false),
+        field("row", UInt64, false),
+        field("rule", Utf8, false),
+        field("kind", Utf8, false),
+        field("line", UInt64, false),
+        field("offset", UInt64, false),
+        field("placeholder", Utf8, false),
+        field("span_sha256", Utf8, false),
+    ]))
+}
+
+pub(crate) fn redaction_batch(rows: &[RedactionRow]) -> arrow::error::Result<RecordBatch> {
+    let s = |f: fn(&RedactionRow) -> &str| strings(rows.iter().map(|r| Some(f(r))));
+    RecordBatch::try_new(
+        redaction_schema(),
+        vec![
+            s(|r| &r.doc_id),
+            s(|r| &r.input),
+            s(|r| &r.key),
+            u64s(rows.iter().map(|r| r.row)),
+            s(|r| &r.rule),
+            s(|r| &r.kind),
+            u64s(rows.iter().map(|r| r.line)),
+            u64s(rows.iter().map(|r| r.offset)),
+            s(|r| &r.placeholder),
+            s(|r| &r.span_sha256),
+        ],
+    )
+}

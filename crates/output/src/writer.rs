@@ -524,6 +524,26 @@ pub fn write_ledger(
     table.finish()
 }
 
+/// Writes the redaction records (`redactions.parquet`).
+pub fn write_redactions(
+    out_dir: &Path,
+    rel: &str,
+    rows: impl IntoIterator<Item = crate::RedactionRow>,
+    config: &WriterConfig,
+) -> Result<OutputFile> {
+    let mut table = TableWriter::create(
+        out_dir,
+        rel,
+        crate::redaction_schema(),
+        crate::rows::redaction_batch,
+        config,
+    )?;
+    for row in rows {
+        table.push(row)?;
+    }
+    table.finish()
+}
+
 /// Writes the attribution table (`ATTRIBUTION.parquet`) row by row as its
 /// rows are found: the rows of one cluster are pushed while its kept
 /// document is written, so nothing is read twice.

@@ -44,6 +44,15 @@ pub struct ConfigFile {
     pub license_noassertion: Option<NoAssertion>,
     pub opt_out: Option<Vec<PathBuf>>,
     pub base: Option<Vec<PathBuf>>,
+    pub secrets: Option<FilterAction>,
+    pub pii: Option<FilterAction>,
+    pub generated: Option<FilterAction>,
+    pub vendored: Option<FilterAction>,
+    pub low_quality: Option<FilterAction>,
+    pub max_line_length: Option<usize>,
+    pub max_mean_line_length: Option<f64>,
+    pub min_alnum_fraction: Option<f64>,
+    pub allow_email_domains: Option<Vec<String>>,
     pub shard_max_rows: Option<u64>,
     pub shard_max_bytes: Option<u64>,
     pub row_group_rows: Option<usize>,
@@ -89,6 +98,79 @@ impl Default for SlurmConfig {
             max_running: None,
             extra: Vec::new(),
         }
+    }
+}
+
+/// What a content filter does with what it finds.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum FilterAction {
+    /// The filter does not run.
+    #[default]
+    Off,
+    /// Each span is replaced by a typed placeholder (secrets and personal
+    /// data only) and recorded in `redactions.parquet`.
+    Redact,
+    /// The document goes to the ledger with the filter's reason.
+    Remove,
+}
+
+impl FilterAction {
+    pub const ALL: [FilterAction; 3] = [FilterAction::Off, FilterAction::Redact, FilterAction::Remove];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            FilterAction::Off => "off",
+            FilterAction::Redact => "redact",
+            FilterAction::Remove => "remove",
+        }
+    }
+
+    pub fn is_off(&self) -> bool {
+        *self == FilterAction::Off
+    }
+}
+
+/// The content filters of a run: an action per filter, and their settings.
+#[derive(Clone, Debug, Default, Serialize, PartialEq)]
+#[serde(rename_all = "kebab-case")]
+pub struct FilterConfig {
+    pub secrets: FilterAction,
+    pub pii: FilterAction,
+    pub generated: FilterAction,
+    pub vendored: FilterAction,
+    pub low_quality: FilterAction,
+    pub settings: corpusledger_filter::Settings,
+}
+
+impl FilterConfig {
+    /// The action for findings of `kind`.
+    pub fn action(&self, kind: corpusledger_filter::Kind) -> FilterAction {
+        use corpusledger_filter::Kind;
+        match kind {
+            Kind::Secret => self.secrets,
+            Kind::Pii => self.pii,
+            Kind::Generated => self.generated,
+            Kind::Vendored => self.vendored,
+            Kind::LowQuality => self.low_quality,
+        }
+    }
+
+    /// Which filters run.
+    pub fn enabled(&self) -> corpusledger_filter::Enabled {
+        corpusledger_filter::Enabled {
+            secrets: !self.secrets.is_off(),
+            pii: !self.pii.is_off(),
+            generated: !self.generated.is_off(),
+            vendored: !self.vendored.is_off(),
+            low_quality: !self.low_quality.is_off(),
+        }
+    }
+
+    /// Whether no filter runs (the config and manifest then say nothing of
+    /// filters).
+    pub fn is_off(&self) -> bool {
+        !self.enabled().any()
     }
 }
 
@@ -186,6 +268,8 @@ pub struct Config {
     /// output holds only the new documents kept.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub base: Vec<PathBuf>,
+    #[serde(skip_serializing_if = "FilterConfig::is_off")]
+    pub filters: FilterConfig,
     pub shard_max_rows: u64,
     pub shard_max_bytes: u64,
     pub row_group_rows: usize,
@@ -240,6 +324,15 @@ impl ConfigFile {
             license_noassertion,
             opt_out,
             base,
+            secrets,
+            pii,
+            generated,
+            vendored,
+            low_quality,
+            max_line_length,
+            max_mean_line_length,
+            min_alnum_fraction,
+            allow_email_domains,
             shard_max_rows,
             shard_max_bytes,
             row_group_rows,
@@ -316,6 +409,22 @@ impl ConfigFile {
             license_noassertion: self.license_noassertion.unwrap_or(NoAssertion::Allow),
             opt_out: self.opt_out.unwrap_or_default(),
             base: self.base.unwrap_or_default(),
+            filters: {
+                let defaults = corpusledger_filter::Settings::default();
+                FilterConfig {
+                    secrets: self.secrets.unwrap_or_default(),
+                    pii: self.pii.unwrap_or_default(),
+                    generated: self.generated.unwrap_or_default(),
+                    vendored: self.vendored.unwrap_or_default(),
+                    low_quality: self.low_quality.unwrap_or_default(),
+                    settings: corpusledger_filter::Settings {
+                        max_line_length: self.max_line_length.unwrap_or(defaults.max_line_length),
+                        max_mean_line_length: self.max_mean_line_length.unwrap_or(defaults.max_mean_line_length),
+                        min_alnum_fraction: self.min_alnum_fraction.unwrap_or(defaults.min_alnum_fraction),
+                        allow_email_domains: self.allow_email_domains.unwrap_or_default(),
+                    },
+                }
+            },
             shard_max_rows: self.shard_max_rows.unwrap_or(writer.shard_max_rows),
             shard_max_bytes: self.shard_max_bytes.unwrap_or(writer.shard_max_bytes),
             row_group_rows: self.row_group_rows.unwrap_or(writer.row_group_rows),
@@ -398,6 +507,21 @@ impl Config {
             "keep-policy",
             "names a criterion twice",
         )?;
+        for (key, action) in [
+            ("generated", self.filters.generated),
+            ("vendored", self.filters.vendored),
+            ("low-quality", self.filters.low_quality),
+        ] {
+            check(
+                action != FilterAction::Redact,
+                key,
+                "`redact` applies to spans (secrets, pii); whole files are `remove`d or `off`",
+            )?;
+        }
+        if !self.filters.is_off() {
+            corpusledger_filter::Filters::new(self.filters.enabled(), &self.filters.settings)
+                .map_err(|e| anyhow::anyhow!("config: {e}"))?;
+        }
         Ok(())
     }
 

@@ -11,7 +11,7 @@ use std::sync::Arc;
 use anyhow::{Context, Result, anyhow};
 use corpusledger_dedup::BandParams;
 use corpusledger_ingest::{BlobRef, BlobStore, Plan};
-use corpusledger_model::{Credit, DocLicense, Rejection};
+use corpusledger_model::{Credit, DocLicense, Redaction, Rejection};
 
 use super::bands::SpilledBands;
 use super::doc_table::{DocRecord, DocTable, StoredDoc};
@@ -51,6 +51,8 @@ pub struct Ingested {
     pub docs: DocTable,
     pub texts: Vec<TextEntry>,
     pub rejections: Vec<Rejection>,
+    /// Spans the content filters replaced, in source order, then offset.
+    pub redactions: Vec<Redaction>,
     /// Whether any document carries credits (posts), so attribution is due.
     pub carries_credits: bool,
     /// License problems met by any shard, sorted, each once.
@@ -145,6 +147,7 @@ impl Ingested {
                 |a: &StoredDoc, b: &StoredDoc| super::source_order(&a.row.source, &b.row.source),
             ),
             rejections: plan.rejections.clone(),
+            redactions: Vec::new(),
             texts: Vec::new(),
             band_keys: Vec::new(),
             by_hash: HashMap::new(),
@@ -163,6 +166,7 @@ impl Ingested {
             mut band_keys,
             by_hash,
             mut rejections,
+            mut redactions,
             problems,
             mut spilled,
             parts,
@@ -177,10 +181,12 @@ impl Ingested {
             spill.finish(new_index)?;
         }
         rejections.sort_by(|a, b| super::source_order(&a.source, &b.source));
+        redactions.sort_by(|a, b| super::source_order(&a.source, &b.source).then(a.offset.cmp(&b.offset)));
         Ok(Ingested {
             docs,
             texts,
             rejections,
+            redactions,
             carries_credits,
             problems: problems.into_iter().collect(),
             bands: params,
@@ -205,6 +211,7 @@ struct Merge {
     band_keys: Vec<Option<Box<[u64]>>>,
     by_hash: HashMap<u128, u32>,
     rejections: Vec<Rejection>,
+    redactions: Vec<Redaction>,
     problems: BTreeSet<String>,
     /// Every distinct license of all parts, and where each is in that list.
     licenses: Vec<Arc<DocLicense>>,
@@ -242,6 +249,7 @@ impl Merge {
                     local.insert(row.local, self.text(index, row)?);
                 }
                 Record::Rejection(rejection) => self.rejections.push(rejection),
+                Record::Redaction(redaction) => self.redactions.push(redaction),
                 Record::Problem(problem) => {
                     self.problems.insert(problem);
                 }

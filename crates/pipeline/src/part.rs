@@ -13,7 +13,7 @@ use std::sync::Mutex;
 
 use anyhow::{Context, Result, bail};
 use corpusledger_ingest::BlobRef;
-use corpusledger_model::{Rejection, SourceRef};
+use corpusledger_model::{Redaction, Rejection, SourceRef};
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 
@@ -66,6 +66,8 @@ pub enum Record {
     Rejection(Rejection),
     /// A license problem met while reading license files.
     Problem(String),
+    /// A span a content filter replaced.
+    Redaction(Redaction),
 }
 
 /// Appends records from any thread.

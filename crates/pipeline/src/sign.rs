@@ -12,15 +12,16 @@ use std::sync::Mutex;
 
 use anyhow::{Context, Result};
 use corpusledger_dedup::{BandParams, Sketcher, shingles};
+use corpusledger_filter::{Filters, Kind};
 use corpusledger_ingest::{BlobStore, Item, Plan, check_content, read_unit};
-use corpusledger_model::{DocLicense, Document, Reason, Rejection, Reporter};
+use corpusledger_model::{DocLicense, Document, Reason, Redaction, Rejection, Reporter};
 use corpusledger_provenance::{Attribution, LicensePolicy, OptOutList, Provenance, language_of};
 use rayon::prelude::*;
 use sha2::{Digest, Sha256};
 use xxhash_rust::xxh3::xxh3_128;
 
 use super::part::{self, DocRow, Record, RecordWriter, TextRow};
-use crate::config::Config;
+use crate::config::{Config, FilterAction};
 
 /// What decides, before deduplication, that a document may not stay: the
 /// opt-out lists and the license policy.
@@ -41,6 +42,8 @@ pub struct PartCounts {
 
 struct Signer<'a> {
     config: &'a Config,
+    /// The content filters, when any runs.
+    filters: Option<Filters>,
     provenance: &'a Provenance,
     gate: &'a Gate,
     sketcher: Sketcher,
@@ -88,8 +91,14 @@ pub fn sign_part(
     reporter: &dyn Reporter,
 ) -> Result<PartCounts> {
     let store = |name: &str| BlobStore::create(&dir.join(name)).map_err(anyhow::Error::new);
+    let filters = if config.filters.is_off() {
+        None
+    } else {
+        Some(Filters::new(config.filters.enabled(), &config.filters.settings).context("content filters")?)
+    };
     let signer = Signer {
         config,
+        filters,
         sketcher: Sketcher::new(config.num_perm, config.seed),
         bands: config.bands(),
         provenance,
@@ -168,6 +177,11 @@ impl Signer<'_> {
         if let Some((reason, detail)) = check_content(bytes, self.config.max_file_bytes) {
             return reject(reason, detail);
         }
+        let (doc, sha256) = match self.filter(doc, sha256)? {
+            Some(filtered) => filtered,
+            None => return Ok(()),
+        };
+        let bytes = doc.bytes();
         // While the license store loads, the text is shingled and signed
         // now and the document attributed later, so that no reader waits.
         if self.provenance.loading() {
@@ -210,6 +224,75 @@ impl Signer<'_> {
         self.counts.lock().unwrap_or_else(|p| p.into_inner()).docs += 1;
         super::kill_point::kill_point("signed");
         Ok(())
+    }
+
+    /// The content filters: `None` when the document was removed (and sent
+    /// to the ledger), else the document, redacted when a filter redacts,
+    /// with its (new) content hash. Each redaction is recorded.
+    fn filter(&self, doc: Document, sha256: [u8; 32]) -> Result<Option<(Document, [u8; 32])>> {
+        let Some(filters) = &self.filters else {
+            return Ok(Some((doc, sha256)));
+        };
+        let text = std::str::from_utf8(doc.bytes()).expect("checked as UTF-8");
+        let path = if doc.source.key.is_empty() {
+            doc.source.path.as_deref()
+        } else {
+            Some(doc.source.key.as_str())
+        };
+        let found = filters.scan(path, text);
+        if found.is_empty() {
+            return Ok(Some((doc, sha256)));
+        }
+        let actions = &self.config.filters;
+        // A removal wins over redaction; the first finding to remove names
+        // the rule (whole-file findings come first).
+        if let Some(first) = found.iter().find(|f| actions.action(f.kind) == FilterAction::Remove) {
+            let same = found.iter().filter(|f| f.kind == first.kind).count();
+            let mut detail = format!("rule {}", first.rule);
+            if first.line > 0 {
+                detail.push_str(&format!(", line {}", first.line));
+            }
+            if !first.span.is_empty() {
+                detail.push_str(&format!(", bytes {}..{}", first.span.start, first.span.end));
+            }
+            if same > 1 {
+                detail.push_str(&format!(" (and {} more {} finding(s))", same - 1, first.kind.name()));
+            }
+            let reason = match first.kind {
+                Kind::Secret => Reason::Secret,
+                Kind::Pii => Reason::Pii,
+                Kind::Generated => Reason::Generated,
+                Kind::Vendored => Reason::Vendored,
+                Kind::LowQuality => Reason::LowQuality,
+            };
+            self.reject_doc(&doc, sha256, reason, detail)?;
+            return Ok(None);
+        }
+        let to_redact: Vec<corpusledger_filter::Finding> = found
+            .into_iter()
+            .filter(|f| actions.action(f.kind) == FilterAction::Redact)
+            .collect();
+        if to_redact.is_empty() {
+            return Ok(Some((doc, sha256)));
+        }
+        let (redacted, used) = corpusledger_filter::redact(text, &to_redact);
+        for (i, offset) in used {
+            let f = &to_redact[i];
+            self.records.push(&Record::Redaction(Redaction {
+                source: doc.source.clone(),
+                rule: f.rule.clone(),
+                line: f.line,
+                offset: offset as u64,
+                placeholder: f.placeholder.unwrap_or_default().to_owned(),
+                span_sha256: Sha256::digest(&text.as_bytes()[f.span.clone()]).into(),
+            }))?;
+        }
+        let sha256: [u8; 32] = Sha256::digest(redacted.as_bytes()).into();
+        let doc = Document {
+            content: Box::new(redacted.into_bytes()),
+            ..doc
+        };
+        Ok(Some((doc, sha256)))
     }
 
     fn reject_doc(&self, doc: &Document, sha256: [u8; 32], reason: Reason, detail: String) -> Result<()> {

@@ -18,8 +18,8 @@ use corpusledger_manifest::{
 };
 use corpusledger_model::{LicenseCategory, Reason, Rejection, Reporter};
 use corpusledger_output::{
-    AttributionRow, AttributionWriter, DataRow, IndexRow, KeyKind, LedgerRow, OutputFile, ShardWriter, band_key,
-    key_of, shard_ranges, tree_path, write_ledger, write_sorted_index, write_tree,
+    AttributionRow, AttributionWriter, DataRow, IndexRow, KeyKind, LedgerRow, OutputFile, RedactionRow, ShardWriter,
+    band_key, key_of, shard_ranges, tree_path, write_ledger, write_redactions, write_sorted_index, write_tree,
 };
 use rayon::prelude::*;
 use serde::Serialize;
@@ -30,10 +30,12 @@ use super::hex;
 use super::index_rows::IndexRows;
 use super::ingested::Ingested;
 use super::sign::Gate;
-use crate::config::Config;
+use crate::config::{Config, FilterAction};
 
 pub const MANIFEST: &str = "manifest.json";
 pub const LEDGER: &str = "removed.parquet";
+/// The content filters' redaction records.
+pub const REDACTIONS: &str = "redactions.parquet";
 pub const INDEX: &str = "index/lookup.parquet";
 pub const ATTRIBUTION: &str = "ATTRIBUTION.parquet";
 /// The dataset card, for the Hugging Face Hub.
@@ -129,6 +131,7 @@ pub fn prepare_out_dir(out_dir: &Path) -> Result<()> {
         remove(&out_dir.join(CARD))?;
     }
     remove(&out_dir.join(LEDGER))?;
+    remove(&out_dir.join(REDACTIONS))?;
     remove(&out_dir.join(INDEX))?;
     remove(&out_dir.join(ATTRIBUTION))?;
     // The run writes below `data/` and `index/`: a symlink there (or a file)
@@ -325,6 +328,15 @@ pub fn write_outputs(
     });
     let attribution = late?;
     let (kept_tree, bands_tree) = early?;
+    let redacts = [config.filters.secrets, config.filters.pii].contains(&FilterAction::Redact);
+    if redacts {
+        files.push(write_redactions(
+            out_dir,
+            REDACTIONS,
+            redaction_rows(ingested),
+            &config.writer(),
+        )?);
+    }
     let (commitments, trees) = commit_trees(kept_tree, removed_leaves, bands_tree, out_dir)?;
     files.extend(trees);
     files.sort_by(|a, b| a.path.cmp(&b.path));
@@ -345,6 +357,21 @@ pub fn write_outputs(
         found.insert("base-verified-pairs".to_owned(), stats.external_verified_pairs);
     }
     manifest.commitments = Some(commitments);
+    if !config.filters.is_off() {
+        manifest.filters = Some(filters_section(ingested, config));
+        for reason in Reason::FILTERS {
+            let kind = match reason {
+                Reason::Secret => config.filters.secrets,
+                Reason::Pii => config.filters.pii,
+                Reason::Generated => config.filters.generated,
+                Reason::Vendored => config.filters.vendored,
+                _ => config.filters.low_quality,
+            };
+            if kind == FilterAction::Remove {
+                manifest.counts.removed.entry(reason.as_str().to_owned()).or_default();
+            }
+        }
+    }
     super::kill_point::kill_point("manifest");
     // The card goes first so that the manifest, last, still marks a finished
     // run: a directory with a manifest has its card. It is rendered from the
@@ -1049,6 +1076,7 @@ fn manifest(
             path: f.path.clone(),
             kind: match f.path.as_str() {
                 LEDGER => "ledger",
+                REDACTIONS => "redactions",
                 INDEX => "index",
                 ATTRIBUTION => "attribution",
                 path if path.starts_with("commitments/") => "commitment-tree",
@@ -1108,6 +1136,7 @@ fn manifest(
         bases: Vec::new(),
         previous: None,
         amendments: None,
+        filters: None,
         outputs,
         merkle,
     })
@@ -1190,5 +1219,65 @@ fn summary(
             .collect(),
         stage_seconds: Vec::new(),
         elapsed_seconds: 0.0,
+    }
+}
+
+/// The redaction records, in source order.
+fn redaction_rows(ingested: &Ingested) -> impl Iterator<Item = RedactionRow> + '_ {
+    ingested.redactions.iter().map(|r| RedactionRow {
+        doc_id: r.source.doc_id().to_string(),
+        input: r.source.input.to_string(),
+        key: r.source.key.clone(),
+        row: r.source.row,
+        kind: r.rule.split(':').next().unwrap_or_default().to_owned(),
+        rule: r.rule.clone(),
+        line: u64::from(r.line),
+        offset: r.offset,
+        placeholder: r.placeholder.clone(),
+        span_sha256: hex(&r.span_sha256),
+    })
+}
+
+/// The manifest's `filters` section: actions, settings, and what was
+/// removed (by rule, from the ledger details) and redacted.
+fn filters_section(ingested: &Ingested, config: &Config) -> corpusledger_manifest::Filters {
+    let f = &config.filters;
+    let actions = [
+        ("secrets", f.secrets),
+        ("pii", f.pii),
+        ("generated", f.generated),
+        ("vendored", f.vendored),
+        ("low-quality", f.low_quality),
+    ]
+    .into_iter()
+    .map(|(name, action)| (name.to_owned(), action.as_str().to_owned()))
+    .collect();
+    let mut removed = BTreeMap::new();
+    for rejection in &ingested.rejections {
+        if Reason::FILTERS.contains(&rejection.reason) {
+            let rule = rejection
+                .detail
+                .strip_prefix("rule ")
+                .and_then(|rest| rest.split([',', ' ']).next())
+                .unwrap_or(rejection.reason.as_str());
+            *removed.entry(rule.to_owned()).or_insert(0u64) += 1;
+        }
+    }
+    let mut redactions = BTreeMap::new();
+    let mut documents = std::collections::BTreeSet::new();
+    for r in &ingested.redactions {
+        *redactions.entry(r.rule.clone()).or_insert(0u64) += 1;
+        documents.insert(&r.source);
+    }
+    corpusledger_manifest::Filters {
+        actions,
+        max_line_length: f.settings.max_line_length as u64,
+        max_mean_line_length: f.settings.max_mean_line_length,
+        min_alnum_fraction: f.settings.min_alnum_fraction,
+        allow_email_domains: f.settings.allow_email_domains.clone(),
+        secret_rules: corpusledger_filter::secrets::rules_source(),
+        removed,
+        redacted_documents: documents.len() as u64,
+        redactions,
     }
 }

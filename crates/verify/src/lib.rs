@@ -16,7 +16,8 @@
 //!   (`file-unreadable`, `rows-mismatch`); each data shard's footer
 //!   provenance equal to the manifest's (`shard-provenance-missing`,
 //!   `shard-provenance-mismatch`) and each row's content matching its
-//!   `content_sha256` (`content-hash-mismatch`);
+//!   `content_sha256` (`content-hash-mismatch`), and each redaction record
+//!   finds its placeholder at its offset (`redaction-missing`);
 //! - the counts: `documents = kept + removed + rejected` (`counts-identity`),
 //!   the inputs' documents sum to `documents` (`counts-inputs-mismatch`), the
 //!   shards hold `kept` rows (`counts-kept-mismatch`), the ledger holds every

@@ -1,6 +1,6 @@
 //! What the Parquet files hold: row counts, footers, ids, reasons, licenses.
 
-use std::collections::{BTreeMap, BTreeSet, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::fs::File;
 use std::path::Path;
 
@@ -40,6 +40,8 @@ pub struct Tables {
     pub leaves: Option<Leaves>,
     /// Band keys of kept texts, for the band commitment.
     pub band_keyer: Option<BandKeyer>,
+    /// Redaction records by document: (offset, placeholder, record row).
+    pub redactions: HashMap<String, Vec<(u64, String, u64)>>,
 }
 
 /// Content-hash mismatches listed per shard at most.
@@ -65,13 +67,17 @@ pub fn read(dir: &Path, manifest: &Manifest, present: &BTreeSet<usize>, report: 
             ),
         }
     }
-    for &i in present {
+    // Redaction records first: the data shards are checked against them.
+    let (first, rest): (Vec<usize>, Vec<usize>) =
+        present.iter().partition(|&&i| manifest.outputs[i].kind == "redactions");
+    for i in first.into_iter().chain(rest) {
         let output = &manifest.outputs[i];
         let path = dir.join(&output.path);
         let result = contain(|| match output.kind.as_str() {
             "data" => read_data(&path, output, &mut tables, report),
             "ledger" => read_ledger(&path, output, &mut tables, report),
             "attribution" => read_attribution(&path, output, &mut tables, report),
+            "redactions" => read_redactions(&path, output, &mut tables, report),
             "commitment-tree" => read_tree(&path, output, manifest, report),
             // The index: its row count (its rows are checked by every lookup).
             _ => batches(&path, output, &["key"], report).map(drop),
@@ -171,6 +177,21 @@ fn read_data(path: &Path, output: &OutputEntry, tables: &mut Tables, report: &mu
                 leaves.kept.extend(kept_leaf_from_hex(&hash, id, licenses.value(i)));
                 leaves.add_band_keys(&keyer.keys(contents.value(i)));
             }
+            if let Some(records) = tables.redactions.get(id) {
+                let content = contents.value(i);
+                for (offset, placeholder, record) in records {
+                    let at = usize::try_from(*offset).unwrap_or(usize::MAX);
+                    if content.get(at..at.saturating_add(placeholder.len())) != Some(placeholder.as_str()) {
+                        report.add(
+                            "redaction-missing",
+                            Some(&output.path),
+                            format!(
+                                "row {row} (document {id}): redaction record {record} says `{placeholder}` at byte {offset}, the content has something else there"
+                            ),
+                        );
+                    }
+                }
+            }
             if hashes.is_null(i) || hash != hashes.value(i) {
                 bad += 1;
                 if bad <= MAX_LISTED {
@@ -185,6 +206,29 @@ fn read_data(path: &Path, output: &OutputEntry, tables: &mut Tables, report: &mu
         }
     }
     tables.kept_rows += row;
+    Ok(())
+}
+
+fn read_redactions(path: &Path, output: &OutputEntry, tables: &mut Tables, report: &mut Report) -> Result<(), String> {
+    use arrow::datatypes::UInt64Type;
+    let batches = batches(path, output, &["doc_id", "offset", "placeholder"], report)?;
+    let mut row = 0u64;
+    for batch in &batches {
+        let ids = strings(batch, "doc_id")?;
+        let placeholders = strings(batch, "placeholder")?;
+        let offsets = batch
+            .column_by_name("offset")
+            .and_then(|c| c.as_primitive_opt::<UInt64Type>())
+            .ok_or("column `offset` is not an unsigned integer: not a corpusledger file")?;
+        for i in 0..batch.num_rows() {
+            tables.redactions.entry(ids.value(i).to_owned()).or_default().push((
+                offsets.value(i),
+                placeholders.value(i).to_owned(),
+                row,
+            ));
+            row += 1;
+        }
+    }
     Ok(())
 }
 
