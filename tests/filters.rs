@@ -294,3 +294,61 @@ fn copy_dir(from: &Path, to: &Path) {
         std::fs::write(path, bytes).unwrap();
     }
 }
+
+#[test]
+fn filtered_outputs_are_the_same_bytes_on_one_thread_and_through_the_staged_tasks() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("corpus");
+    fixtures(&input);
+    util::synthetic_tree(&input.join("more"), 4, 6);
+    let flags = [
+        "--secrets",
+        "redact",
+        "--pii",
+        "remove",
+        "--generated",
+        "remove",
+        "--vendored",
+        "remove",
+        "--low-quality",
+        "remove",
+    ];
+    let s = |p: &Path| p.to_str().unwrap().to_owned();
+    let whole = dir.path().join("out");
+    let output = util::run(&[&s(&input)], &whole, &flags);
+    assert_eq!(output.status.code(), Some(0), "{}", util::stderr(&output));
+    // `pii` removes here: the settings file goes to the ledger as `pii`.
+    let ledger = util::ledger_rows(&whole);
+    let settings = ledger
+        .iter()
+        .find(|r| util::get(r, "key") == Some("app/src/settings.py"))
+        .unwrap();
+    assert_eq!(util::get(settings, "reason"), Some("pii"));
+    assert!(util::get(settings, "detail").unwrap().starts_with("rule pii:"));
+
+    let one = dir.path().join("out-1");
+    let mut one_flags = flags.to_vec();
+    one_flags.extend(["--threads", "1"]);
+    let output = util::run(&[&s(&input)], &one, &one_flags);
+    assert_eq!(output.status.code(), Some(0), "{}", util::stderr(&output));
+    assert_eq!(util::tree_bytes(&one), util::tree_bytes(&whole));
+
+    let (staged, run_dir) = (dir.path().join("out-staged"), dir.path().join("run"));
+    let plan = util::plan(&[s(&input)], &staged, &run_dir, &flags);
+    assert_eq!(plan.status.code(), Some(0), "{}", util::stderr(&plan));
+    for args in [
+        vec!["ingest", "--num-shards", "2", "--shard-index", "1"],
+        vec!["ingest", "--num-shards", "2", "--shard-index", "0"],
+        vec!["cluster", "--num-shards", "2"],
+        vec!["finalize", "--num-shards", "2", "--shard-index", "0"],
+        vec!["finalize", "--num-shards", "2", "--shard-index", "1"],
+        vec!["manifest", "--num-shards", "2"],
+    ] {
+        let mut full = args.clone();
+        let run_dir = s(&run_dir);
+        full.extend(["--quiet", "--run-dir", &run_dir]);
+        let output = util::corpusledger(&full);
+        assert_eq!(output.status.code(), Some(0), "{args:?}: {}", util::stderr(&output));
+    }
+    assert_eq!(util::tree_bytes(&staged), util::tree_bytes(&whole));
+}

@@ -132,8 +132,7 @@ impl FilterAction {
 }
 
 /// The content filters of a run: an action per filter, and their settings.
-#[derive(Clone, Debug, Default, Serialize, PartialEq)]
-#[serde(rename_all = "kebab-case")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct FilterConfig {
     pub secrets: FilterAction,
     pub pii: FilterAction,
@@ -172,6 +171,26 @@ impl FilterConfig {
     pub fn is_off(&self) -> bool {
         !self.enabled().any()
     }
+}
+
+/// [`FilterConfig`] as the config file's keys, none when no filter runs
+/// (so that the configuration of a run without filters is as before).
+fn flat_filters<S: serde::Serializer>(filters: &FilterConfig, serializer: S) -> Result<S::Ok, S::Error> {
+    use serde::ser::SerializeMap;
+    let mut map = serializer.serialize_map(None)?;
+    if !filters.is_off() {
+        map.serialize_entry("secrets", &filters.secrets)?;
+        map.serialize_entry("pii", &filters.pii)?;
+        map.serialize_entry("generated", &filters.generated)?;
+        map.serialize_entry("vendored", &filters.vendored)?;
+        map.serialize_entry("low-quality", &filters.low_quality)?;
+        let settings = &filters.settings;
+        map.serialize_entry("max-line-length", &settings.max_line_length)?;
+        map.serialize_entry("max-mean-line-length", &settings.max_mean_line_length)?;
+        map.serialize_entry("min-alnum-fraction", &settings.min_alnum_fraction)?;
+        map.serialize_entry("allow-email-domains", &settings.allow_email_domains)?;
+    }
+    map.end()
 }
 
 /// One criterion of the keep policy; the policy is a list of them, in order
@@ -268,7 +287,9 @@ pub struct Config {
     /// output holds only the new documents kept.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub base: Vec<PathBuf>,
-    #[serde(skip_serializing_if = "FilterConfig::is_off")]
+    /// Written as the flat keys of the config file (`secrets`,
+    /// `max-line-length`, ...), and not at all when no filter runs.
+    #[serde(flatten, serialize_with = "flat_filters")]
     pub filters: FilterConfig,
     pub shard_max_rows: u64,
     pub shard_max_bytes: u64,
@@ -639,6 +660,19 @@ pub fn parse_bytes(value: &str) -> Result<u64, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn filters_survive_the_plan_s_toml() {
+        let file: ConfigFile =
+            toml::from_str("secrets = \"redact\"\nlow-quality = \"remove\"\nmin-alnum-fraction = 0.3\n").unwrap();
+        let config = file.resolve().unwrap();
+        assert_eq!(config.filters.secrets, FilterAction::Redact);
+        let again: ConfigFile = toml::from_str(&config.to_toml()).unwrap();
+        assert_eq!(again.resolve().unwrap(), config);
+        // Without filters nothing of them is written.
+        let plain = ConfigFile::default().resolve().unwrap();
+        assert!(!plain.to_toml().contains("secrets"), "{}", plain.to_toml());
+    }
 
     #[test]
     fn flags_override_file_and_unknown_keys_are_refused() {
