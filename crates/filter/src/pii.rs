@@ -9,8 +9,8 @@
 //!   "addresses" whose top-level domain is a file extension (`icon@2x.png`);
 //! - IPv4 addresses in private, loopback, link-local, shared, benchmarking,
 //!   documentation (RFC 5737), multicast and reserved ranges; dotted numbers
-//!   that are part of a longer dotted run or follow `v` or the word
-//!   `version` (version numbers);
+//!   that are part of a longer dotted run, follow `v`, or stand on a line
+//!   that says `version` before them (version numbers);
 //! - IPv6 addresses outside global unicast (2000::/3) and in the
 //!   documentation range 2001:db8::/32.
 
@@ -85,7 +85,8 @@ impl Pii {
             if before.ends_with('.') || after.starts_with(|c: char| c == '.' || c.is_ascii_alphanumeric()) {
                 continue;
             }
-            if before.ends_with(['v', 'V']) || ends_with_version_word(before) {
+            let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+            if before.ends_with(['v', 'V']) || before[line_start..].to_ascii_lowercase().contains("version") {
                 continue;
             }
             let Ok(ip) = m.as_str().parse::<Ipv4Addr>() else {
@@ -128,20 +129,6 @@ fn finding(rule: &str, span: std::ops::Range<usize>, placeholder: &'static str) 
         span,
         placeholder: Some(placeholder),
     }
-}
-
-/// Whether `before` ends with "version" and up to a few separators.
-fn ends_with_version_word(before: &str) -> bool {
-    let trimmed = before.trim_end_matches([' ', '\t', ':', '=', '"', '\'', '(']);
-    let tail: String = trimmed
-        .chars()
-        .rev()
-        .take(7)
-        .collect::<Vec<_>>()
-        .into_iter()
-        .rev()
-        .collect();
-    tail.eq_ignore_ascii_case("version")
 }
 
 /// An IPv4 address that can name a host on the public internet.
@@ -206,6 +193,7 @@ mod tests {
             "ip 192.0.2.10 and 198.51.100.7 and 203.0.113.255",
             "10.0.0.1 192.168.1.1 127.0.0.1 172.16.5.4 169.254.0.1 0.0.0.0 255.255.255.0",
             "version 2.10.0.1, v1.2.3.4, 1.2.3.4.5",
+            "export const appVersion: string = \"9.9.1.2\";",
             "addr 2001:db8::1 ::1 fe80::1 fd00::5",
             "std::vector<int> a; Foo::Bar::baz(); 12:30:45",
         ] {

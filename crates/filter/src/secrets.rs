@@ -42,7 +42,7 @@ struct Source {
 pub fn rules_source() -> String {
     match serde_json::from_str::<RuleFile>(RULES) {
         Ok(file) => format!(
-            "Gitleaks rules from {} (SHA-256 {}), and connection-string-password",
+            "Gitleaks rules from {} (SHA-256 {}), and connection-string-password, mailgun-api-key, generic-key-assignment and generic-env-assignment written here",
             file.source.krate, file.source.rules_sha256
         ),
         Err(e) => format!("unreadable rule file: {e}"),
@@ -191,35 +191,105 @@ fn build(pattern: &str) -> Result<Regex, regex::Error> {
     regex::RegexBuilder::new(pattern).size_limit(1 << 27).build()
 }
 
-/// Passwords in URLs: `scheme://user:password@host`.
+/// Passwords in URLs: `scheme://user:password@host` (the user may be
+/// empty, as in `redis://:password@host`).
 const CONNECTION_STRING: &str =
-    r"(?i)\b[a-z][a-z0-9+.-]{1,20}://[^\s:/@'`]{1,100}:([^\s@/'`]{3,200})@[a-z0-9.\[\]_-]{2,253}";
+    r"(?i)\b[a-z][a-z0-9+.-]{1,20}://[^\s:/@'`]{0,100}:([^\s@/'`]{3,200})@[a-z0-9.\[\]_-]{2,253}";
+
+/// A name that says its value is a credential: `password`, `db_password`,
+/// `secretKeyBase`, `API_KEY`, `clientSecret`; not `tokenizer` or
+/// `passwordless` (the key word ends the name, or a `_`, `.`, `-` or a
+/// capital letter follows it).
+const KEY_NAME: &str = r"[\w.-]{0,40}?(?i:passw(?:or)?d|pwd|secret|token|api[_-]?key|apikey|access[_-]?key|private[_-]?key|credentials?)(?:[_.-][\w.-]{0,30}|[A-Z][A-Za-z0-9_]{0,30})?";
+
+/// Values that name, template or stand in for a secret instead of holding
+/// one (`YOUR_API_KEY`, `xoxb-your-bot-token`, `${TOKEN}`, AWS's documented
+/// `...EXAMPLE` keys).
+const NOT_A_VALUE: &str = r"(?i)^(?:your|my|the|some|example|sample|dummy|fake|test|xxx|changeme|placeholder|insert|enter|todo|none|null|undefined|secret|password|redacted|<|\{|\$|%|@|\*)|(?-i:^[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+$)|^[a-z_]+\.[a-z_.]+$|\(|\)|example|your[-_ ]|[-_]your|x{4,}|\*{3,}|\.{3}|changeme";
+
+/// The rules written here, beside Gitleaks': formats it leaves to its
+/// generic rule, and values assigned to credential names in any language
+/// (quoted, with or without a type annotation) or in `.env` files.
+fn own_rules() -> Vec<RuleSpec> {
+    let allow = |regex: &str| {
+        vec![AllowSpec {
+            condition: None,
+            target: Some("secret".to_owned()),
+            regexes: vec![regex.to_owned()],
+            paths: Vec::new(),
+            stopwords: Vec::new(),
+        }]
+    };
+    let rule = |id: &str, pattern: String, keywords: &[&str], min_entropy: f64, allowlist: Vec<AllowSpec>| RuleSpec {
+        id: id.to_owned(),
+        pattern,
+        secret_group: Some(1),
+        keywords: keywords.iter().map(|k| (*k).to_owned()).collect(),
+        min_entropy,
+        path: None,
+        exclude_paths: Vec::new(),
+        allowlist,
+    };
+    let key_words = [
+        "passw",
+        "pwd",
+        "secret",
+        "token",
+        "api_key",
+        "api-key",
+        "apikey",
+        "access_key",
+        "access-key",
+        "accesskey",
+        "private_key",
+        "private-key",
+        "privatekey",
+        "credential",
+    ];
+    vec![
+        rule(
+            "connection-string-password",
+            CONNECTION_STRING.to_owned(),
+            &["://"],
+            0.0,
+            // Placeholders and templates (`:password@`, `:${DB_PASS}@`).
+            allow(
+                r"(?i)^(?:password|passwd|pass|pwd|secret|changeme|x+|\*+|\.+|<[^>]*>|\{[^}]*\}|\$\{?[a-z_]+\}?|%[a-z_]+%|:[a-z_]+)$",
+            ),
+        ),
+        // Mailgun's documented key format (`key-` and 32 characters).
+        rule(
+            "mailgun-api-key",
+            r"\b(key-[0-9a-z]{32})\b".to_owned(),
+            &["key-"],
+            3.5,
+            Vec::new(),
+        ),
+        rule(
+            "generic-key-assignment",
+            format!(
+                r#"{KEY_NAME}["']?(?:\s*:\s*[A-Za-z_][\w<>\[\]., ]{{0,30}}?)?\s*(?:=|:|:=|=>|\?=)\s*@?["'`]([^"'`\s]{{8,300}})["'`]"#
+            ),
+            &key_words,
+            3.0,
+            allow(NOT_A_VALUE),
+        ),
+        rule(
+            "generic-env-assignment",
+            format!(r#"(?m)^[ \t]*(?:export[ \t]+)?{KEY_NAME}[ \t]*[=:][ \t]*([^\s"'`#;,]{{12,300}})[ \t]*\r?$"#),
+            &key_words,
+            3.3,
+            allow(NOT_A_VALUE),
+        ),
+    ]
+}
 
 impl Secrets {
     /// Gitleaks' rules as checked in, plus the connection-string rule.
     pub fn builtin() -> Result<Secrets, Error> {
         let file: RuleFile = serde_json::from_str(RULES).map_err(|e| rules_error(e.to_string()))?;
         let mut specs = file.rules;
-        specs.push(RuleSpec {
-            id: "connection-string-password".to_owned(),
-            pattern: CONNECTION_STRING.to_owned(),
-            secret_group: Some(1),
-            keywords: vec!["://".to_owned()],
-            min_entropy: 0.0,
-            path: None,
-            exclude_paths: Vec::new(),
-            allowlist: vec![AllowSpec {
-                condition: None,
-                target: Some("secret".to_owned()),
-                // Placeholders and templates, not passwords.
-                regexes: vec![
-                    r"(?i)^(?:password|passwd|pass|pwd|secret|changeme|x+|\*+|\.+|<[^>]*>|\{[^}]*\}|\$\{?[a-z_]+\}?|%[a-z_]+%|:?[a-z_]+)$"
-                        .to_owned(),
-                ],
-                paths: Vec::new(),
-                stopwords: Vec::new(),
-            }],
-        });
+        specs.extend(own_rules());
         let global = file
             .global_allowlist
             .iter()
@@ -416,6 +486,36 @@ mod tests {
             url.contains(&"secret:connection-string-password=Xk9v2Lq7Wz".to_owned()),
             "{url:?}"
         );
+    }
+
+    #[test]
+    fn credentials_assigned_to_credential_names_are_found() {
+        let found = find("export const adminPassword: string = \"kpYg4FP^I_q2X.0vXZQ\";\n");
+        assert_eq!(found, vec!["secret:generic-key-assignment=kpYg4FP^I_q2X.0vXZQ"]);
+        let found = find("CLIENT_SECRET=9ef632f12e869faface464f39ea900e9\n");
+        assert!(
+            found.iter().any(|f| f.ends_with("=9ef632f12e869faface464f39ea900e9")),
+            "{found:?}"
+        );
+        let found = find("cache: redis://:SD7D91-1eYiZ98Ihij8w6s@redis.acme.io:6379/1\n");
+        assert_eq!(found, vec!["secret:connection-string-password=SD7D91-1eYiZ98Ihij8w6s"]);
+        // A password of letters only is a password.
+        let found = find("url = \"postgres://app:NYXQCVhjumlSGYYmcrmd@db.acme.io/app\"\n");
+        assert_eq!(found, vec!["secret:connection-string-password=NYXQCVhjumlSGYYmcrmd"]);
+    }
+
+    #[test]
+    fn names_that_only_contain_a_key_word_are_not_credentials() {
+        for text in [
+            "tokenizer = \"bert-base-uncased-whole\"\n",
+            "passwordless_login = \"enabled-for-all-users\"\n",
+            "password = get_password(user)\n",
+            "API_KEY = \"YOUR_API_KEY_HERE\"\n",
+            "secret_name = \"SECRET_NAME_FROM_VAULT\"\n",
+            "token = settings.github.token\n",
+        ] {
+            assert_eq!(find(text), Vec::<String>::new(), "{text}");
+        }
     }
 
     #[test]
