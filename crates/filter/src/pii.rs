@@ -16,7 +16,7 @@
 
 use std::net::{Ipv4Addr, Ipv6Addr};
 
-use regex::Regex;
+use regex::bytes::{Regex, RegexBuilder};
 
 use crate::{Finding, Kind};
 
@@ -53,11 +53,11 @@ impl Pii {
     /// The filter, with `allow_domains` beside the reserved domains.
     pub fn new(allow_domains: &[String]) -> Pii {
         Pii {
-            email: Regex::new(r"(?i)\b[a-z0-9][a-z0-9._%+-]{0,63}@((?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,24})\b")
+            email: ascii(r"(?i)\b[a-z0-9][a-z0-9._%+-]{0,63}@((?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,24})\b")
                 .expect("a valid pattern"),
-            ipv4: Regex::new(r"\b(?:25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])(?:\.(?:25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])){3}\b")
+            ipv4: ascii(r"\b(?:25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])(?:\.(?:25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])){3}\b")
                 .expect("a valid pattern"),
-            ipv6: Regex::new(r"(?i)(?:^|[^0-9a-z:.])((?:[0-9a-f]{1,4}:){1,7}:?(?:[0-9a-f]{1,4}:?){0,7}[0-9a-f]{1,4})")
+            ipv6: ascii(r"(?i)(?:^|[^0-9a-z:.])((?:[0-9a-f]{1,4}:){1,7}:?(?:[0-9a-f]{1,4}:?){0,7}[0-9a-f]{1,4})")
                 .expect("a valid pattern"),
             allow_domains: allow_domains.iter().map(|d| d.trim_start_matches('.').to_lowercase()).collect(),
         }
@@ -66,8 +66,8 @@ impl Pii {
     /// Appends the personal data in `text` to `found`.
     pub fn scan(&self, text: &str, found: &mut Vec<Finding>) {
         if text.contains('@') {
-            for caps in self.email.captures_iter(text) {
-                let domain = caps.get(1).expect("group 1").as_str().to_lowercase();
+            for caps in self.email.captures_iter(text.as_bytes()) {
+                let domain = text[caps.get(1).expect("group 1").range()].to_lowercase();
                 let whole = caps.get(0).expect("group 0");
                 // `user:password@host` in a URL is credentials, not an
                 // address.
@@ -77,7 +77,7 @@ impl Pii {
                 found.push(finding("pii:email", caps.get(0).expect("group 0").range(), "<EMAIL>"));
             }
         }
-        for m in self.ipv4.find_iter(text) {
+        for m in self.ipv4.find_iter(text.as_bytes()) {
             let before = &text[..m.start()];
             let after = &text[m.end()..];
             // Part of a longer dotted run (1.2.3.4.5, 10.0.0.1.nip.io is
@@ -89,7 +89,7 @@ impl Pii {
             if before.ends_with(['v', 'V']) || before[line_start..].to_ascii_lowercase().contains("version") {
                 continue;
             }
-            let Ok(ip) = m.as_str().parse::<Ipv4Addr>() else {
+            let Ok(ip) = text[m.range()].parse::<Ipv4Addr>() else {
                 continue;
             };
             if public_v4(ip) {
@@ -97,12 +97,12 @@ impl Pii {
             }
         }
         if text.contains("::") || text.matches(':').nth(2).is_some() {
-            for caps in self.ipv6.captures_iter(text) {
+            for caps in self.ipv6.captures_iter(text.as_bytes()) {
                 let m = caps.get(1).expect("group 1");
                 if text[m.end()..].starts_with(|c: char| c == ':' || c == '.' || c.is_ascii_alphanumeric()) {
                     continue;
                 }
-                let Ok(ip) = m.as_str().parse::<Ipv6Addr>() else {
+                let Ok(ip) = text[m.range()].parse::<Ipv6Addr>() else {
                     continue;
                 };
                 if public_v6(ip) {
@@ -119,6 +119,12 @@ impl Pii {
             || self.allow_domains.iter().any(|d| under(d))
             || FILE_EXTENSIONS.contains(&tld)
     }
+}
+
+/// A pattern of ASCII classes matched on bytes (every class here is ASCII,
+/// and the matches start and end at ASCII characters).
+fn ascii(pattern: &str) -> Result<Regex, regex::Error> {
+    RegexBuilder::new(pattern).unicode(false).build()
 }
 
 fn finding(rule: &str, span: std::ops::Range<usize>, placeholder: &'static str) -> Finding {
