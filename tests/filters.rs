@@ -214,6 +214,10 @@ fn every_planted_item_is_found_and_look_alikes_are_not() {
     assert!(manifest["counts"]["removed"].get("secret").is_none());
     let (kept, removed, rejected) = util::counts_add_up(&manifest);
     assert_eq!((kept, removed, rejected), (3, 5, 0));
+    // So does the datasheet (here the dataset card `run` writes).
+    let card = std::fs::read_to_string(out.join("README.md")).unwrap();
+    assert!(card.contains("Content filters"), "{card}");
+    assert!(card.contains("generated:lock-file"), "{card}");
 
     // `verify` checks the records against the shards: valid as written,
     // and a record moved off its placeholder is a finding.

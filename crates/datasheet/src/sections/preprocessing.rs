@@ -32,6 +32,7 @@ pub fn body(m: &Manifest, out: &mut Vec<Block>) {
     ]));
     out.push(Block::Table(reasons_table(m)));
     out.push(Block::Chart(reasons_chart(m)));
+    push_filters(m, out);
     out.push(Block::Subsection("Configuration of the run".to_owned()));
     out.push(Block::Para(vec![text(
         "The effective configuration, as recorded in the manifest (settings that do not change the output, such \
@@ -114,5 +115,35 @@ fn reasons_chart(m: &Manifest) -> Chart {
             ],
             rows,
         }),
+    }
+}
+
+/// What the content filters did (secrets, personal data, generated,
+/// vendored and low-quality files), when any ran.
+fn push_filters(m: &Manifest, out: &mut Vec<Block>) {
+    let Some(f) = &m.filters else { return };
+    out.push(Block::Subsection("Content filters".to_owned()));
+    let actions: Vec<String> = f.actions.iter().map(|(k, v)| format!("{k}: {v}")).collect();
+    out.push(Block::Para(vec![
+        text("Filters and their actions: "),
+        text(actions.join(", ")),
+        text(format!(
+            ". Low quality means a line over {} characters, lines over {} characters on average, or under {} of \
+             the characters alphanumeric (The Stack's thresholds). Secret rules: {}. ",
+            f.max_line_length, f.max_mean_line_length, f.min_alnum_fraction, f.secret_rules
+        )),
+        text(format!(
+            "{} document(s) were published with spans redacted ({} span(s), each a row of ",
+            f.redacted_documents,
+            f.redactions.values().sum::<u64>()
+        )),
+        code("redactions.parquet"),
+        text(" with the SHA-256 of what it replaced, never the text)."),
+    ]));
+    if !f.removed.is_empty() {
+        out.push(Block::Table(super::count_table("Removed by rule", "Documents", &f.removed)));
+    }
+    if !f.redactions.is_empty() {
+        out.push(Block::Table(super::count_table("Redacted by rule", "Spans", &f.redactions)));
     }
 }
