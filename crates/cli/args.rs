@@ -687,6 +687,15 @@ pub struct Settings {
     /// `low-quality`) [default: off].
     #[arg(long, value_name = "ACTION", value_parser = filter_action_parser())]
     pub low_quality: Option<FilterAction>,
+    /// A benchmark to decontaminate against, repeatable: JSONL (or .jsonl.gz)
+    /// with one item per line, its prompt and solution in the fields
+    /// `decontaminate-prompt-field` and `decontaminate-solution-field`
+    /// (default `prompt`, `canonical_solution`). A document sharing 13 words
+    /// in a row with one (or all of a 6 to 12-word one) is removed as
+    /// `contaminated`, the ledger naming benchmark, item and span. A
+    /// malformed file stops the run (exit 2) naming file and line.
+    #[arg(long, value_name = "FILE")]
+    pub decontaminate: Vec<PathBuf>,
     /// No progress bars and no summary on stderr.
     #[arg(long, short)]
     pub quiet: bool,
@@ -767,6 +776,7 @@ impl Settings {
             generated: self.generated,
             vendored: self.vendored,
             low_quality: self.low_quality,
+            decontaminate: (!self.decontaminate.is_empty()).then(|| self.decontaminate.clone()),
             stackexchange_mode: self.stackexchange_mode.clone(),
             stackexchange_site: self.stackexchange_site.clone(),
             stackexchange_users: self.stackexchange_users.clone(),

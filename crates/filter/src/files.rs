@@ -168,6 +168,7 @@ fn whole(kind: Kind, name: &str, line: u32) -> Finding {
         line,
         span: 0..0,
         placeholder: None,
+        note: None,
     }
 }
 

@@ -32,6 +32,7 @@ use std::ops::Range;
 
 use serde::{Deserialize, Serialize};
 
+pub mod contamination;
 pub mod files;
 pub mod pii;
 pub mod secrets;
@@ -45,6 +46,7 @@ pub enum Kind {
     Generated,
     Vendored,
     LowQuality,
+    Contaminated,
 }
 
 impl Kind {
@@ -65,6 +67,7 @@ impl Kind {
             Kind::Generated => "generated",
             Kind::Vendored => "vendored",
             Kind::LowQuality => "low-quality",
+            Kind::Contaminated => "contaminated",
         }
     }
 
@@ -89,6 +92,8 @@ pub struct Finding {
     pub span: Range<usize>,
     /// What replaces the span when it is redacted.
     pub placeholder: Option<&'static str>,
+    /// More for the ledger (the benchmark item a contaminated file holds).
+    pub note: Option<String>,
 }
 
 /// Which filters run.
@@ -152,6 +157,8 @@ impl Default for Settings {
 pub enum Error {
     #[error("secret rule file {file}: {message}")]
     Rules { file: String, message: String },
+    #[error("benchmark file {file}, line {line}: {message}")]
+    Benchmark { file: String, line: usize, message: String },
     #[error("filter setting `{name}` = {value}: {message}")]
     Setting {
         name: &'static str,
@@ -166,6 +173,7 @@ pub struct Filters {
     enabled: Enabled,
     secrets: Option<secrets::Secrets>,
     pii: Option<pii::Pii>,
+    benchmarks: Option<contamination::Benchmarks>,
     settings: Settings,
 }
 
@@ -193,8 +201,20 @@ impl Filters {
             enabled,
             secrets: enabled.secrets.then(secrets::Secrets::builtin).transpose()?,
             pii: enabled.pii.then(|| pii::Pii::new(&settings.allow_email_domains)),
+            benchmarks: None,
             settings: settings.clone(),
         })
+    }
+
+    /// These filters, and decontamination against `benchmarks`.
+    pub fn with_benchmarks(mut self, benchmarks: contamination::Benchmarks) -> Filters {
+        self.benchmarks = Some(benchmarks);
+        self
+    }
+
+    /// The benchmark files decontamination matches against.
+    pub fn benchmark_files(&self) -> &[contamination::BenchmarkFile] {
+        self.benchmarks.as_ref().map_or(&[], |b| b.files())
     }
 
     /// Which filters run.
@@ -223,6 +243,10 @@ impl Filters {
         }
         if let Some(pii) = &self.pii {
             pii.scan(text, &mut found);
+        }
+        if let Some((mut finding, item)) = self.benchmarks.as_ref().and_then(|b| b.scan(text)) {
+            finding.note = Some(item);
+            found.push(finding);
         }
         let mut spans = found.split_off(whole);
         // One finding per span: a format's own rule before Gitleaks'
@@ -320,6 +344,7 @@ mod tests {
             line: 1,
             span: start..end,
             placeholder: Some("<KEY>"),
+            note: None,
         };
         let findings = vec![f(2, 13, "secret:x"), f(4, 8, "secret:y")];
         let (out, used) = redact(text, &findings);

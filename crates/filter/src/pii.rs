@@ -134,6 +134,7 @@ fn finding(rule: &str, span: std::ops::Range<usize>, placeholder: &'static str) 
         line: 0,
         span,
         placeholder: Some(placeholder),
+        note: None,
     }
 }
 

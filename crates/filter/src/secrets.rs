@@ -426,6 +426,7 @@ impl Secrets {
                     line: 0,
                     span,
                     placeholder: Some(rule.placeholder),
+                    note: None,
                 });
             }
         }

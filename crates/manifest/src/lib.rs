@@ -189,6 +189,32 @@ pub struct Filters {
     pub redacted_documents: u64,
     /// Spans redacted, by rule (each in `redactions.parquet`).
     pub redactions: BTreeMap<String, u64>,
+    /// How a document is found to hold a benchmark item; absent without
+    /// benchmarks.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub decontamination: Option<String>,
+    /// The benchmark files decontaminated against (`--decontaminate`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub benchmarks: Vec<BenchmarkEntry>,
+}
+
+/// A benchmark file a run was decontaminated against.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case", deny_unknown_fields)]
+pub struct BenchmarkEntry {
+    /// The benchmark's name (the file name without `.jsonl` and `.gz`), as
+    /// rules and the ledger name it.
+    pub name: String,
+    /// The file as given.
+    pub path: String,
+    /// SHA-256 of the file's bytes.
+    pub sha256: String,
+    /// Items (lines) read.
+    pub items: u64,
+    /// Prompts and solutions of 6 to 12 words, matched only in full.
+    pub short_fields: u64,
+    /// Prompts and solutions under 6 words, not matched.
+    pub skipped_fields: u64,
 }
 
 /// The Merkle tree over the output files (see [`merkle`]).

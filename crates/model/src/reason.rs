@@ -43,6 +43,8 @@ pub enum Reason {
     /// Outside The Stack's line-length or alphanumeric thresholds (content
     /// filter `low-quality`).
     LowQuality,
+    /// Holds a benchmark item's prompt or solution (`--decontaminate`).
+    Contaminated,
 }
 
 impl Reason {
@@ -64,12 +66,13 @@ impl Reason {
 
     /// The content filters' reasons (in the manifest only when a filter
     /// that removes runs, so that runs without filters keep their counts).
-    pub const FILTERS: [Reason; 5] = [
+    pub const FILTERS: [Reason; 6] = [
         Reason::Secret,
         Reason::Pii,
         Reason::Generated,
         Reason::Vendored,
         Reason::LowQuality,
+        Reason::Contaminated,
     ];
 
     /// The kebab-case name used in the ledger and manifest.
@@ -92,6 +95,7 @@ impl Reason {
             Reason::Generated => "generated",
             Reason::Vendored => "vendored",
             Reason::LowQuality => "low-quality",
+            Reason::Contaminated => "contaminated",
         }
     }
 
@@ -110,6 +114,7 @@ impl Reason {
                 | Reason::Generated
                 | Reason::Vendored
                 | Reason::LowQuality
+                | Reason::Contaminated
         )
     }
 

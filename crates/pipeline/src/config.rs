@@ -53,6 +53,10 @@ pub struct ConfigFile {
     pub max_mean_line_length: Option<f64>,
     pub min_alnum_fraction: Option<f64>,
     pub allow_email_domains: Option<Vec<String>>,
+    pub decontaminate: Option<Vec<PathBuf>>,
+    pub decontaminate_id_field: Option<String>,
+    pub decontaminate_prompt_field: Option<String>,
+    pub decontaminate_solution_field: Option<String>,
     pub shard_max_rows: Option<u64>,
     pub shard_max_bytes: Option<u64>,
     pub row_group_rows: Option<usize>,
@@ -140,6 +144,11 @@ pub struct FilterConfig {
     pub vendored: FilterAction,
     pub low_quality: FilterAction,
     pub settings: corpusledger_filter::Settings,
+    /// Benchmark files (JSONL) to decontaminate against: a document that
+    /// holds an item's prompt or solution is removed as `contaminated`.
+    pub decontaminate: Vec<PathBuf>,
+    /// The benchmark files' id, prompt and solution fields.
+    pub benchmark_fields: corpusledger_filter::contamination::Fields,
 }
 
 impl FilterConfig {
@@ -152,6 +161,8 @@ impl FilterConfig {
             Kind::Generated => self.generated,
             Kind::Vendored => self.vendored,
             Kind::LowQuality => self.low_quality,
+            Kind::Contaminated if self.decontaminate.is_empty() => FilterAction::Off,
+            Kind::Contaminated => FilterAction::Remove,
         }
     }
 
@@ -169,7 +180,7 @@ impl FilterConfig {
     /// Whether no filter runs (the config and manifest then say nothing of
     /// filters).
     pub fn is_off(&self) -> bool {
-        !self.enabled().any()
+        !self.enabled().any() && self.decontaminate.is_empty()
     }
 }
 
@@ -189,6 +200,13 @@ fn flat_filters<S: serde::Serializer>(filters: &FilterConfig, serializer: S) -> 
         map.serialize_entry("max-mean-line-length", &settings.max_mean_line_length)?;
         map.serialize_entry("min-alnum-fraction", &settings.min_alnum_fraction)?;
         map.serialize_entry("allow-email-domains", &settings.allow_email_domains)?;
+        if !filters.decontaminate.is_empty() {
+            let fields = &filters.benchmark_fields;
+            map.serialize_entry("decontaminate", &filters.decontaminate)?;
+            map.serialize_entry("decontaminate-id-field", &fields.id)?;
+            map.serialize_entry("decontaminate-prompt-field", &fields.prompt)?;
+            map.serialize_entry("decontaminate-solution-field", &fields.solution)?;
+        }
     }
     map.end()
 }
@@ -354,6 +372,10 @@ impl ConfigFile {
             max_mean_line_length,
             min_alnum_fraction,
             allow_email_domains,
+            decontaminate,
+            decontaminate_id_field,
+            decontaminate_prompt_field,
+            decontaminate_solution_field,
             shard_max_rows,
             shard_max_bytes,
             row_group_rows,
@@ -443,6 +465,15 @@ impl ConfigFile {
                         max_mean_line_length: self.max_mean_line_length.unwrap_or(defaults.max_mean_line_length),
                         min_alnum_fraction: self.min_alnum_fraction.unwrap_or(defaults.min_alnum_fraction),
                         allow_email_domains: self.allow_email_domains.unwrap_or_default(),
+                    },
+                    decontaminate: self.decontaminate.unwrap_or_default(),
+                    benchmark_fields: {
+                        let fields = corpusledger_filter::contamination::Fields::default();
+                        corpusledger_filter::contamination::Fields {
+                            id: self.decontaminate_id_field.unwrap_or(fields.id),
+                            prompt: self.decontaminate_prompt_field.unwrap_or(fields.prompt),
+                            solution: self.decontaminate_solution_field.unwrap_or(fields.solution),
+                        }
                     },
                 }
             },
@@ -539,7 +570,7 @@ impl Config {
                 "`redact` applies to spans (secrets, pii); whole files are `remove`d or `off`",
             )?;
         }
-        if !self.filters.is_off() {
+        if self.filters.enabled().any() {
             corpusledger_filter::Filters::new(self.filters.enabled(), &self.filters.settings)
                 .map_err(|e| anyhow::anyhow!("config: {e}"))?;
         }
@@ -622,7 +653,7 @@ impl Config {
             }
             // Inputs are a set: their order on the command line changes
             // nothing else. Opt-out lists are recorded with their digests.
-            for key in ["input", "opt-out", "base"] {
+            for key in ["input", "opt-out", "base", "decontaminate"] {
                 if let Some(serde_json::Value::Array(list)) = map.get_mut(key) {
                     list.sort_by(|a, b| a.as_str().cmp(&b.as_str()));
                 }

@@ -442,7 +442,58 @@ pub fn gate(config: &Config) -> Result<sign::Gate> {
         .map(|path| corpusledger_provenance::OptOutList::load(path).map_err(anyhow::Error::msg))
         .collect::<Result<Vec<_>>>()?;
     let policy = config.license_policy().map_err(anyhow::Error::msg)?;
-    Ok(sign::Gate { opt_out, policy })
+    let filters = if config.filters.is_off() {
+        None
+    } else {
+        let mut filters = corpusledger_filter::Filters::new(config.filters.enabled(), &config.filters.settings)
+            .context("content filters")?;
+        if !config.filters.decontaminate.is_empty() {
+            let files = config
+                .filters
+                .decontaminate
+                .iter()
+                .map(|path| read_benchmark(path))
+                .collect::<Result<Vec<_>>>()?;
+            let benchmarks =
+                corpusledger_filter::contamination::Benchmarks::load(&files, &config.filters.benchmark_fields)?;
+            filters = filters.with_benchmarks(benchmarks);
+        }
+        Some(filters)
+    };
+    Ok(sign::Gate {
+        opt_out,
+        policy,
+        filters,
+    })
+}
+
+/// A benchmark file for `--decontaminate` (JSONL, or JSONL.gz): its path as
+/// given, its name (the file name without `.gz` and `.jsonl`) and its
+/// (decompressed) bytes.
+fn read_benchmark(path: &Path) -> Result<(String, String, Vec<u8>)> {
+    use std::io::Read;
+    let shown = path.display().to_string();
+    let raw = std::fs::read(path).with_context(|| format!("cannot read benchmark file {shown}"))?;
+    let file_name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let (bytes, name) = match file_name.strip_suffix(".gz") {
+        Some(inner) => {
+            let mut out = Vec::new();
+            flate2::read::GzDecoder::new(raw.as_slice())
+                .read_to_end(&mut out)
+                .with_context(|| format!("benchmark file {shown}: not gzip"))?;
+            (out, inner.to_owned())
+        }
+        None => (raw, file_name),
+    };
+    let name = name
+        .strip_suffix(".jsonl")
+        .or_else(|| name.strip_suffix(".json"))
+        .unwrap_or(&name)
+        .to_owned();
+    Ok((shown, name, bytes))
 }
 
 /// Wall time of each stage, for the summary (never the manifest).

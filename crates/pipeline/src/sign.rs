@@ -29,6 +29,8 @@ use crate::config::{Config, FilterAction};
 pub struct Gate {
     pub opt_out: Vec<OptOutList>,
     pub policy: LicensePolicy,
+    /// The content filters, when any runs (benchmarks loaded).
+    pub filters: Option<Filters>,
 }
 
 /// What a sign part holds, for its done marker.
@@ -43,7 +45,7 @@ pub struct PartCounts {
 struct Signer<'a> {
     config: &'a Config,
     /// The content filters, when any runs.
-    filters: Option<Filters>,
+    filters: Option<&'a Filters>,
     provenance: &'a Provenance,
     gate: &'a Gate,
     sketcher: Sketcher,
@@ -91,14 +93,9 @@ pub fn sign_part(
     reporter: &dyn Reporter,
 ) -> Result<PartCounts> {
     let store = |name: &str| BlobStore::create(&dir.join(name)).map_err(anyhow::Error::new);
-    let filters = if config.filters.is_off() {
-        None
-    } else {
-        Some(Filters::new(config.filters.enabled(), &config.filters.settings).context("content filters")?)
-    };
     let signer = Signer {
         config,
-        filters,
+        filters: gate.filters.as_ref(),
         sketcher: Sketcher::new(config.num_perm, config.seed),
         bands: config.bands(),
         provenance,
@@ -230,7 +227,7 @@ impl Signer<'_> {
     /// to the ledger), else the document, redacted when a filter redacts,
     /// with its (new) content hash. Each redaction is recorded.
     fn filter(&self, doc: Document, sha256: [u8; 32]) -> Result<Option<(Document, [u8; 32])>> {
-        let Some(filters) = &self.filters else {
+        let Some(filters) = self.filters else {
             return Ok(Some((doc, sha256)));
         };
         let text = std::str::from_utf8(doc.bytes()).expect("checked as UTF-8");
@@ -249,6 +246,9 @@ impl Signer<'_> {
         if let Some(first) = found.iter().find(|f| actions.action(f.kind) == FilterAction::Remove) {
             let same = found.iter().filter(|f| f.kind == first.kind).count();
             let mut detail = format!("rule {}", first.rule);
+            if let Some(note) = &first.note {
+                detail.push_str(&format!(", {note}"));
+            }
             if first.line > 0 {
                 detail.push_str(&format!(", line {}", first.line));
             }
@@ -264,6 +264,7 @@ impl Signer<'_> {
                 Kind::Generated => Reason::Generated,
                 Kind::Vendored => Reason::Vendored,
                 Kind::LowQuality => Reason::LowQuality,
+                Kind::Contaminated => Reason::Contaminated,
             };
             self.reject_doc(&doc, sha256, reason, detail)?;
             return Ok(None);

@@ -358,13 +358,14 @@ pub fn write_outputs(
     }
     manifest.commitments = Some(commitments);
     if !config.filters.is_off() {
-        manifest.filters = Some(filters_section(ingested, config));
+        manifest.filters = Some(filters_section(ingested, config, extras.gate)?);
         for reason in Reason::FILTERS {
             let kind = match reason {
                 Reason::Secret => config.filters.secrets,
                 Reason::Pii => config.filters.pii,
                 Reason::Generated => config.filters.generated,
                 Reason::Vendored => config.filters.vendored,
+                Reason::Contaminated => config.filters.action(corpusledger_filter::Kind::Contaminated),
                 _ => config.filters.low_quality,
             };
             if kind == FilterAction::Remove {
@@ -1240,7 +1241,7 @@ fn redaction_rows(ingested: &Ingested) -> impl Iterator<Item = RedactionRow> + '
 
 /// The manifest's `filters` section: actions, settings, and what was
 /// removed (by rule, from the ledger details) and redacted.
-fn filters_section(ingested: &Ingested, config: &Config) -> corpusledger_manifest::Filters {
+fn filters_section(ingested: &Ingested, config: &Config, gate: &Gate) -> Result<corpusledger_manifest::Filters> {
     let f = &config.filters;
     let actions = [
         ("secrets", f.secrets),
@@ -1248,6 +1249,7 @@ fn filters_section(ingested: &Ingested, config: &Config) -> corpusledger_manifes
         ("generated", f.generated),
         ("vendored", f.vendored),
         ("low-quality", f.low_quality),
+        ("decontaminate", f.action(corpusledger_filter::Kind::Contaminated)),
     ]
     .into_iter()
     .map(|(name, action)| (name.to_owned(), action.as_str().to_owned()))
@@ -1269,7 +1271,33 @@ fn filters_section(ingested: &Ingested, config: &Config) -> corpusledger_manifes
         *redactions.entry(r.rule.clone()).or_insert(0u64) += 1;
         documents.insert(&r.source);
     }
-    corpusledger_manifest::Filters {
+    let loaded = gate.filters.as_ref().map_or(&[][..], |f| f.benchmark_files());
+    let benchmarks = f
+        .decontaminate
+        .iter()
+        .zip(loaded)
+        .map(|(path, file)| {
+            let bytes =
+                std::fs::read(path).with_context(|| format!("cannot read benchmark file {}", path.display()))?;
+            Ok(corpusledger_manifest::BenchmarkEntry {
+                name: file.name.clone(),
+                path: path.display().to_string(),
+                sha256: hex(&Sha256::digest(&bytes)),
+                items: file.items,
+                short_fields: file.short_fields,
+                skipped_fields: file.skipped_fields,
+            })
+        })
+        .collect::<Result<Vec<_>>>()?;
+    let decontamination = (!benchmarks.is_empty()).then(|| {
+        format!(
+            "a run of {} words (ASCII letters, digits and _, lowercased) shared with an item's prompt or solution; a field of {} to {} words only in full; shorter fields are not matched",
+            corpusledger_filter::contamination::NGRAM,
+            corpusledger_filter::contamination::MIN_SHORT,
+            corpusledger_filter::contamination::NGRAM - 1
+        )
+    });
+    Ok(corpusledger_manifest::Filters {
         actions,
         max_line_length: f.settings.max_line_length as u64,
         max_mean_line_length: f.settings.max_mean_line_length,
@@ -1279,5 +1307,7 @@ fn filters_section(ingested: &Ingested, config: &Config) -> corpusledger_manifes
         removed,
         redacted_documents: documents.len() as u64,
         redactions,
-    }
+        decontamination,
+        benchmarks,
+    })
 }

@@ -141,9 +141,17 @@ fn push_filters(m: &Manifest, out: &mut Vec<Block>) {
         text(" with the SHA-256 of what it replaced, never the text)."),
     ]));
     if !f.removed.is_empty() {
-        out.push(Block::Table(super::count_table("Removed by rule", "Documents", &f.removed)));
+        out.push(Block::Table(super::count_table(
+            "Removed by rule",
+            "Documents",
+            &f.removed,
+        )));
     }
     if !f.redactions.is_empty() {
-        out.push(Block::Table(super::count_table("Redacted by rule", "Spans", &f.redactions)));
+        out.push(Block::Table(super::count_table(
+            "Redacted by rule",
+            "Spans",
+            &f.redactions,
+        )));
     }
 }
