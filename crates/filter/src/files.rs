@@ -139,12 +139,47 @@ pub fn generated(path: Option<&str>, text: &str) -> Option<Finding> {
 /// `max-mean-line-length`, or alphanumeric characters under
 /// `min-alnum-fraction` of all.
 pub fn low_quality(text: &str, settings: &Settings) -> Option<Finding> {
-    let mut lines = 0usize;
-    let mut chars_in_lines = 0usize;
-    for (i, line) in text.lines().enumerate() {
-        let n = line.chars().count();
+    if text.is_ascii() {
+        return low_quality_ascii(text.as_bytes(), settings);
+    }
+    // One pass over the bytes: characters are the bytes that do not
+    // continue a UTF-8 sequence; ASCII letters and digits are tested on the
+    // byte, other characters decoded (code is mostly ASCII).
+    let bytes = text.as_bytes();
+    let (mut lines, mut chars_in_lines, mut line_chars, mut line_no) = (0usize, 0usize, 0usize, 1u32);
+    let (mut alnum, mut all) = (0usize, 0usize);
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        if b == b'\n' {
+            let n = line_chars - usize::from(i > 0 && bytes[i - 1] == b'\r');
+            if n > settings.max_line_length {
+                return Some(whole(Kind::LowQuality, "max-line-length", line_no));
+            }
+            lines += 1;
+            chars_in_lines += n;
+            line_chars = 0;
+            line_no += 1;
+            all += 1;
+            i += 1;
+            continue;
+        }
+        if b < 0x80 {
+            alnum += usize::from(b.is_ascii_alphanumeric());
+            i += 1;
+        } else {
+            let c = text[i..].chars().next().expect("a character starts here");
+            alnum += usize::from(c.is_alphanumeric());
+            i += c.len_utf8();
+        }
+        line_chars += 1;
+        all += 1;
+    }
+    if line_chars > 0 {
+        // A last line without a newline keeps a `\r` (as `str::lines`).
+        let n = line_chars;
         if n > settings.max_line_length {
-            return Some(whole(Kind::LowQuality, "max-line-length", i as u32 + 1));
+            return Some(whole(Kind::LowQuality, "max-line-length", line_no));
         }
         lines += 1;
         chars_in_lines += n;
@@ -152,10 +187,43 @@ pub fn low_quality(text: &str, settings: &Settings) -> Option<Finding> {
     if lines > 0 && chars_in_lines as f64 / lines as f64 > settings.max_mean_line_length {
         return Some(whole(Kind::LowQuality, "mean-line-length", 0));
     }
-    let (alnum, all) = text.chars().fold((0usize, 0usize), |(a, n), c| {
-        (a + usize::from(c.is_alphanumeric()), n + 1)
-    });
     if all > 0 && (alnum as f64) / (all as f64) < settings.min_alnum_fraction {
+        return Some(whole(Kind::LowQuality, "alnum-fraction", 0));
+    }
+    None
+}
+
+/// [`low_quality`] of ASCII text: characters are bytes, lines are found
+/// with `memchr`, and letters and digits counted in one tight loop.
+fn low_quality_ascii(bytes: &[u8], settings: &Settings) -> Option<Finding> {
+    let (mut lines, mut chars_in_lines, mut start, mut line_no) = (0usize, 0usize, 0usize, 1u32);
+    let mut line = |start: usize, end: usize, cr: bool, line_no: u32| -> Option<Finding> {
+        let n = end - start - usize::from(cr);
+        if n > settings.max_line_length {
+            return Some(whole(Kind::LowQuality, "max-line-length", line_no));
+        }
+        lines += 1;
+        chars_in_lines += n;
+        None
+    };
+    for at in memchr::memchr_iter(b'\n', bytes) {
+        let cr = at > start && bytes[at - 1] == b'\r';
+        if let Some(found) = line(start, at, cr, line_no) {
+            return Some(found);
+        }
+        start = at + 1;
+        line_no += 1;
+    }
+    if start < bytes.len() {
+        if let Some(found) = line(start, bytes.len(), false, line_no) {
+            return Some(found);
+        }
+    }
+    if lines > 0 && chars_in_lines as f64 / lines as f64 > settings.max_mean_line_length {
+        return Some(whole(Kind::LowQuality, "mean-line-length", 0));
+    }
+    let alnum = bytes.iter().filter(|b| b.is_ascii_alphanumeric()).count();
+    if !bytes.is_empty() && (alnum as f64) / (bytes.len() as f64) < settings.min_alnum_fraction {
         return Some(whole(Kind::LowQuality, "alnum-fraction", 0));
     }
     None
@@ -215,6 +283,39 @@ mod tests {
         );
         let handwritten = "// This parser is generated on the fly from the grammar below.\nfn main() {}\n";
         assert_eq!(rule(generated(Some("src/main.rs"), handwritten)), None);
+    }
+
+    /// The thresholds as The Stack states them, over characters and lines.
+    fn reference(text: &str, settings: &Settings) -> Option<String> {
+        for (i, line) in text.lines().enumerate() {
+            if line.chars().count() > settings.max_line_length {
+                return Some(format!("max-line-length@{}", i + 1));
+            }
+        }
+        let lines: Vec<&str> = text.lines().collect();
+        let chars: usize = lines.iter().map(|l| l.chars().count()).sum();
+        if !lines.is_empty() && chars as f64 / lines.len() as f64 > settings.max_mean_line_length {
+            return Some("mean-line-length@0".to_owned());
+        }
+        let all = text.chars().count();
+        let alnum = text.chars().filter(|c| c.is_alphanumeric()).count();
+        if all > 0 && (alnum as f64) / (all as f64) < settings.min_alnum_fraction {
+            return Some("alnum-fraction@0".to_owned());
+        }
+        None
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn the_byte_pass_agrees_with_the_definition(
+            text in proptest::prop_oneof!["(?s)[a-zé9 \\t{};\\r\\n€]{0,300}", "(?s)[a-z9 \\t{};\\r\\n]{0,300}"],
+            max_line in 1usize..40,
+            mean in 1.0f64..30.0,
+        ) {
+            let settings = Settings { max_line_length: max_line, max_mean_line_length: mean, ..Settings::default() };
+            let fast = low_quality(&text, &settings).map(|f| format!("{}@{}", f.rule.trim_start_matches("low-quality:"), f.line));
+            proptest::prop_assert_eq!(fast, reference(&text, &settings));
+        }
     }
 
     #[test]

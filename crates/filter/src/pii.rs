@@ -18,6 +18,7 @@ use std::net::{Ipv4Addr, Ipv6Addr};
 
 use regex::bytes::{Regex, RegexBuilder};
 
+use crate::secrets::line_windows;
 use crate::{Finding, Kind};
 
 /// The personal-data filter.
@@ -63,50 +64,70 @@ impl Pii {
         }
     }
 
-    /// Appends the personal data in `text` to `found`.
+    /// Appends the personal data in `text` to `found`. Each pattern runs
+    /// only on the lines that hold what it needs: `@`, a digit-dot-digit,
+    /// or a colon after four hex digits starting with 2 or 3 (global
+    /// unicast).
     pub fn scan(&self, text: &str, found: &mut Vec<Finding>) {
-        if text.contains('@') {
-            for caps in self.email.captures_iter(text.as_bytes()) {
-                let domain = text[caps.get(1).expect("group 1").range()].to_lowercase();
+        let bytes = text.as_bytes();
+        let positions = |byte: u8, want: &dyn Fn(usize) -> bool| -> Vec<usize> {
+            memchr::memchr_iter(byte, bytes).filter(|&i| want(i)).collect()
+        };
+        let ats = positions(b'@', &|_| true);
+        for window in line_windows(bytes, &ats) {
+            for caps in self.email.captures_iter(&bytes[window.clone()]) {
                 let whole = caps.get(0).expect("group 0");
+                let range = window.start + whole.start()..window.start + whole.end();
+                let domain = caps.get(1).expect("group 1");
+                let domain = text[window.start + domain.start()..window.start + domain.end()].to_lowercase();
                 // `user:password@host` in a URL is credentials, not an
                 // address.
-                if self.allowed_domain(&domain) || text[..whole.start()].ends_with([':', '/']) {
+                if self.allowed_domain(&domain) || text[..range.start].ends_with([':', '/']) {
                     continue;
                 }
-                found.push(finding("pii:email", caps.get(0).expect("group 0").range(), "<EMAIL>"));
+                found.push(finding("pii:email", range, "<EMAIL>"));
             }
         }
-        for m in self.ipv4.find_iter(text.as_bytes()) {
-            let before = &text[..m.start()];
-            let after = &text[m.end()..];
-            // Part of a longer dotted run (1.2.3.4.5, 10.0.0.1.nip.io is
-            // fine to keep out too) or a version number.
-            if before.ends_with('.') || after.starts_with(|c: char| c == '.' || c.is_ascii_alphanumeric()) {
-                continue;
-            }
-            let line_start = before.rfind('\n').map_or(0, |i| i + 1);
-            if before.ends_with(['v', 'V']) || before[line_start..].to_ascii_lowercase().contains("version") {
-                continue;
-            }
-            let Ok(ip) = text[m.range()].parse::<Ipv4Addr>() else {
-                continue;
-            };
-            if public_v4(ip) {
-                found.push(finding("pii:ip-address", m.range(), "<IP_ADDRESS>"));
+        let digit = |i: usize| bytes.get(i).is_some_and(u8::is_ascii_digit);
+        let dots = positions(b'.', &|i| i > 0 && digit(i - 1) && digit(i + 1));
+        for window in line_windows(bytes, &dots) {
+            for m in self.ipv4.find_iter(&bytes[window.clone()]) {
+                let range = window.start + m.start()..window.start + m.end();
+                let before = &text[..range.start];
+                let after = &text[range.end..];
+                // Part of a longer dotted run (1.2.3.4.5) or a version
+                // number.
+                if before.ends_with('.') || after.starts_with(|c: char| c == '.' || c.is_ascii_alphanumeric()) {
+                    continue;
+                }
+                let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+                if before.ends_with(['v', 'V']) || before[line_start..].to_ascii_lowercase().contains("version") {
+                    continue;
+                }
+                let Ok(ip) = text[range.clone()].parse::<Ipv4Addr>() else {
+                    continue;
+                };
+                if public_v4(ip) {
+                    found.push(finding("pii:ip-address", range, "<IP_ADDRESS>"));
+                }
             }
         }
-        if text.contains("::") || text.matches(':').nth(2).is_some() {
-            for caps in self.ipv6.captures_iter(text.as_bytes()) {
+        let global = |i: usize| {
+            i >= 4 && matches!(bytes[i - 4], b'2' | b'3') && bytes[i - 3..i].iter().all(u8::is_ascii_hexdigit)
+        };
+        let colons = positions(b':', &global);
+        for window in line_windows(bytes, &colons) {
+            for caps in self.ipv6.captures_iter(&bytes[window.clone()]) {
                 let m = caps.get(1).expect("group 1");
-                if text[m.end()..].starts_with(|c: char| c == ':' || c == '.' || c.is_ascii_alphanumeric()) {
+                let range = window.start + m.start()..window.start + m.end();
+                if text[range.end..].starts_with(|c: char| c == ':' || c == '.' || c.is_ascii_alphanumeric()) {
                     continue;
                 }
-                let Ok(ip) = text[m.range()].parse::<Ipv6Addr>() else {
+                let Ok(ip) = text[range.clone()].parse::<Ipv6Addr>() else {
                     continue;
                 };
                 if public_v6(ip) {
-                    found.push(finding("pii:ip-address", m.range(), "<IP_ADDRESS>"));
+                    found.push(finding("pii:ip-address", range, "<IP_ADDRESS>"));
                 }
             }
         }

@@ -152,6 +152,9 @@ struct Rule {
     exclude_paths: Vec<Regex>,
     allow: Vec<Allow>,
     placeholder: &'static str,
+    /// The pattern can match across lines (`[\s\S]`, `(?s)`, `\n`): it is
+    /// run on the whole text, not on the lines holding its keywords.
+    multi_line: bool,
 }
 
 impl Rule {
@@ -330,7 +333,9 @@ impl Secrets {
             } else {
                 "<KEY>"
             };
+            let multi_line = ["\\s\\S", "(?s", "\\n"].iter().any(|p| spec.pattern.contains(p));
             rules.push(Rule {
+                multi_line,
                 placeholder,
                 regex: OnceLock::new(),
                 secret_group: spec.secret_group,
@@ -379,17 +384,22 @@ impl Secrets {
     /// Appends the secrets in `text` to `found` (lines are set by the
     /// caller).
     pub fn scan(&self, path: Option<&str>, text: &str, found: &mut Vec<Finding>) {
-        let mut run = vec![false; self.rules.len()];
-        for &i in &self.always {
-            run[i] = true;
-        }
+        // Where each rule's keywords are: a rule runs on the lines that hold
+        // them (a match holds its keyword on its line), or on the whole text
+        // when it has no keywords or can match across lines.
+        let mut hits: Vec<Vec<usize>> = vec![Vec::new(); self.rules.len()];
         for m in self.keywords.find_overlapping_iter(text) {
             for &i in &self.keyword_rules[m.pattern().as_usize()] {
-                run[i] = true;
+                if hits[i].last() != Some(&m.start()) {
+                    hits[i].push(m.start());
+                }
             }
         }
+        let bytes = text.as_bytes();
         for (i, rule) in self.rules.iter().enumerate() {
-            if !run[i] {
+            let hits = &mut hits;
+            let whole_text = self.always.contains(&i) || rule.multi_line;
+            if hits[i].is_empty() && !self.always.contains(&i) {
                 continue;
             }
             if let Some(only) = &rule.path {
@@ -400,37 +410,67 @@ impl Secrets {
             if path.is_some_and(|p| rule.exclude_paths.iter().any(|r| r.is_match(p))) {
                 continue;
             }
+            let windows = if whole_text {
+                vec![0..text.len()]
+            } else {
+                hits[i].sort_unstable();
+                line_windows(bytes, &hits[i])
+            };
             let regex = rule.regex();
-            for caps in regex.captures_iter(text.as_bytes()) {
-                let whole = caps.get(0).expect("group 0");
-                let group = match rule.secret_group {
-                    Some(g) => caps.get(g),
-                    None if caps.len() > 1 => caps.get(1).or(Some(whole)),
-                    None => Some(whole),
-                };
-                let Some(secret) = group else { continue };
-                let span = widen(text, secret.range());
-                let whole = &text[widen(text, whole.range())];
-                let secret = &text[span.clone()];
-                if secret.is_empty() || entropy(secret) < rule.min_entropy {
-                    continue;
+            for window in windows {
+                for caps in regex.captures_iter(&bytes[window.clone()]) {
+                    let at = |m: regex::bytes::Match<'_>| window.start + m.start()..window.start + m.end();
+                    let whole = caps.get(0).expect("group 0");
+                    let group = match rule.secret_group {
+                        Some(g) => caps.get(g),
+                        None if caps.len() > 1 => caps.get(1).or(Some(whole)),
+                        None => Some(whole),
+                    };
+                    let Some(secret) = group else { continue };
+                    let span = widen(text, at(secret));
+                    let whole = &text[widen(text, at(whole))];
+                    let secret = &text[span.clone()];
+                    if secret.is_empty() || entropy(secret) < rule.min_entropy {
+                        continue;
+                    }
+                    let line = line_around(text, span.start);
+                    let allowed = |a: &Allow| a.allows(path, secret, whole, line);
+                    if self.global.iter().any(allowed) || rule.allow.iter().any(allowed) {
+                        continue;
+                    }
+                    found.push(Finding {
+                        kind: Kind::Secret,
+                        rule: format!("secret:{}", rule.id),
+                        line: 0,
+                        span,
+                        placeholder: Some(rule.placeholder),
+                        note: None,
+                    });
                 }
-                let line = line_around(text, span.start);
-                let allowed = |a: &Allow| a.allows(path, secret, whole, line);
-                if self.global.iter().any(allowed) || rule.allow.iter().any(allowed) {
-                    continue;
-                }
-                found.push(Finding {
-                    kind: Kind::Secret,
-                    rule: format!("secret:{}", rule.id),
-                    line: 0,
-                    span,
-                    placeholder: Some(rule.placeholder),
-                    note: None,
-                });
             }
         }
     }
+}
+
+/// The lines of `text` that hold the byte offsets `hits` (sorted), each
+/// with its newline, neighbours merged.
+pub(crate) fn line_windows(text: &[u8], hits: &[usize]) -> Vec<std::ops::Range<usize>> {
+    let mut out: Vec<std::ops::Range<usize>> = Vec::new();
+    for &at in hits {
+        if out.last().is_some_and(|w| at < w.end) {
+            continue;
+        }
+        let start = text[..at].iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1);
+        let end = text[at..]
+            .iter()
+            .position(|&b| b == b'\n')
+            .map_or(text.len(), |i| at + i + 1);
+        match out.last_mut() {
+            Some(last) if last.end >= start => last.end = end,
+            _ => out.push(start..end),
+        }
+    }
+    out
 }
 
 /// `range` widened to the character boundaries of `text` around it.
