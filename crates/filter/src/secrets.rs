@@ -411,7 +411,7 @@ impl Secrets {
                 continue;
             }
             let windows = if whole_text {
-                vec![0..text.len()]
+                Vec::from([0..text.len()])
             } else {
                 hits[i].sort_unstable();
                 line_windows(bytes, &hits[i])
