@@ -410,8 +410,8 @@ impl Secrets {
             if path.is_some_and(|p| rule.exclude_paths.iter().any(|r| r.is_match(p))) {
                 continue;
             }
-            let windows = if whole_text {
-                Vec::from([0..text.len()])
+            let windows: Vec<std::ops::Range<usize>> = if whole_text {
+                std::iter::once(0..text.len()).collect()
             } else {
                 hits[i].sort_unstable();
                 line_windows(bytes, &hits[i])
