@@ -130,10 +130,42 @@ fn c_header(text: &str) -> Option<&'static str> {
     if objective_c(text) {
         return Some("Objective-C");
     }
-    if c_plus_plus(text) {
+    if c_plus_plus(&outside_cplusplus_sections(text)) {
         return Some("C++");
     }
     Some("C")
+}
+
+/// The text without what only a C++ compiler reads of a C header: its
+/// `#ifdef __cplusplus` (`#if defined(__cplusplus) ...`) sections, up to
+/// their `#else`, `#elif` or `#endif`.
+fn outside_cplusplus_sections(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    // The depth of `#if`s nested in the section being skipped.
+    let mut skipping: Option<usize> = None;
+    for line in text.lines() {
+        let directive = line.trim_start().strip_prefix('#').map(str::trim_start);
+        match (skipping, directive) {
+            (None, Some(d)) if opens_cplusplus_section(d) => skipping = Some(0),
+            (None, _) => {
+                out.push_str(line);
+                out.push('\n');
+            }
+            (Some(depth), Some(d)) if d.starts_with("if") => skipping = Some(depth + 1),
+            (Some(0), Some(d)) if d.starts_with("endif") || d.starts_with("else") || d.starts_with("elif") => {
+                skipping = None
+            }
+            (Some(depth), Some(d)) if d.starts_with("endif") => skipping = Some(depth - 1),
+            (Some(_), _) => {}
+        }
+    }
+    out
+}
+
+fn opens_cplusplus_section(directive: &str) -> bool {
+    let d: String = directive.chars().filter(|c| !c.is_whitespace()).collect();
+    d.starts_with("ifdef__cplusplus")
+        || (d.starts_with("if") && !d.starts_with("ifndef") && d.contains("__cplusplus") && !d.contains("!defined"))
 }
 
 fn objective_c(text: &str) -> bool {

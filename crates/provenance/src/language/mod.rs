@@ -23,7 +23,10 @@
 //! 4. for a file whose name and extension no language claims: the shebang
 //!    (`#!/usr/bin/env python3`, through linguist's interpreters), else an
 //!    Emacs or Vim modeline (`-*- mode: ruby -*-`, `vim: set ft=python:`)
-//!    naming a language or alias.
+//!    naming a language or alias;
+//! 5. else Text for the conventional names of plain-text files that linguist
+//!    lists only in part (`LICENSE-MIT`, `COPYING.LESSER`, `README`,
+//!    `CHANGES`, `AUTHORS`).
 
 mod heuristics;
 mod table;
@@ -52,7 +55,43 @@ pub fn language_of(path: Option<&str>, content: Option<&str>) -> Option<&'static
             return Some(choose(t, candidates, Some(&ext), content));
         }
     }
-    declared(t, content?).first().map(|&i| t.name(i))
+    if let Some(i) = content.and_then(|text| declared(t, text).first().copied()) {
+        return Some(t.name(i));
+    }
+    name.filter(|n| is_plain_text_name(n))
+        .and_then(|_| canonical_language("Text"))
+}
+
+/// The conventional names of plain-text files that linguist lists only in
+/// part (`LICENSE`, `COPYING`, `NEWS`, `INSTALL`): these names in any case,
+/// alone or followed by `-`, `_` or `.` and a suffix no language claims
+/// (`LICENSE-MIT`, `COPYING.LESSER`, `README`, `CHANGES`).
+const PLAIN_TEXT_NAMES: &[&str] = &[
+    "AUTHORS",
+    "CHANGELOG",
+    "CHANGES",
+    "CONTRIBUTORS",
+    "COPYING",
+    "COPYRIGHT",
+    "HISTORY",
+    "INSTALL",
+    "LICENCE",
+    "LICENSE",
+    "NEWS",
+    "NOTICE",
+    "PATENTS",
+    "README",
+    "THANKS",
+    "TODO",
+    "UNLICENSE",
+];
+
+fn is_plain_text_name(name: &str) -> bool {
+    PLAIN_TEXT_NAMES.iter().any(|stem| {
+        name.get(..stem.len())
+            .is_some_and(|head| head.eq_ignore_ascii_case(stem))
+            && (name.len() == stem.len() || name[stem.len()..].starts_with(['-', '_', '.']))
+    })
 }
 
 /// The language a Stack Exchange post's tags name (`["python", "pandas"]`:

@@ -171,7 +171,7 @@ fn the_old_tables_names() {
     assert_eq!(language_of(Some(""), None), None);
     assert_eq!(language_of(Some("dir/"), None), None);
     assert_eq!(language_of(Some("a.unknownext"), None), None);
-    assert_eq!(language_of(Some("README"), Some("Hello\n")), None);
+    assert_eq!(language_of(Some("Procfile.local"), Some("web: run\n")), None);
 }
 
 #[test]
@@ -243,6 +243,27 @@ fn dot_h() {
             "Objective-C",
         ),
         ("a.h", "@protocol Drawable\n- (void)draw;\n@end\n", "Objective-C"),
+        // C++ only in the sections a C++ compiler alone reads: a C header
+        (
+            "err.h",
+            "#include <openssl/err.h>\n#if defined(__cplusplus)\nextern \"C++\" {\nclass Scoped {\n public:\n  Scoped();\n};\n}\n#endif\nvoid f(void);\n",
+            "C",
+        ),
+        (
+            "api.h",
+            "#ifdef __cplusplus\n#include <string>\n#if __cplusplus >= 201103L\nnamespace a {}\n#endif\nstd::string g();\n#else\nint h(void);\n#endif\n",
+            "C",
+        ),
+        (
+            "both.h",
+            "#ifndef __cplusplus\nint h(void);\n#endif\nnamespace a { class B; }\n",
+            "C++",
+        ),
+        (
+            "after.h",
+            "#ifdef __cplusplus\nextern \"C\" {\n#endif\nint f(void);\n#ifdef __cplusplus\n}\n#endif\ntemplate <class T> T id(T);\n",
+            "C++",
+        ),
     ]);
 }
 
@@ -609,6 +630,27 @@ fn other_ambiguous_extensions() {
         (".eslintrc", "{ \"root\": true }\n", "JSON with Comments"),
         (".eslintrc", "root: true\n", "YAML"),
     ]);
+}
+
+#[test]
+fn plain_text_names() {
+    check(&[
+        ("LICENSE-MIT", "MIT License\n", "Text"),
+        ("LICENSE-APACHE", "Apache License\n", "Text"),
+        ("LICENCE", "x\n", "Text"),
+        ("COPYING.LESSER", "x\n", "Text"),
+        ("sub/README", "Hello\n", "Text"),
+        ("CHANGES", "1.0\n", "Text"),
+        ("notice", "x\n", "Text"),
+        // an extension or a shebang says otherwise
+        ("LICENSE.md", "# License\n", "Markdown"),
+        ("README.rst", "Title\n=====\n", "reStructuredText"),
+        ("INSTALL.sh", "#!/bin/sh\n", "Shell"),
+        ("TODO", "#!/usr/bin/env python3\n", "Python"),
+    ]);
+    for name in ["LICENSED", "READMEfile", "Licenses.py.bak", "NEWSLETTER"] {
+        assert_eq!(lang(name, "x\n"), None, "{name}");
+    }
 }
 
 #[test]
