@@ -216,7 +216,7 @@ impl Signer<'_> {
             );
         }
         let text_idx = self.intern(bytes, text, prepared)?;
-        let row = self.record(&doc, text_idx, sha256, attribution)?;
+        let row = self.record(&doc, text, text_idx, sha256, attribution)?;
         self.records.push(&Record::Doc(row))?;
         self.counts.lock().unwrap_or_else(|p| p.into_inner()).docs += 1;
         super::kill_point::kill_point("signed");
@@ -312,12 +312,24 @@ impl Signer<'_> {
         Ok(())
     }
 
-    fn record(&self, doc: &Document, text: u32, sha256: [u8; 32], attribution: Attribution) -> Result<DocRow> {
+    /// The document's row; `content` is its text (checked as UTF-8), which
+    /// decides its language where the name does not.
+    fn record(
+        &self,
+        doc: &Document,
+        content: &str,
+        text: u32,
+        sha256: [u8; 32],
+        attribution: Attribution,
+    ) -> Result<DocRow> {
         let language = doc
             .meta
             .language
             .as_deref()
-            .or_else(|| language_of(doc.source.path.as_deref().or(Some(doc.source.key.as_str()))))
+            .or_else(|| {
+                let path = doc.source.path.as_deref().or(Some(doc.source.key.as_str()));
+                language_of(path, Some(content))
+            })
             .map(str::to_owned);
         let license = self.license_index(attribution.license)?;
         let credits = if doc.meta.credits.is_empty() {

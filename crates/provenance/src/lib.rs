@@ -24,14 +24,20 @@
 //! own header, else the nearer of declared and detected, declared first in
 //! the same folder; `NOASSERTION` when nothing is known), flagging declared
 //! and detected that name different licenses. It also gives the package
-//! (as a package URL) and the revision (git commit) of the document.
+//! (as a package URL) and the revision (git commit) of the document, and
+//! [`language_of`] its language by GitHub linguist's names (file name,
+//! extension, content rules for the extensions several languages claim,
+//! shebang, modeline).
 //!
 //! ```
-//! use corpusledger_provenance::{category_of, language_of};
+//! use corpusledger_provenance::{category_of, language_from_tags, language_of};
 //! use corpusledger_model::LicenseCategory;
 //! assert_eq!(category_of("MIT OR GPL-3.0-only"), LicenseCategory::Permissive);
 //! assert_eq!(category_of("GPL-3.0-only"), LicenseCategory::Copyleft);
-//! assert_eq!(language_of(Some("src/main.rs")), Some("Rust"));
+//! assert_eq!(language_of(Some("src/main.rs"), None), Some("Rust"));
+//! assert_eq!(language_of(Some("include/widget.h"), Some("namespace ui { class Widget; }")), Some("C++"));
+//! assert_eq!(language_of(Some("bin/deploy"), Some("#!/usr/bin/env python3\n")), Some("Python"));
+//! assert_eq!(language_from_tags(&["c++", "templates"]), Some("C++"));
 //! ```
 #![deny(missing_docs)]
 
@@ -48,7 +54,9 @@ mod policy;
 pub use detect::{Detected, Detector, pointer_path, spdx_list_version};
 pub use expression::{category_of, license_ids};
 pub use header::{CommentBlock, Header, first_comment_block, spdx_header};
-pub use language::language_of;
+pub use language::{
+    canonical_language, is_language, language_from_tags, language_of, language_table_source, languages,
+};
 pub use license::{Attribution, FileReport, Provenance, RepoReport, is_license_file_name};
 pub use optout::OptOutList;
 pub use package::{Declared, PACKAGE_FILES, PackageError, PackageMeta, parse_package};
