@@ -219,8 +219,8 @@ const KEY_NAME: &str = r"[\w.-]{0,40}?(?i:passw(?:or)?d|pwd|secret|token|api[_-]
 
 /// Values that name, template or stand in for a secret instead of holding
 /// one (`YOUR_API_KEY`, `xoxb-your-bot-token`, `${TOKEN}`, AWS's documented
-/// `...EXAMPLE` keys).
-const NOT_A_VALUE: &str = r"(?i)^(?:your|my|the|some|example|sample|dummy|fake|test|xxx|changeme|placeholder|insert|enter|todo|none|null|undefined|secret|password|redacted|<|\{|\$|%|@|\*)|(?-i:^[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+$)|^[a-z_]+\.[a-z_.]+$|\(|\)|example|your[-_ ]|[-_]your|x{4,}|\*{3,}|\.{3}|changeme";
+/// `...EXAMPLE` keys, a variable such as `key_password`).
+const NOT_A_VALUE: &str = r"(?i)^(?:your|my|the|some|example|sample|dummy|fake|test|xxx|changeme|placeholder|insert|enter|todo|none|null|undefined|secret|password|redacted|<|\{|\$|%|@|\*)|(?-i:^[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+$)|^[a-z_]+\.[a-z_.]+$|\(|\)|example|your[-_ ]|[-_]your|x{4,}|\*{3,}|\.{3}|changeme|^[a-z_][a-z_.]*$";
 
 /// The rules written here, beside Gitleaks': formats it leaves to its
 /// generic rule, and values assigned to credential names in any language
@@ -267,10 +267,27 @@ fn own_rules() -> Vec<RuleSpec> {
             CONNECTION_STRING.to_owned(),
             &["://"],
             0.0,
-            // Placeholders and templates (`:password@`, `:${DB_PASS}@`).
-            allow(
-                r"(?i)^(?:password|passwd|pass|pwd|secret|changeme|x+|\*+|\.+|<[^>]*>|\{[^}]*\}|\$\{?[a-z_]+\}?|%[a-z_]+%|:[a-z_]+)$",
-            ),
+            vec![
+                // Placeholders and templates (`:password@`, `:${DB_PASS}@`).
+                AllowSpec {
+                    condition: None,
+                    target: Some("secret".to_owned()),
+                    regexes: vec![
+                        r"(?i)^(?:password|passwd|pass|pwd|secret|changeme|x+|\*+|\.+|<[^>]*>|\{[^}]*\}|\$\{?[a-z_]+\}?|%[a-z_]+%|:[a-z_]+)$"
+                            .to_owned(),
+                    ],
+                    paths: Vec::new(),
+                    stopwords: Vec::new(),
+                },
+                // URLs at the domains reserved for examples (RFC 2606).
+                AllowSpec {
+                    condition: None,
+                    target: Some("match".to_owned()),
+                    regexes: vec![r"(?i)@(?:[a-z0-9-]+\.)*example(?:\.(?:com|org|net))?(?:[:/]|$)".to_owned()],
+                    paths: Vec::new(),
+                    stopwords: Vec::new(),
+                },
+            ],
         ),
         // Mailgun's documented key format (`key-` and 32 characters).
         rule(
@@ -578,6 +595,8 @@ mod tests {
     #[test]
     fn names_that_only_contain_a_key_word_are_not_credentials() {
         for text in [
+            "        self.key_password = key_password\n",
+            "url = \"http://user:hunter2x@example.com/\"\n",
             "tokenizer = \"bert-base-uncased-whole\"\n",
             "passwordless_login = \"enabled-for-all-users\"\n",
             "password = get_password(user)\n",
