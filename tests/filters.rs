@@ -476,3 +476,55 @@ fn copies_of_human_eval_items_are_removed_and_a_shared_signature_is_not() {
     let said = util::stderr(&output);
     assert!(said.contains("bad.jsonl") && said.contains("line 2"), "{said}");
 }
+
+#[test]
+fn languages_keep_and_exclude_by_linguist_names() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("corpus");
+    fixtures(&input);
+    let out = dir.path().join("out");
+    // Aliases are accepted (`rust`, `py`); documents of other languages go
+    // to the ledger as language-excluded.
+    let output = util::run(
+        &[input.to_str().unwrap()],
+        &out,
+        &["--languages", "py,rust", "--exclude-languages", "Rust"],
+    );
+    assert_eq!(output.status.code(), Some(0), "{}", util::stderr(&output));
+    let kept: BTreeSet<String> = util::data_rows(&out)
+        .iter()
+        .map(|r| util::get(r, "language").unwrap().to_owned())
+        .collect();
+    assert_eq!(kept, BTreeSet::from(["Python".to_owned()]));
+    let ledger = util::ledger_rows(&out);
+    let main_rs = ledger
+        .iter()
+        .find(|r| util::get(r, "key") == Some("app/src/main.rs"))
+        .unwrap();
+    assert_eq!(util::get(main_rs, "reason"), Some("language-excluded"));
+    assert_eq!(
+        util::get(main_rs, "detail"),
+        Some("language Rust is excluded by --exclude-languages")
+    );
+    let go = ledger
+        .iter()
+        .find(|r| util::get(r, "key") == Some("app/api/user.go"))
+        .unwrap();
+    assert_eq!(util::get(go, "detail"), Some("language Go is not among --languages"));
+    let manifest = util::manifest(&out);
+    assert_eq!(manifest["filters"]["languages"], serde_json::json!(["Python", "Rust"]));
+    util::counts_add_up(&manifest);
+
+    // A name linguist does not know is refused before anything is read.
+    let output = util::run(
+        &[input.to_str().unwrap()],
+        &dir.path().join("out2"),
+        &["--languages", "Pythn"],
+    );
+    assert_eq!(output.status.code(), Some(2));
+    assert!(
+        util::stderr(&output).contains("`Pythn` is not a language"),
+        "{}",
+        util::stderr(&output)
+    );
+}

@@ -696,6 +696,15 @@ pub struct Settings {
     /// malformed file stops the run (exit 2) naming file and line.
     #[arg(long, value_name = "FILE")]
     pub decontaminate: Vec<PathBuf>,
+    /// Keep only documents of these languages (GitHub linguist's names or
+    /// aliases, e.g. `Python,Rust,C++`; `unknown` for documents without
+    /// one); the others go to the ledger as `language-excluded` [default: all].
+    #[arg(long, value_name = "LIST", value_delimiter = ',')]
+    pub languages: Option<Vec<String>>,
+    /// Remove documents of these languages as `language-excluded`
+    /// [default: none].
+    #[arg(long, value_name = "LIST", value_delimiter = ',')]
+    pub exclude_languages: Option<Vec<String>>,
     /// No progress bars and no summary on stderr.
     #[arg(long, short)]
     pub quiet: bool,
@@ -777,6 +786,8 @@ impl Settings {
             vendored: self.vendored,
             low_quality: self.low_quality,
             decontaminate: (!self.decontaminate.is_empty()).then(|| self.decontaminate.clone()),
+            languages: self.languages.clone(),
+            exclude_languages: self.exclude_languages.clone(),
             stackexchange_mode: self.stackexchange_mode.clone(),
             stackexchange_site: self.stackexchange_site.clone(),
             stackexchange_users: self.stackexchange_users.clone(),

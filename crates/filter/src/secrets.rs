@@ -220,7 +220,7 @@ const KEY_NAME: &str = r"[\w.-]{0,40}?(?i:passw(?:or)?d|pwd|secret|token|api[_-]
 /// Values that name, template or stand in for a secret instead of holding
 /// one (`YOUR_API_KEY`, `xoxb-your-bot-token`, `${TOKEN}`, AWS's documented
 /// `...EXAMPLE` keys, a variable such as `key_password`).
-const NOT_A_VALUE: &str = r"(?i)^(?:your|my|the|some|example|sample|dummy|fake|test|xxx|changeme|placeholder|insert|enter|todo|none|null|undefined|secret|password|redacted|<|\{|\$|%|@|\*)|(?-i:^[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+$)|^[a-z_]+\.[a-z_.]+$|\(|\)|example|your[-_ ]|[-_]your|x{4,}|\*{3,}|\.{3}|changeme|^[a-z_][a-z_.]*$";
+const NOT_A_VALUE: &str = r"(?i)^(?:your|my|the|some|example|sample|dummy|fake|test|xxx|changeme|placeholder|insert|enter|todo|none|null|undefined|secret|password|redacted|<|\{|\$|%|@|\*)|(?-i:^[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+$)|^[a-z_]+\.[a-z_.]+$|\(|\)|example|your[-_ ]|[-_]your|x{4,}|\*{3,}|\.{3}|changeme|^[a-z_][a-z_.-]*$|\[|\]";
 
 /// The rules written here, beside Gitleaks': formats it leaves to its
 /// generic rule, and values assigned to credential names in any language
@@ -275,6 +275,9 @@ fn own_rules() -> Vec<RuleSpec> {
                     regexes: vec![
                         r"(?i)^(?:password|passwd|pass|pwd|secret|changeme|x+|\*+|\.+|<[^>]*>|\{[^}]*\}|\$\{?[a-z_]+\}?|%[a-z_]+%|:[a-z_]+)$"
                             .to_owned(),
+                        // Metasyntactic and percent-encoded placeholder
+                        // passwords of URL tests (`foo:bar@`, `p%C3%A5ssword`).
+                        r"(?i)^(?:foo|bar|baz|qux|foobar|secret|test|pass(?:word|wd)?|p(?:%[0-9a-f]{2})+s+word)$".to_owned(),
                     ],
                     paths: Vec::new(),
                     stopwords: Vec::new(),
@@ -321,6 +324,18 @@ impl Secrets {
     pub fn builtin() -> Result<Secrets, Error> {
         let file: RuleFile = serde_json::from_str(RULES).map_err(|e| rules_error(e.to_string()))?;
         let mut specs = file.rules;
+        // A key block holds base64, headers and string quoting, never code:
+        // `-----BEGIN EC PRIVATE KEY-----` named in one doc comment and
+        // `...KEY-----` in a later one is not a key (nor the code between).
+        if let Some(spec) = specs.iter_mut().find(|s| s.id == "private-key") {
+            spec.allowlist.push(AllowSpec {
+                condition: None,
+                target: Some("secret".to_owned()),
+                regexes: vec![r"[(){};<>`|]".to_owned()],
+                paths: Vec::new(),
+                stopwords: Vec::new(),
+            });
+        }
         specs.extend(own_rules());
         let global = file
             .global_allowlist
@@ -595,6 +610,11 @@ mod tests {
     #[test]
     fn names_that_only_contain_a_key_word_are_not_credentials() {
         for text in [
+            "/// The output has a header of `-----BEGIN EC PRIVATE KEY-----`.\nfn private_key_to_pem(&self) -> Vec<u8> {\n    let mut pem = Vec::new();\n    pem\n}\n/// The input should have a header of `-----BEGIN EC PRIVATE KEY-----`.\n",
+            "    MSG_USERAUTH_GSSAPI_TOKEN: \"userauth-gssapi-token\",\n",
+            "    password_key_path: typing.ClassVar[str]\n",
+            "    url = \"http://foo:bar@localhost/\"\n",
+            "    \"http://%C3%BCser:p%C3%A5ssword@xn--n3h.net/p%C3%A5th\"\n",
             "        self.key_password = key_password\n",
             "url = \"http://user:hunter2x@example.com/\"\n",
             "tokenizer = \"bert-base-uncased-whole\"\n",

@@ -196,6 +196,13 @@ pub struct Filters {
     /// The benchmark files decontaminated against (`--decontaminate`).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub benchmarks: Vec<BenchmarkEntry>,
+    /// The languages kept (`--languages`, GitHub linguist's names); empty
+    /// keeps every language.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub languages: Vec<String>,
+    /// The languages removed (`--exclude-languages`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub exclude_languages: Vec<String>,
 }
 
 /// A benchmark file a run was decontaminated against.

@@ -45,6 +45,9 @@ pub enum Reason {
     LowQuality,
     /// Holds a benchmark item's prompt or solution (`--decontaminate`).
     Contaminated,
+    /// Its language is not one `--languages` keeps, or one
+    /// `--exclude-languages` names.
+    LanguageExcluded,
 }
 
 impl Reason {
@@ -66,13 +69,14 @@ impl Reason {
 
     /// The content filters' reasons (in the manifest only when a filter
     /// that removes runs, so that runs without filters keep their counts).
-    pub const FILTERS: [Reason; 6] = [
+    pub const FILTERS: [Reason; 7] = [
         Reason::Secret,
         Reason::Pii,
         Reason::Generated,
         Reason::Vendored,
         Reason::LowQuality,
         Reason::Contaminated,
+        Reason::LanguageExcluded,
     ];
 
     /// The kebab-case name used in the ledger and manifest.
@@ -96,6 +100,7 @@ impl Reason {
             Reason::Vendored => "vendored",
             Reason::LowQuality => "low-quality",
             Reason::Contaminated => "contaminated",
+            Reason::LanguageExcluded => "language-excluded",
         }
     }
 
@@ -115,6 +120,7 @@ impl Reason {
                 | Reason::Vendored
                 | Reason::LowQuality
                 | Reason::Contaminated
+                | Reason::LanguageExcluded
         )
     }
 

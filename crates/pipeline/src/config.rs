@@ -57,6 +57,8 @@ pub struct ConfigFile {
     pub decontaminate_id_field: Option<String>,
     pub decontaminate_prompt_field: Option<String>,
     pub decontaminate_solution_field: Option<String>,
+    pub languages: Option<Vec<String>>,
+    pub exclude_languages: Option<Vec<String>>,
     pub shard_max_rows: Option<u64>,
     pub shard_max_bytes: Option<u64>,
     pub row_group_rows: Option<usize>,
@@ -149,6 +151,11 @@ pub struct FilterConfig {
     pub decontaminate: Vec<PathBuf>,
     /// The benchmark files' id, prompt and solution fields.
     pub benchmark_fields: corpusledger_filter::contamination::Fields,
+    /// Keep only documents of these languages (linguist's names; `unknown`
+    /// for documents without one); empty keeps every language.
+    pub languages: Vec<String>,
+    /// Remove documents of these languages.
+    pub exclude_languages: Vec<String>,
 }
 
 impl FilterConfig {
@@ -180,8 +187,40 @@ impl FilterConfig {
     /// Whether no filter runs (the config and manifest then say nothing of
     /// filters).
     pub fn is_off(&self) -> bool {
-        !self.enabled().any() && self.decontaminate.is_empty()
+        !self.enabled().any()
+            && self.decontaminate.is_empty()
+            && self.languages.is_empty()
+            && self.exclude_languages.is_empty()
     }
+
+    /// Whether a document of `language` (`None`: unknown) is kept by
+    /// `--languages` and `--exclude-languages`.
+    pub fn keeps_language(&self, language: Option<&str>) -> bool {
+        let name = language.unwrap_or("unknown");
+        (self.languages.is_empty() || self.languages.iter().any(|l| l == name))
+            && !self.exclude_languages.iter().any(|l| l == name)
+    }
+}
+
+/// Language names as linguist spells them (`unknown` for documents without
+/// one), sorted; a name linguist does not know is refused.
+fn canonical_languages(key: &str, names: Vec<String>) -> Result<Vec<String>> {
+    let mut out = Vec::with_capacity(names.len());
+    for name in names {
+        let canonical = if name.eq_ignore_ascii_case("unknown") {
+            "unknown"
+        } else {
+            corpusledger_provenance::canonical_language(&name).ok_or_else(|| {
+                anyhow::anyhow!(
+                    "config key `{key}`: `{name}` is not a language GitHub linguist knows (use its names or aliases, e.g. Python, C++, Shell, or `unknown`)"
+                )
+            })?
+        };
+        out.push(canonical.to_owned());
+    }
+    out.sort();
+    out.dedup();
+    Ok(out)
 }
 
 /// [`FilterConfig`] as the config file's keys, none when no filter runs
@@ -200,6 +239,12 @@ fn flat_filters<S: serde::Serializer>(filters: &FilterConfig, serializer: S) -> 
         map.serialize_entry("max-mean-line-length", &settings.max_mean_line_length)?;
         map.serialize_entry("min-alnum-fraction", &settings.min_alnum_fraction)?;
         map.serialize_entry("allow-email-domains", &settings.allow_email_domains)?;
+        if !filters.languages.is_empty() {
+            map.serialize_entry("languages", &filters.languages)?;
+        }
+        if !filters.exclude_languages.is_empty() {
+            map.serialize_entry("exclude-languages", &filters.exclude_languages)?;
+        }
         if !filters.decontaminate.is_empty() {
             let fields = &filters.benchmark_fields;
             map.serialize_entry("decontaminate", &filters.decontaminate)?;
@@ -376,6 +421,8 @@ impl ConfigFile {
             decontaminate_id_field,
             decontaminate_prompt_field,
             decontaminate_solution_field,
+            languages,
+            exclude_languages,
             shard_max_rows,
             shard_max_bytes,
             row_group_rows,
@@ -466,6 +513,11 @@ impl ConfigFile {
                         min_alnum_fraction: self.min_alnum_fraction.unwrap_or(defaults.min_alnum_fraction),
                         allow_email_domains: self.allow_email_domains.unwrap_or_default(),
                     },
+                    languages: canonical_languages("languages", self.languages.unwrap_or_default())?,
+                    exclude_languages: canonical_languages(
+                        "exclude-languages",
+                        self.exclude_languages.unwrap_or_default(),
+                    )?,
                     decontaminate: self.decontaminate.unwrap_or_default(),
                     benchmark_fields: {
                         let fields = corpusledger_filter::contamination::Fields::default();

@@ -179,6 +179,19 @@ impl Signer<'_> {
             None => return Ok(()),
         };
         let bytes = doc.bytes();
+        let filters = &self.config.filters;
+        if !filters.languages.is_empty() || !filters.exclude_languages.is_empty() {
+            let language = doc_language(&doc, std::str::from_utf8(bytes).expect("checked as UTF-8"));
+            if !filters.keeps_language(language) {
+                let name = language.unwrap_or("unknown");
+                let why = if filters.exclude_languages.iter().any(|l| l == name) {
+                    "is excluded by --exclude-languages"
+                } else {
+                    "is not among --languages"
+                };
+                return self.reject_doc(&doc, sha256, Reason::LanguageExcluded, format!("language {name} {why}"));
+            }
+        }
         // While the license store loads, the text is shingled and signed
         // now and the document attributed later, so that no reader waits.
         if self.provenance.loading() {
@@ -322,15 +335,7 @@ impl Signer<'_> {
         sha256: [u8; 32],
         attribution: Attribution,
     ) -> Result<DocRow> {
-        let language = doc
-            .meta
-            .language
-            .as_deref()
-            .or_else(|| {
-                let path = doc.source.path.as_deref().or(Some(doc.source.key.as_str()));
-                language_of(path, Some(content))
-            })
-            .map(str::to_owned);
+        let language = doc_language(doc, content).map(str::to_owned);
         let license = self.license_index(attribution.license)?;
         let credits = if doc.meta.credits.is_empty() {
             None
@@ -414,4 +419,13 @@ impl Signer<'_> {
         let keys = self.sketcher.sign(&set).map(|sig| self.bands.keys(&sig));
         Prepared { set, keys }
     }
+}
+
+/// A document's language: what its input says, else linguist's from its
+/// path and content.
+fn doc_language<'d>(doc: &'d Document, content: &str) -> Option<&'d str> {
+    doc.meta.language.as_deref().or_else(|| {
+        let path = doc.source.path.as_deref().or(Some(doc.source.key.as_str()));
+        language_of(path, Some(content))
+    })
 }

@@ -366,6 +366,12 @@ pub fn write_outputs(
                 Reason::Generated => config.filters.generated,
                 Reason::Vendored => config.filters.vendored,
                 Reason::Contaminated => config.filters.action(corpusledger_filter::Kind::Contaminated),
+                Reason::LanguageExcluded
+                    if config.filters.languages.is_empty() && config.filters.exclude_languages.is_empty() =>
+                {
+                    FilterAction::Off
+                }
+                Reason::LanguageExcluded => FilterAction::Remove,
                 _ => config.filters.low_quality,
             };
             if kind == FilterAction::Remove {
@@ -1309,5 +1315,7 @@ fn filters_section(ingested: &Ingested, config: &Config, gate: &Gate) -> Result<
         redactions,
         decontamination,
         benchmarks,
+        languages: f.languages.clone(),
+        exclude_languages: f.exclude_languages.clone(),
     })
 }
