@@ -154,19 +154,7 @@ fn a_delta_release_keeps_one_document_per_cluster_of_the_whole() {
     let (staged, run_dir) = (dir.path().join("outB-staged"), dir.path().join("run"));
     let plan = util::plan(&[s(&b)], &staged, &run_dir, &["--base", s(&out_a)]);
     assert_eq!(plan.status.code(), Some(0), "{}", util::stderr(&plan));
-    for args in [
-        vec!["ingest", "--num-shards", "2", "--shard-index", "1"],
-        vec!["ingest", "--num-shards", "2", "--shard-index", "0"],
-        vec!["cluster", "--num-shards", "2"],
-        vec!["finalize", "--num-shards", "2", "--shard-index", "1"],
-        vec!["finalize", "--num-shards", "2", "--shard-index", "0"],
-        vec!["manifest", "--num-shards", "2"],
-    ] {
-        let mut full = args.clone();
-        full.extend(["--quiet", "--run-dir", s(&run_dir)]);
-        let output = util::corpusledger(&full);
-        assert_eq!(output.status.code(), Some(0), "{args:?}: {}", util::stderr(&output));
-    }
+    util::run_two_shards(&run_dir);
     assert_eq!(util::tree_bytes(&staged), util::tree_bytes(&out_b));
 }
 

@@ -278,17 +278,19 @@ fn redact_is_refused_for_whole_file_filters() {
     let dir = tempfile::tempdir().unwrap();
     let input = dir.path().join("corpus");
     fixtures(&input);
-    let output = util::run(
-        &[input.to_str().unwrap()],
+    refused(
+        &input,
         &dir.path().join("out"),
         &["--generated", "redact"],
+        "`generated`",
     );
+}
+
+/// `run` of `input` with `flags` exits 2 before reading, saying `said`.
+fn refused(input: &Path, out: &Path, flags: &[&str], said: &str) {
+    let output = util::run(&[input.to_str().unwrap()], out, flags);
     assert_eq!(output.status.code(), Some(2));
-    assert!(
-        util::stderr(&output).contains("`generated`"),
-        "{}",
-        util::stderr(&output)
-    );
+    assert!(util::stderr(&output).contains(said), "{}", util::stderr(&output));
 }
 
 fn copy_dir(from: &Path, to: &Path) {
@@ -340,20 +342,7 @@ fn filtered_outputs_are_the_same_bytes_on_one_thread_and_through_the_staged_task
     let (staged, run_dir) = (dir.path().join("out-staged"), dir.path().join("run"));
     let plan = util::plan(&[s(&input)], &staged, &run_dir, &flags);
     assert_eq!(plan.status.code(), Some(0), "{}", util::stderr(&plan));
-    for args in [
-        vec!["ingest", "--num-shards", "2", "--shard-index", "1"],
-        vec!["ingest", "--num-shards", "2", "--shard-index", "0"],
-        vec!["cluster", "--num-shards", "2"],
-        vec!["finalize", "--num-shards", "2", "--shard-index", "0"],
-        vec!["finalize", "--num-shards", "2", "--shard-index", "1"],
-        vec!["manifest", "--num-shards", "2"],
-    ] {
-        let mut full = args.clone();
-        let run_dir = s(&run_dir);
-        full.extend(["--quiet", "--run-dir", &run_dir]);
-        let output = util::corpusledger(&full);
-        assert_eq!(output.status.code(), Some(0), "{args:?}: {}", util::stderr(&output));
-    }
+    util::run_two_shards(&run_dir);
     assert_eq!(util::tree_bytes(&staged), util::tree_bytes(&whole));
 }
 
@@ -516,15 +505,10 @@ fn languages_keep_and_exclude_by_linguist_names() {
     util::counts_add_up(&manifest);
 
     // A name linguist does not know is refused before anything is read.
-    let output = util::run(
-        &[input.to_str().unwrap()],
+    refused(
+        &input,
         &dir.path().join("out2"),
         &["--languages", "Pythn"],
-    );
-    assert_eq!(output.status.code(), Some(2));
-    assert!(
-        util::stderr(&output).contains("`Pythn` is not a language"),
-        "{}",
-        util::stderr(&output)
+        "`Pythn` is not a language",
     );
 }

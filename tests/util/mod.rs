@@ -60,6 +60,25 @@ pub fn plan<S: AsRef<str>>(inputs: &[S], out: &Path, run_dir: &Path, extra: &[&s
     corpusledger(&args)
 }
 
+/// The staged tasks of a planned run with two shards, each shard's tasks in
+/// reverse order (their outputs must not depend on it); panics on a task
+/// that does not exit 0.
+pub fn run_two_shards(run_dir: &Path) {
+    for args in [
+        vec!["ingest", "--num-shards", "2", "--shard-index", "1"],
+        vec!["ingest", "--num-shards", "2", "--shard-index", "0"],
+        vec!["cluster", "--num-shards", "2"],
+        vec!["finalize", "--num-shards", "2", "--shard-index", "1"],
+        vec!["finalize", "--num-shards", "2", "--shard-index", "0"],
+        vec!["manifest", "--num-shards", "2"],
+    ] {
+        let mut full = args.clone();
+        full.extend(["--quiet", "--run-dir", run_dir.to_str().unwrap()]);
+        let output = corpusledger(&full);
+        assert_eq!(output.status.code(), Some(0), "{args:?}: {}", stderr(&output));
+    }
+}
+
 /// `run` of `inputs` into `out` with `CORPUSLEDGER_KILL_AT=point`: the
 /// process sends itself SIGKILL there (`pipeline::kill_point`).
 pub fn run_killed_at(inputs: &[&str], out: &Path, point: &str) -> Output {

@@ -49,7 +49,7 @@ fn sample_front_matter_parses_with_licenses_size_and_configs() {
     assert!(yaml.get("license_name").is_none() && yaml.get("license_link").is_none());
     assert_eq!(yaml["size_categories"], json!(["n<1K"]));
     assert_eq!(yaml["task_categories"], json!(["text-generation"]));
-    assert_eq!(yaml["pretty_name"], json!("corpusledger dataset 676739d28f91"));
+    assert_eq!(yaml["pretty_name"], json!("corpusledger dataset d7332551e260"));
     assert_eq!(
         yaml["configs"],
         json!([
@@ -59,7 +59,7 @@ fn sample_front_matter_parses_with_licenses_size_and_configs() {
              "data_files": [{"split": "train", "path": "removed.parquet"}]},
         ])
     );
-    assert!(body.starts_with("\n# Dataset Card for corpusledger dataset 676739d28f91\n"));
+    assert!(body.starts_with("\n# Dataset Card for corpusledger dataset d7332551e260\n"));
     assert!(is_card(&card));
 }
 
