@@ -588,3 +588,26 @@ fn verify_checks_the_attribution_file_against_the_manifest() {
     let text = std::fs::read_to_string(out.join("DATASHEET.md")).unwrap();
     assert!(text.contains("Attribution required") && text.contains("ATTRIBUTION.parquet"));
 }
+
+#[test]
+fn a_question_takes_its_language_from_the_first_tag_that_names_one() {
+    let dir = tempfile::tempdir().unwrap();
+    let rows = vec![
+        // `pandas` names no language; `python` does.
+        r#"Id="1" PostTypeId="1" Score="3" Title="Group rows" Tags="&lt;pandas&gt;&lt;python&gt;" Body="&lt;p&gt;How do I group rows by a key and sum them?&lt;/p&gt;" CreationDate="2019-01-01T00:00:00.000" OwnerUserId="5""#.to_owned(),
+        r#"Id="2" PostTypeId="1" Score="3" Title="Borrow" Tags="|rust|borrow-checker|" Body="&lt;p&gt;Why does the borrow checker refuse this loop?&lt;/p&gt;" CreationDate="2019-01-02T00:00:00.000" OwnerUserId="5""#.to_owned(),
+        r#"Id="3" PostTypeId="1" Score="3" Title="Meta" Tags="&lt;licensing&gt;" Body="&lt;p&gt;Which license do posts have here?&lt;/p&gt;" CreationDate="2019-01-03T00:00:00.000" OwnerUserId="5""#.to_owned(),
+        // Answers carry no tags in a dump.
+        r#"Id="4" PostTypeId="2" ParentId="1" Score="1" Body="&lt;p&gt;Use groupby on the key, then sum.&lt;/p&gt;" CreationDate="2019-01-04T00:00:00.000" OwnerUserId="5""#.to_owned(),
+    ];
+    let posts = dir.path().join("Posts.xml");
+    std::fs::write(&posts, posts_xml(&rows)).unwrap();
+    let out = dir.path().join("out");
+    run_ok(&[posts.to_str().unwrap()], &out, &[]);
+    let data = util::data_rows(&out);
+    let data = by_path(&data);
+    assert_eq!(get(data["q/1"], "language"), Some("Python"));
+    assert_eq!(get(data["q/2"], "language"), Some("Rust"));
+    assert_eq!(get(data["q/3"], "language"), None);
+    assert_eq!(get(data["a/4"], "language"), None);
+}

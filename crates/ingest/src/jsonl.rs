@@ -207,6 +207,7 @@ fn parse_line(input: &Input, line_no: u64, line: &[u8], config: &IngestConfig) -
         stars: None,
         language: get("language").or_else(|| get("lang")),
         revision: None,
+        tags: Vec::new(),
         credits: Vec::new(),
     };
     Item::Doc(Document {

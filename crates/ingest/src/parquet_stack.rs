@@ -278,6 +278,7 @@ fn rows_of(input: &Input, batch: &RecordBatch, names: &[String], columns: &Colum
                     .map(|c| c.as_primitive::<arrow::datatypes::Int64Type>().value(i)),
                 language: text_at(&language, i),
                 revision: text_at(&revision, i),
+                tags: Vec::new(),
                 credits: Vec::new(),
             };
             Item::Doc(Document {

@@ -54,6 +54,9 @@ pub struct DocMeta {
     pub language: Option<String>,
     /// The revision (git blob or commit) named by the input.
     pub revision: Option<String>,
+    /// Tags the input gives (a Stack Exchange question's), from which a
+    /// language can be read when the document has no file name.
+    pub tags: Vec<String>,
     /// Attribution the license requires, one per post the document holds
     /// (Stack Exchange); their licenses are the document's declared license.
     pub credits: Vec<crate::Credit>,

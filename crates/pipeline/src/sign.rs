@@ -15,7 +15,7 @@ use corpusledger_dedup::{BandParams, Sketcher, shingles};
 use corpusledger_filter::{Filters, Kind};
 use corpusledger_ingest::{BlobStore, Item, Plan, check_content, read_unit};
 use corpusledger_model::{DocLicense, Document, Reason, Redaction, Rejection, Reporter};
-use corpusledger_provenance::{Attribution, LicensePolicy, OptOutList, Provenance, language_of};
+use corpusledger_provenance::{Attribution, LicensePolicy, OptOutList, Provenance, language_from_tags, language_of};
 use rayon::prelude::*;
 use sha2::{Digest, Sha256};
 use xxhash_rust::xxh3::xxh3_128;
@@ -421,10 +421,16 @@ impl Signer<'_> {
     }
 }
 
-/// A document's language: what its input says, else linguist's from its
+/// A document's language: what its input says, else the first of its tags
+/// that names one (a Stack Exchange question), else linguist's from its
 /// path and content.
 fn doc_language<'d>(doc: &'d Document, content: &str) -> Option<&'d str> {
     doc.meta.language.as_deref().or_else(|| {
+        // A post names its language by its tags, not by a file name.
+        if !doc.meta.tags.is_empty() {
+            let tags: Vec<&str> = doc.meta.tags.iter().map(String::as_str).collect();
+            return language_from_tags(&tags);
+        }
         let path = doc.source.path.as_deref().or(Some(doc.source.key.as_str()));
         language_of(path, Some(content))
     })

@@ -164,7 +164,14 @@ impl<'a> Assembler<'a> {
         }
         let text = join_text(&[question_title(post), &rendered.text]);
         let credits = vec![self.credit(post)];
-        batch.push(self.document(post.path(), post.line, text, credits, post.license.spdx().to_owned()));
+        batch.push(self.document(
+            post.path(),
+            post.line,
+            text,
+            credits,
+            post.license.spdx().to_owned(),
+            post.tags.clone(),
+        ));
     }
 
     fn code_documents(&mut self, post: &Post, batch: &mut Batch<'_>) {
@@ -190,7 +197,14 @@ impl<'a> Assembler<'a> {
                 code.push('\n');
             }
             let credits = vec![credit.clone()];
-            batch.push(self.document(key, post.line, code, credits, post.license.spdx().to_owned()));
+            batch.push(self.document(
+                key,
+                post.line,
+                code,
+                credits,
+                post.license.spdx().to_owned(),
+                post.tags.clone(),
+            ));
         }
     }
 
@@ -217,6 +231,7 @@ impl<'a> Assembler<'a> {
             question_id: post.id,
             answer_id,
             text: join_text(&[question_title(post), &rendered.text]),
+            tags: post.tags.clone(),
             credit: self.credit(post),
             license: post.license,
         };
@@ -239,7 +254,7 @@ impl<'a> Assembler<'a> {
         };
         let key = format!("q/{}+a/{}", question.question_id, answer.id);
         let credits = vec![question.credit, self.credit(answer)];
-        batch.push(self.document(key, question.line, text, credits, license));
+        batch.push(self.document(key, question.line, text, credits, license, question.tags));
     }
 
     /// The credit CC BY-SA asks for: where, who, which license and why.
@@ -282,7 +297,15 @@ impl<'a> Assembler<'a> {
         }
     }
 
-    fn document(&self, key: String, line: u64, text: String, credits: Vec<Credit>, license: String) -> Item {
+    fn document(
+        &self,
+        key: String,
+        line: u64,
+        text: String,
+        credits: Vec<Credit>,
+        license: String,
+        tags: Vec<String>,
+    ) -> Item {
         Item::Doc(Document {
             source: self.source(key, line),
             content: Box::new(text.into_bytes()),
@@ -291,6 +314,7 @@ impl<'a> Assembler<'a> {
                 stars: None,
                 language: None,
                 revision: None,
+                tags,
                 credits,
             },
             local: None,

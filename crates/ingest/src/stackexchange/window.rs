@@ -19,6 +19,8 @@ pub(crate) struct Held {
     pub(crate) answer_id: u64,
     /// Title and text, ending with `\n`.
     pub(crate) text: String,
+    /// The question's tags.
+    pub(crate) tags: Vec<String>,
     /// The question's credit.
     pub(crate) credit: Credit,
     /// The question's license.
