@@ -193,12 +193,41 @@ impl FilterConfig {
             && self.exclude_languages.is_empty()
     }
 
+    /// The ledger reasons this configuration can remove documents for (the
+    /// manifest counts each, 0 included).
+    pub fn removal_reasons(&self) -> Vec<corpusledger_model::Reason> {
+        use corpusledger_filter::Kind;
+        let mut reasons: Vec<_> = Kind::ALL
+            .into_iter()
+            .filter(|&kind| self.action(kind) == FilterAction::Remove)
+            .map(reason_of)
+            .collect();
+        if !self.languages.is_empty() || !self.exclude_languages.is_empty() {
+            reasons.push(corpusledger_model::Reason::LanguageExcluded);
+        }
+        reasons
+    }
+
     /// Whether a document of `language` (`None`: unknown) is kept by
     /// `--languages` and `--exclude-languages`.
     pub fn keeps_language(&self, language: Option<&str>) -> bool {
         let name = language.unwrap_or("unknown");
         (self.languages.is_empty() || self.languages.iter().any(|l| l == name))
             && !self.exclude_languages.iter().any(|l| l == name)
+    }
+}
+
+/// The ledger reason of a removal by a filter of `kind`.
+pub fn reason_of(kind: corpusledger_filter::Kind) -> corpusledger_model::Reason {
+    use corpusledger_filter::Kind;
+    use corpusledger_model::Reason;
+    match kind {
+        Kind::Secret => Reason::Secret,
+        Kind::Pii => Reason::Pii,
+        Kind::Generated => Reason::Generated,
+        Kind::Vendored => Reason::Vendored,
+        Kind::LowQuality => Reason::LowQuality,
+        Kind::Contaminated => Reason::Contaminated,
     }
 }
 

@@ -12,7 +12,7 @@ use std::sync::Mutex;
 
 use anyhow::{Context, Result};
 use corpusledger_dedup::{BandParams, Sketcher, shingles};
-use corpusledger_filter::{Filters, Kind};
+use corpusledger_filter::Filters;
 use corpusledger_ingest::{BlobStore, Item, Plan, check_content, read_unit};
 use corpusledger_model::{DocLicense, Document, Reason, Redaction, Rejection, Reporter};
 use corpusledger_provenance::{Attribution, LicensePolicy, OptOutList, Provenance, language_from_tags, language_of};
@@ -21,7 +21,7 @@ use sha2::{Digest, Sha256};
 use xxhash_rust::xxh3::xxh3_128;
 
 use super::part::{self, DocRow, Record, RecordWriter, TextRow};
-use crate::config::{Config, FilterAction};
+use crate::config::{Config, FilterAction, reason_of};
 
 /// What decides, before deduplication, that a document may not stay: the
 /// opt-out lists and the license policy.
@@ -271,15 +271,7 @@ impl Signer<'_> {
             if same > 1 {
                 detail.push_str(&format!(" (and {} more {} finding(s))", same - 1, first.kind.name()));
             }
-            let reason = match first.kind {
-                Kind::Secret => Reason::Secret,
-                Kind::Pii => Reason::Pii,
-                Kind::Generated => Reason::Generated,
-                Kind::Vendored => Reason::Vendored,
-                Kind::LowQuality => Reason::LowQuality,
-                Kind::Contaminated => Reason::Contaminated,
-            };
-            self.reject_doc(&doc, sha256, reason, detail)?;
+            self.reject_doc(&doc, sha256, reason_of(first.kind), detail)?;
             return Ok(None);
         }
         let to_redact: Vec<corpusledger_filter::Finding> = found

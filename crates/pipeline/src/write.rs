@@ -359,24 +359,8 @@ pub fn write_outputs(
     manifest.commitments = Some(commitments);
     if !config.filters.is_off() {
         manifest.filters = Some(filters_section(ingested, config, extras.gate)?);
-        for reason in Reason::FILTERS {
-            let kind = match reason {
-                Reason::Secret => config.filters.secrets,
-                Reason::Pii => config.filters.pii,
-                Reason::Generated => config.filters.generated,
-                Reason::Vendored => config.filters.vendored,
-                Reason::Contaminated => config.filters.action(corpusledger_filter::Kind::Contaminated),
-                Reason::LanguageExcluded
-                    if config.filters.languages.is_empty() && config.filters.exclude_languages.is_empty() =>
-                {
-                    FilterAction::Off
-                }
-                Reason::LanguageExcluded => FilterAction::Remove,
-                _ => config.filters.low_quality,
-            };
-            if kind == FilterAction::Remove {
-                manifest.counts.removed.entry(reason.as_str().to_owned()).or_default();
-            }
+        for reason in config.filters.removal_reasons() {
+            manifest.counts.removed.entry(reason.as_str().to_owned()).or_default();
         }
     }
     super::kill_point::kill_point("manifest");
