@@ -286,6 +286,202 @@ fn redact_is_refused_for_whole_file_filters() {
     );
 }
 
+/// (key, column) -> each flag's (rule, line, the flagged bytes of the
+/// content).
+type FlagLists = std::collections::BTreeMap<(String, &'static str), Vec<(String, u32, String)>>;
+
+/// Every finding in the data shards' flag columns.
+fn flag_lists(out: &Path) -> FlagLists {
+    use arrow::array::{Array, AsArray};
+    use arrow::datatypes::{UInt32Type, UInt64Type};
+    const COLUMNS: [&str; 6] = [
+        "secret_flags",
+        "pii_flags",
+        "vendored_flags",
+        "generated_flags",
+        "low_quality_flags",
+        "contaminated_flags",
+    ];
+    let mut found = std::collections::BTreeMap::new();
+    for file in util::manifest(out)["outputs"].as_array().unwrap() {
+        let path = file["path"].as_str().unwrap();
+        if !path.starts_with("data/") {
+            continue;
+        }
+        for batch in corpusledger_output::read_batches(&out.join(path)).unwrap() {
+            let (key, content) = (
+                batch.column_by_name("key").unwrap().as_string::<i32>(),
+                batch.column_by_name("content").unwrap().as_string::<i32>(),
+            );
+            for column in COLUMNS {
+                let Some(lists) = batch.column_by_name(column) else {
+                    continue;
+                };
+                let lists = lists.as_list::<i32>();
+                for row in 0..batch.num_rows() {
+                    let items = lists.value(row);
+                    let items = items.as_struct();
+                    let (rule, line, start, end) = (
+                        items.column(0).as_string::<i32>(),
+                        items.column(1).as_primitive::<UInt32Type>(),
+                        items.column(2).as_primitive::<UInt64Type>(),
+                        items.column(3).as_primitive::<UInt64Type>(),
+                    );
+                    for i in 0..items.len() {
+                        let span = start.value(i) as usize..end.value(i) as usize;
+                        let text = content.value(row).as_bytes()[span].to_vec();
+                        found
+                            .entry((key.value(row).to_owned(), column))
+                            .or_insert_with(Vec::new)
+                            .push((
+                                rule.value(i).to_owned(),
+                                line.value(i),
+                                String::from_utf8(text).unwrap(),
+                            ));
+                    }
+                }
+            }
+        }
+    }
+    found
+}
+
+#[test]
+fn flag_keeps_each_document_and_lists_what_was_found_in_its_column() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("corpus");
+    fixtures(&input);
+    let out = dir.path().join("out");
+    // Secrets are redacted first, so the flags' spans are those of the
+    // published (redacted) text.
+    let flags = [
+        "--secrets",
+        "redact",
+        "--pii",
+        "flag",
+        "--generated",
+        "flag",
+        "--vendored",
+        "flag",
+        "--low-quality",
+        "flag",
+    ];
+    let output = util::run(&[input.to_str().unwrap()], &out, &flags);
+    assert_eq!(output.status.code(), Some(0), "{}", util::stderr(&output));
+    assert!(
+        util::ledger_rows(&out).is_empty(),
+        "flag removes nothing: {:?}",
+        util::ledger_rows(&out)
+    );
+    let found = flag_lists(&out);
+    let entry = |key: &str, column: &'static str| found.get(&(key.to_owned(), column)).cloned().unwrap_or_default();
+    let settings = entry("app/src/settings.py", "pii_flags");
+    // Lines of the redacted file: the key block is in another file, so
+    // lines are unchanged here; the spans are the planted data exactly.
+    assert_eq!(
+        settings,
+        [
+            ("pii:email".to_owned(), 7, "ada@lovelace.dev".to_owned()),
+            ("pii:ip-address".to_owned(), 9, "8.8.4.4".to_owned()),
+        ]
+    );
+    let rules = |key, column| -> Vec<String> { entry(key, column).into_iter().map(|(rule, ..)| rule).collect() };
+    assert_eq!(
+        rules("app/node_modules/left-pad/index.js", "vendored_flags"),
+        ["vendored:node-modules"]
+    );
+    assert_eq!(
+        rules("app/third_party/zlib/adler32.c", "vendored_flags"),
+        ["vendored:third-party-dir"]
+    );
+    assert_eq!(
+        rules("app/api/user.go", "generated_flags"),
+        ["generated:go-generated-marker"]
+    );
+    assert_eq!(rules("app/Cargo.lock", "generated_flags"), ["generated:lock-file"]);
+    assert_eq!(
+        rules("app/static/bundle.js", "low_quality_flags"),
+        ["low-quality:max-line-length"]
+    );
+    assert!(rules("app/src/main.rs", "generated_flags").is_empty());
+    let flagged_keys: BTreeSet<&str> = found.keys().map(|(key, _)| key.as_str()).collect();
+    assert_eq!(flagged_keys.len(), 6, "{flagged_keys:?}");
+
+    let manifest = util::manifest(&out);
+    let filters = &manifest["filters"];
+    assert_eq!(filters["actions"]["pii"], "flag");
+    assert_eq!(
+        filters["flag-columns"],
+        serde_json::json!(["pii_flags", "vendored_flags", "generated_flags", "low_quality_flags"])
+    );
+    assert_eq!(filters["flagged-documents"], 6);
+    assert_eq!(filters["flags"]["pii:email"], 1);
+    assert_eq!(
+        filters["flags"]
+            .as_object()
+            .unwrap()
+            .values()
+            .map(|v| v.as_u64().unwrap())
+            .sum::<u64>(),
+        7
+    );
+    let verified = util::corpusledger(&["verify", out.to_str().unwrap()]);
+    assert_eq!(verified.status.code(), Some(0), "{}", util::stderr(&verified));
+    // Croissant describes the flag columns with the rest.
+    let exported = util::corpusledger(&["export", out.to_str().unwrap(), "--format", "croissant"]);
+    assert_eq!(exported.status.code(), Some(0), "{}", util::stderr(&exported));
+    let croissant: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(out.join("croissant.json")).unwrap()).unwrap();
+    let documents = croissant["recordSet"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["@id"] == "documents")
+        .unwrap();
+    let pii = documents["field"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["name"] == "pii_flags")
+        .unwrap();
+    assert_eq!(pii["subField"].as_array().unwrap().len(), 5);
+
+    // An amendment rewrites the shard with its flag columns, and drops the
+    // redaction records of what it removes.
+    let list = dir.path().join("optout.txt");
+    let lock = "[[package]]\nname = \"app\"\nversion = \"0.1.0\"\n";
+    let settings_sha = util::data_rows(&out)
+        .iter()
+        .find(|r| util::get(r, "key") == Some("app/src/settings.py"))
+        .and_then(|r| util::get(r, "content_sha256").map(str::to_owned))
+        .unwrap();
+    std::fs::write(&list, format!("sha256:{}\nsha256:{settings_sha}\n", sha(lock))).unwrap();
+    let amended = dir.path().join("amended");
+    let output = util::corpusledger(&[
+        "amend",
+        out.to_str().unwrap(),
+        "--opt-out",
+        list.to_str().unwrap(),
+        "--out",
+        amended.to_str().unwrap(),
+    ]);
+    assert_eq!(output.status.code(), Some(0), "{}", util::stderr(&output));
+    let verified = util::corpusledger(&["verify", amended.to_str().unwrap()]);
+    assert_eq!(verified.status.code(), Some(0), "{}", util::stderr(&verified));
+    let mut left = found.clone();
+    left.remove(&("app/Cargo.lock".to_owned(), "generated_flags"));
+    left.remove(&("app/src/settings.py".to_owned(), "pii_flags"));
+    assert_eq!(flag_lists(&amended), left);
+    let redactions = util::read_rows(&amended.join("redactions.parquet"));
+    let keys: BTreeSet<&str> = redactions.iter().map(|r| util::get(r, "key").unwrap()).collect();
+    assert_eq!(keys, BTreeSet::from(["app/deploy/id_rsa.pem"]));
+    let filters = &util::manifest(&amended)["filters"];
+    assert_eq!(filters["flagged-documents"], 4);
+    assert_eq!(filters["flags"].get("pii:email"), None);
+    assert_eq!(filters["redacted-documents"], 1);
+    assert_eq!(filters["redactions"].as_object().unwrap().len(), 1, "{}", filters["redactions"]);
+}
+
 /// `run` of `input` with `flags` exits 2 before reading, saying `said`.
 fn refused(input: &Path, out: &Path, flags: &[&str], said: &str) {
     let output = util::run(&[input.to_str().unwrap()], out, flags);
@@ -313,11 +509,11 @@ fn filtered_outputs_are_the_same_bytes_on_one_thread_and_through_the_staged_task
         "--pii",
         "remove",
         "--generated",
-        "remove",
+        "flag",
         "--vendored",
         "remove",
         "--low-quality",
-        "remove",
+        "flag",
     ];
     let s = |p: &Path| p.to_str().unwrap().to_owned();
     let whole = dir.path().join("out");
@@ -331,6 +527,12 @@ fn filtered_outputs_are_the_same_bytes_on_one_thread_and_through_the_staged_task
         .unwrap();
     assert_eq!(util::get(settings, "reason"), Some("pii"));
     assert!(util::get(settings, "detail").unwrap().starts_with("rule pii:"));
+    // The flagged files stay, with their flags.
+    let flags_of = flag_lists(&whole);
+    assert_eq!(
+        flags_of[&("app/Cargo.lock".to_owned(), "generated_flags")][0].0,
+        "generated:lock-file"
+    );
 
     let one = dir.path().join("out-1");
     let mut one_flags = flags.to_vec();
@@ -448,6 +650,29 @@ fn copies_of_human_eval_items_are_removed_and_a_shared_signature_is_not() {
     assert_eq!(benchmark["name"], "HumanEval");
     assert_eq!(benchmark["items"], 164);
     assert_eq!(manifest["counts"]["removed"]["contaminated"], 2);
+
+    // With `flag`, the same two stay, each naming the item in its flags.
+    let flagged = dir.path().join("out-flag");
+    let output = util::run(
+        &[input.to_str().unwrap()],
+        &flagged,
+        &[
+            "--decontaminate",
+            bench.to_str().unwrap(),
+            "--decontaminate-action",
+            "flag",
+        ],
+    );
+    assert_eq!(output.status.code(), Some(0), "{}", util::stderr(&output));
+    assert!(util::ledger_rows(&flagged).is_empty());
+    let found = flag_lists(&flagged);
+    let keys: Vec<&str> = found.keys().map(|(key, _)| key.as_str()).collect();
+    assert_eq!(keys, ["repo/close.py", "repo/pairs.py"]);
+    for flags in found.values() {
+        assert_eq!(flags.len(), 1);
+        assert_eq!(flags[0].0, "contaminated:HumanEval");
+        assert!(flags[0].2.split_whitespace().count() >= 6, "{:?}", flags[0]);
+    }
 
     // A malformed benchmark file stops the run, naming file and line.
     let bad = dir.path().join("bad.jsonl");

@@ -667,24 +667,28 @@ pub struct Settings {
     /// Credentials (Gitleaks' formats, passwords in connection strings):
     /// `redact` replaces each with `<KEY>` or `<PASSWORD>` and records it in
     /// redactions.parquet (its SHA-256, never the secret); `remove` sends the
-    /// document to the ledger as `secret` [default: off].
+    /// document to the ledger as `secret`; `flag` keeps it and lists each in
+    /// the data shards' column `secret_flags` [default: off].
     #[arg(long, value_name = "ACTION", value_parser = filter_action_parser())]
     pub secrets: Option<FilterAction>,
     /// Email addresses and public IP addresses: `redact` (`<EMAIL>`,
-    /// `<IP_ADDRESS>`) or `remove` (reason `pii`) [default: off].
+    /// `<IP_ADDRESS>`), `remove` (reason `pii`) or `flag` (column
+    /// `pii_flags`) [default: off].
     #[arg(long, value_name = "ACTION", value_parser = filter_action_parser())]
     pub pii: Option<FilterAction>,
     /// Generated files (lock files, protobuf output, "DO NOT EDIT" markers,
-    /// minified names): `remove` (reason `generated`) [default: off].
+    /// minified names): `remove` (reason `generated`) or `flag` (column
+    /// `generated_flags`) [default: off].
     #[arg(long, value_name = "ACTION", value_parser = filter_action_parser())]
     pub generated: Option<FilterAction>,
     /// Vendored files (node_modules/, vendor/, third_party/, copies of
-    /// well-known libraries): `remove` (reason `vendored`) [default: off].
+    /// well-known libraries): `remove` (reason `vendored`) or `flag` (column
+    /// `vendored_flags`) [default: off].
     #[arg(long, value_name = "ACTION", value_parser = filter_action_parser())]
     pub vendored: Option<FilterAction>,
     /// Files past The Stack's thresholds (a line over 1000 characters, lines
     /// over 100 on average, under 25 % alphanumeric): `remove` (reason
-    /// `low-quality`) [default: off].
+    /// `low-quality`) or `flag` (column `low_quality_flags`) [default: off].
     #[arg(long, value_name = "ACTION", value_parser = filter_action_parser())]
     pub low_quality: Option<FilterAction>,
     /// A benchmark to decontaminate against, repeatable: JSONL (or .jsonl.gz)
@@ -696,6 +700,10 @@ pub struct Settings {
     /// malformed file stops the run (exit 2) naming file and line.
     #[arg(long, value_name = "FILE")]
     pub decontaminate: Vec<PathBuf>,
+    /// What happens to a contaminated document: `remove` or `flag` (column
+    /// `contaminated_flags`) [default: remove].
+    #[arg(long, value_name = "ACTION", value_parser = filter_action_parser())]
+    pub decontaminate_action: Option<FilterAction>,
     /// Keep only documents of these languages (GitHub linguist's names or
     /// aliases, e.g. `Python,Rust,C++`; `unknown` for documents without
     /// one); the others go to the ledger as `language-excluded` [default: all].
@@ -786,6 +794,7 @@ impl Settings {
             vendored: self.vendored,
             low_quality: self.low_quality,
             decontaminate: (!self.decontaminate.is_empty()).then(|| self.decontaminate.clone()),
+            decontaminate_action: self.decontaminate_action,
             languages: self.languages.clone(),
             exclude_languages: self.exclude_languages.clone(),
             stackexchange_mode: self.stackexchange_mode.clone(),

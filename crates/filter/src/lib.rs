@@ -309,6 +309,32 @@ pub fn redact(text: &str, findings: &[Finding]) -> (String, Vec<(usize, usize)>)
     (out, used)
 }
 
+/// Moves `findings` (spans of a text) to where they lie in the text
+/// [`redact`] made of it, given what it replaced: each replaced span with
+/// the offset of its placeholder in the new text, in text order. A bound
+/// inside a replaced span goes to its placeholder's edge; lines are counted
+/// again in `new_text` (a replaced key block may have spanned several).
+/// Whole-file findings (empty spans) are left as they are.
+pub fn relocate(findings: &mut [Finding], replaced: &[(Range<usize>, Range<usize>)], new_text: &str) {
+    let map = |bound: usize, is_end: bool| {
+        // The last replaced span starting before the bound (at it, for a
+        // start: a span starting where a placeholder starts starts there).
+        let before = replaced.partition_point(|(old, _)| if is_end { old.start < bound } else { old.start <= bound });
+        match before.checked_sub(1).map(|i| &replaced[i]) {
+            None => bound,
+            Some((old, new)) if bound >= old.end => bound - old.end + new.end,
+            Some((_, new)) if is_end => new.end,
+            Some((_, new)) => new.start,
+        }
+    };
+    let lines = LineIndex::new(new_text);
+    for finding in findings.iter_mut().filter(|f| !f.span.is_empty()) {
+        let (start, end) = (map(finding.span.start, false), map(finding.span.end, true));
+        finding.span = start..end.max(start);
+        finding.line = lines.line_of(start);
+    }
+}
+
 /// Byte offsets of line starts, to turn a span into a line number.
 struct LineIndex {
     starts: Vec<usize>,
@@ -351,6 +377,46 @@ mod tests {
         assert_eq!(out, "a=<KEY> b");
         assert_eq!(used, vec![(0, 2)]);
         assert_eq!(&out[2..7], "<KEY>");
+    }
+
+    #[test]
+    fn relocated_spans_point_at_the_same_text_after_redaction() {
+        let text = "k=-----KEY\nBLOCK-----\nmail ada@x.dev\nend SECRET2 tail";
+        let finding = |kind, span: Range<usize>, placeholder| Finding {
+            kind,
+            rule: "r".to_owned(),
+            line: 0,
+            span,
+            placeholder,
+            note: None,
+        };
+        let block = text.find("-----KEY").unwrap()..text.find("\nmail").unwrap();
+        let secret2 = text.find("SECRET2").unwrap()..text.find(" tail").unwrap();
+        let email = text.find("ada@").unwrap()..text.find("\nend").unwrap();
+        let (new_text, used) = redact(
+            text,
+            &[
+                finding(Kind::Secret, block.clone(), Some("<KEY>")),
+                finding(Kind::Secret, secret2.clone(), Some("<KEY>")),
+            ],
+        );
+        let replaced: Vec<_> = used
+            .iter()
+            .zip([block, secret2])
+            .map(|(&(_, at), old)| (old, at..at + "<KEY>".len()))
+            .collect();
+        let mut flagged = vec![
+            finding(Kind::Pii, email, None),
+            finding(Kind::Generated, 0..0, None),
+            // Across the second placeholder: its bounds stay outside it.
+            finding(Kind::Pii, text.find("end").unwrap()..text.len(), None),
+        ];
+        relocate(&mut flagged, &replaced, &new_text);
+        assert_eq!(&new_text[flagged[0].span.clone()], "ada@x.dev");
+        assert_eq!(flagged[0].line, 2);
+        assert_eq!(flagged[1].span, 0..0);
+        assert_eq!(&new_text[flagged[2].span.clone()], "end <KEY> tail");
+        assert_eq!(flagged[2].line, 3);
     }
 
     #[test]

@@ -170,7 +170,7 @@ pub struct Manifest {
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case", deny_unknown_fields)]
 pub struct Filters {
-    /// Filter -> `off`, `redact` or `remove`.
+    /// Filter -> `off`, `redact`, `remove` or `flag`.
     pub actions: BTreeMap<String, String>,
     /// The Stack's threshold on the longest line (characters).
     pub max_line_length: u64,
@@ -189,6 +189,16 @@ pub struct Filters {
     pub redacted_documents: u64,
     /// Spans redacted, by rule (each in `redactions.parquet`).
     pub redactions: BTreeMap<String, u64>,
+    /// The data shards' flag columns (`secret_flags`, ...), one per filter
+    /// whose action is `flag`; absent when none flags.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub flag_columns: Vec<String>,
+    /// Kept documents with at least one flag; absent when no filter flags.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub flagged_documents: Option<u64>,
+    /// Flags in the data shards, by rule.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub flags: BTreeMap<String, u64>,
     /// How a document is found to hold a benchmark item; absent without
     /// benchmarks.
     #[serde(default, skip_serializing_if = "Option::is_none")]

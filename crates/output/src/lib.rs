@@ -26,8 +26,8 @@ mod writer;
 
 pub use index::{INDEX_FILES_KEY, IndexReader, IndexRow, KeyKind, band_key, key_of, write_index, write_sorted_index};
 pub use rows::{
-    AttributionRow, DataRow, LedgerRow, RedactionRow, attribution_schema, data_schema, ledger_rows_of, ledger_schema,
-    redaction_schema,
+    AttributionRow, DataRow, Flag, LedgerRow, RedactionRow, attribution_schema, data_schema, data_schema_with,
+    flag_list, ledger_rows_of, ledger_schema, redaction_schema,
 };
 pub use tree::{TREE_BASE, TREE_MAGIC, TreeFile, tree_path, write_tree};
 pub use writer::{

@@ -1,7 +1,8 @@
 use std::sync::Arc;
 
 use arrow::array::{
-    ArrayRef, BooleanBuilder, Float64Builder, ListBuilder, RecordBatch, StringBuilder, UInt32Builder, UInt64Builder,
+    ArrayRef, BooleanBuilder, Float64Builder, ListBuilder, RecordBatch, StringBuilder, StructBuilder, UInt32Builder,
+    UInt64Builder,
 };
 use arrow::datatypes::{DataType, Field, Schema, SchemaRef};
 
@@ -57,6 +58,71 @@ pub struct DataRow {
     pub cluster_licenses: Vec<String>,
     /// The cluster mixes license categories (permissive, copyleft, other, unknown).
     pub license_conflict: bool,
+    /// What the filters whose action is `flag` found, one list per flag
+    /// column of the writer ([`crate::WriterConfig::flag_columns`]); empty
+    /// when no filter flags.
+    pub flags: Vec<Vec<Flag>>,
+}
+
+/// A filter's finding published beside the document (the `flag` action),
+/// an item of a `<filter>_flags` column.
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Flag {
+    /// The rule, `kind:name` (`secret:github-pat`, `generated:lock-file`).
+    pub rule: String,
+    /// 1-based line of the span in `content`; 0 for a rule on the whole file.
+    pub line: u32,
+    /// Byte offset in `content` where the span starts (0 for a whole-file
+    /// rule).
+    pub start: u64,
+    /// Byte offset where it ends, exclusive (`start` for a whole-file rule).
+    pub end: u64,
+    /// More about it (the benchmark item a file holds), when there is more.
+    pub note: Option<String>,
+}
+
+/// The column of a flag list whose items are [`Flag`]s.
+pub fn flag_list() -> DataType {
+    let item = Schema::new(vec![
+        field("rule", DataType::Utf8, false),
+        field("line", DataType::UInt32, false),
+        field("start", DataType::UInt64, false),
+        field("end", DataType::UInt64, false),
+        field("note", DataType::Utf8, true),
+    ]);
+    DataType::List(Arc::new(Field::new("item", DataType::Struct(item.fields), true)))
+}
+
+fn flag_lists<'a>(values: impl Iterator<Item = &'a [Flag]>) -> ArrayRef {
+    let DataType::List(item) = flag_list() else {
+        unreachable!("a list")
+    };
+    let DataType::Struct(fields) = item.data_type().clone() else {
+        unreachable!("of structs")
+    };
+    let mut b = ListBuilder::new(StructBuilder::from_fields(fields, 0)).with_field(item);
+    for flags in values {
+        let items = b.values();
+        for flag in flags {
+            let f = &mut *items;
+            f.field_builder::<StringBuilder>(0)
+                .expect("rule")
+                .append_value(&flag.rule);
+            f.field_builder::<UInt32Builder>(1)
+                .expect("line")
+                .append_value(flag.line);
+            f.field_builder::<UInt64Builder>(2)
+                .expect("start")
+                .append_value(flag.start);
+            f.field_builder::<UInt64Builder>(3).expect("end").append_value(flag.end);
+            f.field_builder::<StringBuilder>(4)
+                .expect("note")
+                .append_option(flag.note.as_deref());
+            f.append(true);
+        }
+        b.append(true);
+    }
+    Arc::new(b.finish())
 }
 
 /// One removed or rejected document, a row of the ledger.
@@ -150,10 +216,16 @@ fn u32s(values: impl Iterator<Item = u32>) -> ArrayRef {
     Arc::new(b.finish())
 }
 
-/// The schema of data shards.
+/// The schema of data shards (of a run where no filter flags).
 pub fn data_schema() -> SchemaRef {
+    data_schema_with(&[])
+}
+
+/// The schema of data shards with the flag columns `flag_columns` after
+/// the others (each a list of [`Flag`]s, see [`flag_list`]).
+pub fn data_schema_with(flag_columns: &[String]) -> SchemaRef {
     use DataType::{UInt32, UInt64, Utf8};
-    Arc::new(Schema::new(vec![
+    let mut fields = vec![
         field("doc_id", Utf8, false),
         field("content", Utf8, false),
         field("content_sha256", Utf8, false),
@@ -178,7 +250,9 @@ pub fn data_schema() -> SchemaRef {
         field("cluster_sources", string_list(), false),
         field("cluster_licenses", string_list(), false),
         field("license_conflict", DataType::Boolean, false),
-    ]))
+    ];
+    fields.extend(flag_columns.iter().map(|name| field(name, flag_list(), false)));
+    Arc::new(Schema::new(fields))
 }
 
 /// The schema of the ledger.
@@ -294,13 +368,22 @@ fn u64s(values: impl Iterator<Item = u64>) -> ArrayRef {
     Arc::new(b.finish())
 }
 
-pub(crate) fn data_batch(rows: &[DataRow]) -> arrow::error::Result<RecordBatch> {
+pub(crate) fn data_batch(rows: &[DataRow], flag_columns: &[String]) -> arrow::error::Result<RecordBatch> {
     let s = |f: fn(&DataRow) -> Option<&str>| strings(rows.iter().map(f));
     let mut conflict = BooleanBuilder::new();
     rows.iter().for_each(|r| conflict.append_value(r.license_conflict));
+    if let Some(row) = rows.iter().find(|r| r.flags.len() != flag_columns.len()) {
+        return Err(arrow::error::ArrowError::InvalidArgumentError(format!(
+            "document {} has {} flag lists for {} flag columns",
+            row.doc_id,
+            row.flags.len(),
+            flag_columns.len()
+        )));
+    }
+    let flags = (0..flag_columns.len()).map(|c| flag_lists(rows.iter().map(|r| r.flags[c].as_slice())));
     RecordBatch::try_new(
-        data_schema(),
-        vec![
+        data_schema_with(flag_columns),
+        [
             s(|r| Some(&r.doc_id)),
             s(|r| Some(&r.content)),
             s(|r| Some(&r.content_sha256)),
@@ -325,7 +408,10 @@ pub(crate) fn data_batch(rows: &[DataRow]) -> arrow::error::Result<RecordBatch> 
             lists(rows.iter().map(|r| &r.cluster_sources)),
             lists(rows.iter().map(|r| &r.cluster_licenses)),
             Arc::new(conflict.finish()),
-        ],
+        ]
+        .into_iter()
+        .chain(flags)
+        .collect(),
     )
 }
 
@@ -411,7 +497,7 @@ mod tests {
         ];
         let batch = ledger_batch(&rows).unwrap();
         assert_eq!(ledger_rows_of(&batch).unwrap(), rows);
-        let data = data_batch(&[DataRow::default()]).unwrap();
+        let data = data_batch(&[DataRow::default()], &[]).unwrap();
         assert!(ledger_rows_of(&data).unwrap_err().contains("not a corpusledger ledger"));
     }
 }

@@ -32,6 +32,9 @@ pub struct WriterConfig {
     /// caller builds the next batch meanwhile. The bytes written are the
     /// same either way; off for a run limited to one thread.
     pub encode_in_background: bool,
+    /// The flag columns of data shards, after the others (see
+    /// [`crate::data_schema_with`]); every row brings one list for each.
+    pub flag_columns: Vec<String>,
 }
 
 impl Default for WriterConfig {
@@ -42,6 +45,7 @@ impl Default for WriterConfig {
             row_group_rows: 8192,
             zstd_level: 3,
             encode_in_background: false,
+            flag_columns: Vec::new(),
         }
     }
 }
@@ -390,7 +394,8 @@ impl ShardWriter {
             for row in &self.pending {
                 provenance.add(&row.input, row.repo.as_deref(), &row.license);
             }
-            let batch = data_batch(&self.pending).map_err(|e| encode(&self.out_dir.join(&file.rel), e))?;
+            let batch = data_batch(&self.pending, &self.config.flag_columns)
+                .map_err(|e| encode(&self.out_dir.join(&file.rel), e))?;
             file.write(batch, &self.out_dir)?;
             file.content_bytes += self.pending_bytes as u64;
         }
@@ -423,7 +428,8 @@ fn open_data_shard(out_dir: &Path, rel: String, config: &WriterConfig) -> Result
     // statistics of source files tell a reader nothing; each would hold
     // another copy of every value while writing.
     let content = ColumnPath::from("content");
-    let mut file = OpenFile::create_with(out_dir, rel, crate::data_schema(), config, |props| {
+    let schema = crate::data_schema_with(&config.flag_columns);
+    let mut file = OpenFile::create_with(out_dir, rel, schema, config, |props| {
         props
             .set_column_dictionary_enabled(content.clone(), false)
             .set_column_statistics_enabled(content, EnabledStatistics::None)
@@ -433,7 +439,7 @@ fn open_data_shard(out_dir: &Path, rel: String, config: &WriterConfig) -> Result
 }
 
 /// Writes a data shard at `out_dir/rel` from record batches of
-/// [`crate::data_schema`] (the rows of another shard, filtered, say),
+/// [`crate::data_schema_with`] `config.flag_columns` (the rows of another shard, filtered, say),
 /// encoded as [`ShardWriter`] encodes, with its rows' provenance in the
 /// footer.
 pub fn write_data_batches(
@@ -872,7 +878,7 @@ mod tests {
                 batches.extend(read_batches(&a.path().join(&f.path)).unwrap());
             }
             let read = concat_batches(&crate::data_schema(), &batches).unwrap();
-            let expected = data_batch(&rows).unwrap();
+            let expected = data_batch(&rows, &[]).unwrap();
             prop_assert_eq!(read, expected);
         }
     }

@@ -54,6 +54,7 @@ pub struct ConfigFile {
     pub min_alnum_fraction: Option<f64>,
     pub allow_email_domains: Option<Vec<String>>,
     pub decontaminate: Option<Vec<PathBuf>>,
+    pub decontaminate_action: Option<FilterAction>,
     pub decontaminate_id_field: Option<String>,
     pub decontaminate_prompt_field: Option<String>,
     pub decontaminate_solution_field: Option<String>,
@@ -119,16 +120,25 @@ pub enum FilterAction {
     Redact,
     /// The document goes to the ledger with the filter's reason.
     Remove,
+    /// The document stays; what was found goes to its row of the data
+    /// shards, in a list column per filter (`secret_flags`, ...).
+    Flag,
 }
 
 impl FilterAction {
-    pub const ALL: [FilterAction; 3] = [FilterAction::Off, FilterAction::Redact, FilterAction::Remove];
+    pub const ALL: [FilterAction; 4] = [
+        FilterAction::Off,
+        FilterAction::Redact,
+        FilterAction::Remove,
+        FilterAction::Flag,
+    ];
 
     pub fn as_str(self) -> &'static str {
         match self {
             FilterAction::Off => "off",
             FilterAction::Redact => "redact",
             FilterAction::Remove => "remove",
+            FilterAction::Flag => "flag",
         }
     }
 
@@ -138,7 +148,7 @@ impl FilterAction {
 }
 
 /// The content filters of a run: an action per filter, and their settings.
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct FilterConfig {
     pub secrets: FilterAction,
     pub pii: FilterAction,
@@ -149,6 +159,8 @@ pub struct FilterConfig {
     /// Benchmark files (JSONL) to decontaminate against: a document that
     /// holds an item's prompt or solution is removed as `contaminated`.
     pub decontaminate: Vec<PathBuf>,
+    /// What happens to a contaminated document: `remove` or `flag`.
+    pub decontaminate_action: FilterAction,
     /// The benchmark files' id, prompt and solution fields.
     pub benchmark_fields: corpusledger_filter::contamination::Fields,
     /// Keep only documents of these languages (linguist's names; `unknown`
@@ -156,6 +168,24 @@ pub struct FilterConfig {
     pub languages: Vec<String>,
     /// Remove documents of these languages.
     pub exclude_languages: Vec<String>,
+}
+
+impl Default for FilterConfig {
+    fn default() -> Self {
+        FilterConfig {
+            secrets: FilterAction::Off,
+            pii: FilterAction::Off,
+            generated: FilterAction::Off,
+            vendored: FilterAction::Off,
+            low_quality: FilterAction::Off,
+            settings: corpusledger_filter::Settings::default(),
+            decontaminate: Vec::new(),
+            decontaminate_action: FilterAction::Remove,
+            benchmark_fields: corpusledger_filter::contamination::Fields::default(),
+            languages: Vec::new(),
+            exclude_languages: Vec::new(),
+        }
+    }
 }
 
 impl FilterConfig {
@@ -169,8 +199,24 @@ impl FilterConfig {
             Kind::Vendored => self.vendored,
             Kind::LowQuality => self.low_quality,
             Kind::Contaminated if self.decontaminate.is_empty() => FilterAction::Off,
-            Kind::Contaminated => FilterAction::Remove,
+            Kind::Contaminated => self.decontaminate_action,
         }
+    }
+
+    /// The kinds of finding whose action is `flag`, each a column of the
+    /// data shards, in the order of their columns.
+    pub fn flagged(&self) -> Vec<corpusledger_filter::Kind> {
+        use corpusledger_filter::Kind;
+        Kind::ALL
+            .into_iter()
+            .chain([Kind::Contaminated])
+            .filter(|&kind| self.action(kind) == FilterAction::Flag)
+            .collect()
+    }
+
+    /// The flag columns of the data shards (`secret_flags`, ...), in order.
+    pub fn flag_columns(&self) -> Vec<String> {
+        self.flagged().into_iter().map(flag_column).collect()
     }
 
     /// Which filters run.
@@ -215,6 +261,12 @@ impl FilterConfig {
         (self.languages.is_empty() || self.languages.iter().any(|l| l == name))
             && !self.exclude_languages.iter().any(|l| l == name)
     }
+}
+
+/// The data shards' column of flags of `kind`: `secret_flags`,
+/// `low_quality_flags`, ...
+pub fn flag_column(kind: corpusledger_filter::Kind) -> String {
+    format!("{}_flags", kind.name().replace('-', "_"))
 }
 
 /// The ledger reason of a removal by a filter of `kind`.
@@ -277,6 +329,7 @@ fn flat_filters<S: serde::Serializer>(filters: &FilterConfig, serializer: S) -> 
         if !filters.decontaminate.is_empty() {
             let fields = &filters.benchmark_fields;
             map.serialize_entry("decontaminate", &filters.decontaminate)?;
+            map.serialize_entry("decontaminate-action", &filters.decontaminate_action)?;
             map.serialize_entry("decontaminate-id-field", &fields.id)?;
             map.serialize_entry("decontaminate-prompt-field", &fields.prompt)?;
             map.serialize_entry("decontaminate-solution-field", &fields.solution)?;
@@ -447,6 +500,7 @@ impl ConfigFile {
             min_alnum_fraction,
             allow_email_domains,
             decontaminate,
+            decontaminate_action,
             decontaminate_id_field,
             decontaminate_prompt_field,
             decontaminate_solution_field,
@@ -548,6 +602,7 @@ impl ConfigFile {
                         self.exclude_languages.unwrap_or_default(),
                     )?,
                     decontaminate: self.decontaminate.unwrap_or_default(),
+                    decontaminate_action: self.decontaminate_action.unwrap_or(FilterAction::Remove),
                     benchmark_fields: {
                         let fields = corpusledger_filter::contamination::Fields::default();
                         corpusledger_filter::contamination::Fields {
@@ -648,9 +703,17 @@ impl Config {
             check(
                 action != FilterAction::Redact,
                 key,
-                "`redact` applies to spans (secrets, pii); whole files are `remove`d or `off`",
+                "`redact` applies to spans (secrets, pii); whole files are `remove`d, `flag`ged or `off`",
             )?;
         }
+        check(
+            matches!(
+                self.filters.decontaminate_action,
+                FilterAction::Remove | FilterAction::Flag
+            ),
+            "decontaminate-action",
+            "must be `remove` or `flag`",
+        )?;
         if self.filters.enabled().any() {
             corpusledger_filter::Filters::new(self.filters.enabled(), &self.filters.settings)
                 .map_err(|e| anyhow::anyhow!("config: {e}"))?;
@@ -713,6 +776,7 @@ impl Config {
             row_group_rows: self.row_group_rows,
             zstd_level: self.zstd_level,
             encode_in_background: self.threads != 1,
+            flag_columns: self.filters.flag_columns(),
         }
     }
 

@@ -40,6 +40,8 @@ pub struct DocRecord {
     /// The attribution its license requires (Stack Exchange posts), as
     /// JSON in the part's credits file: read back only when written out.
     pub credits: Option<BlobRef>,
+    /// What the filters whose action is `flag` found in it.
+    pub flags: Vec<super::part::DocFlag>,
 }
 
 /// A document as the merge sorts and stores it: its part's row, with the
@@ -65,7 +67,19 @@ impl StoredDoc {
             Some(&*source.input),
             source.repo.as_deref(),
         ];
+        let flags: usize = self
+            .row
+            .flags
+            .iter()
+            .map(|f| {
+                std::mem::size_of_val(f)
+                    + f.flag.rule.len()
+                    + f.flag.note.as_ref().map_or(0, String::len)
+                    + 2 * PER_ALLOCATION
+            })
+            .sum();
         std::mem::size_of::<StoredDoc>()
+            + flags
             + strings
                 .iter()
                 .flatten()
@@ -212,6 +226,7 @@ impl DocTable {
             stars: row.stars,
             part: stored.part,
             credits: row.credits,
+            flags: row.flags,
         })
     }
 }

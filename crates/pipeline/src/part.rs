@@ -54,6 +54,16 @@ pub struct DocRow {
     pub revision: Option<String>,
     pub stars: Option<i64>,
     pub credits: Option<BlobRef>,
+    /// What the filters whose action is `flag` found in it.
+    pub flags: Vec<DocFlag>,
+}
+
+/// A finding of a filter whose action is `flag`, kept with the document
+/// for its row of the data shards.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DocFlag {
+    pub kind: corpusledger_filter::Kind,
+    pub flag: corpusledger_output::Flag,
 }
 
 #[derive(Debug, Serialize, Deserialize)]

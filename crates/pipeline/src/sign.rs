@@ -12,7 +12,7 @@ use std::sync::Mutex;
 
 use anyhow::{Context, Result};
 use corpusledger_dedup::{BandParams, Sketcher, shingles};
-use corpusledger_filter::Filters;
+use corpusledger_filter::{Filters, Finding};
 use corpusledger_ingest::{BlobStore, Item, Plan, check_content, read_unit};
 use corpusledger_model::{DocLicense, Document, Reason, Redaction, Rejection, Reporter};
 use corpusledger_provenance::{Attribution, LicensePolicy, OptOutList, Provenance, language_from_tags, language_of};
@@ -20,7 +20,7 @@ use rayon::prelude::*;
 use sha2::{Digest, Sha256};
 use xxhash_rust::xxh3::xxh3_128;
 
-use super::part::{self, DocRow, Record, RecordWriter, TextRow};
+use super::part::{self, DocFlag, DocRow, Record, RecordWriter, TextRow};
 use crate::config::{Config, FilterAction, reason_of};
 
 /// What decides, before deduplication, that a document may not stay: the
@@ -65,13 +65,17 @@ struct Signer<'a> {
     pending: Mutex<Pending>,
 }
 
+/// A document through the filters: its (redacted) content's hash and what
+/// was flagged in it.
+type Filtered = (Document, [u8; 32], Vec<DocFlag>);
+
 /// How much content may wait for the license store before readers wait
 /// for it too.
 const PENDING_BYTES: usize = 64 << 20;
 
 #[derive(Default)]
 struct Pending {
-    docs: Vec<(Document, [u8; 32], Option<Prepared>)>,
+    docs: Vec<(Filtered, Option<Prepared>)>,
     bytes: usize,
 }
 
@@ -131,7 +135,7 @@ pub fn sign_part(
         if let Err(err) = pending
             .docs
             .into_par_iter()
-            .try_for_each(|(doc, sha256, prepared)| signer.attribute(doc, sha256, prepared))
+            .try_for_each(|((doc, sha256, flags), prepared)| signer.attribute(doc, sha256, flags, prepared))
         {
             let mut slot = failure.lock().unwrap_or_else(|p| p.into_inner());
             slot.get_or_insert(err);
@@ -174,7 +178,7 @@ impl Signer<'_> {
         if let Some((reason, detail)) = check_content(bytes, self.config.max_file_bytes) {
             return reject(reason, detail);
         }
-        let (doc, sha256) = match self.filter(doc, sha256)? {
+        let (doc, sha256, flags) = match self.filter(doc, sha256)? {
             Some(filtered) => filtered,
             None => return Ok(()),
         };
@@ -200,19 +204,25 @@ impl Signer<'_> {
             let mut pending = self.pending.lock().unwrap_or_else(|p| p.into_inner());
             if pending.bytes + bytes.len() <= PENDING_BYTES {
                 pending.bytes += bytes.len();
-                pending.docs.push((doc, sha256, prepared));
+                pending.docs.push(((doc, sha256, flags), prepared));
                 return Ok(());
             }
             drop(pending);
-            return self.attribute(doc, sha256, prepared);
+            return self.attribute(doc, sha256, flags, prepared);
         }
-        self.attribute(doc, sha256, None)
+        self.attribute(doc, sha256, flags, None)
     }
 
     /// The rest of [`Signer::process`] for a document that passed the
     /// opt-out lists and the content checks: its license and package, the
     /// license policy, its text and its record.
-    fn attribute(&self, doc: Document, sha256: [u8; 32], prepared: Option<Prepared>) -> Result<()> {
+    fn attribute(
+        &self,
+        doc: Document,
+        sha256: [u8; 32],
+        flags: Vec<DocFlag>,
+        prepared: Option<Prepared>,
+    ) -> Result<()> {
         let bytes = doc.bytes();
         let text = std::str::from_utf8(bytes).expect("checked as UTF-8");
         let attribution = self
@@ -229,7 +239,7 @@ impl Signer<'_> {
             );
         }
         let text_idx = self.intern(bytes, text, prepared)?;
-        let row = self.record(&doc, text, text_idx, sha256, attribution)?;
+        let row = self.record(&doc, text, text_idx, sha256, attribution, flags)?;
         self.records.push(&Record::Doc(row))?;
         self.counts.lock().unwrap_or_else(|p| p.into_inner()).docs += 1;
         super::kill_point::kill_point("signed");
@@ -238,10 +248,11 @@ impl Signer<'_> {
 
     /// The content filters: `None` when the document was removed (and sent
     /// to the ledger), else the document, redacted when a filter redacts,
-    /// with its (new) content hash. Each redaction is recorded.
-    fn filter(&self, doc: Document, sha256: [u8; 32]) -> Result<Option<(Document, [u8; 32])>> {
+    /// with its (new) content hash and what the filters that flag found
+    /// (where it lies in the redacted text). Each redaction is recorded.
+    fn filter(&self, doc: Document, sha256: [u8; 32]) -> Result<Option<Filtered>> {
         let Some(filters) = self.filters else {
-            return Ok(Some((doc, sha256)));
+            return Ok(Some((doc, sha256, Vec::new())));
         };
         let text = std::str::from_utf8(doc.bytes()).expect("checked as UTF-8");
         let path = if doc.source.key.is_empty() {
@@ -251,7 +262,7 @@ impl Signer<'_> {
         };
         let found = filters.scan(path, text);
         if found.is_empty() {
-            return Ok(Some((doc, sha256)));
+            return Ok(Some((doc, sha256, Vec::new())));
         }
         let actions = &self.config.filters;
         // A removal wins over redaction; the first finding to remove names
@@ -274,16 +285,34 @@ impl Signer<'_> {
             self.reject_doc(&doc, sha256, reason_of(first.kind), detail)?;
             return Ok(None);
         }
-        let to_redact: Vec<corpusledger_filter::Finding> = found
+        let (to_redact, mut flagged): (Vec<Finding>, Vec<Finding>) = found
             .into_iter()
-            .filter(|f| actions.action(f.kind) == FilterAction::Redact)
-            .collect();
+            .filter(|f| actions.action(f.kind) != FilterAction::Off)
+            .partition(|f| actions.action(f.kind) == FilterAction::Redact);
+        let flags = |flagged: Vec<Finding>| -> Vec<DocFlag> {
+            flagged
+                .into_iter()
+                .map(|f| DocFlag {
+                    kind: f.kind,
+                    flag: corpusledger_output::Flag {
+                        rule: f.rule,
+                        line: f.line,
+                        start: f.span.start as u64,
+                        end: f.span.end as u64,
+                        note: f.note,
+                    },
+                })
+                .collect()
+        };
         if to_redact.is_empty() {
-            return Ok(Some((doc, sha256)));
+            return Ok(Some((doc, sha256, flags(flagged))));
         }
         let (redacted, used) = corpusledger_filter::redact(text, &to_redact);
+        let mut replaced = Vec::with_capacity(used.len());
         for (i, offset) in used {
             let f = &to_redact[i];
+            let placeholder = f.placeholder.unwrap_or_default();
+            replaced.push((f.span.clone(), offset..offset + placeholder.len()));
             self.records.push(&Record::Redaction(Redaction {
                 source: doc.source.clone(),
                 rule: f.rule.clone(),
@@ -293,12 +322,13 @@ impl Signer<'_> {
                 span_sha256: Sha256::digest(&text.as_bytes()[f.span.clone()]).into(),
             }))?;
         }
+        corpusledger_filter::relocate(&mut flagged, &replaced, &redacted);
         let sha256: [u8; 32] = Sha256::digest(redacted.as_bytes()).into();
         let doc = Document {
             content: Box::new(redacted.into_bytes()),
             ..doc
         };
-        Ok(Some((doc, sha256)))
+        Ok(Some((doc, sha256, flags(flagged))))
     }
 
     fn reject_doc(&self, doc: &Document, sha256: [u8; 32], reason: Reason, detail: String) -> Result<()> {
@@ -326,6 +356,7 @@ impl Signer<'_> {
         text: u32,
         sha256: [u8; 32],
         attribution: Attribution,
+        flags: Vec<DocFlag>,
     ) -> Result<DocRow> {
         let language = doc_language(doc, content).map(str::to_owned);
         let license = self.license_index(attribution.license)?;
@@ -346,6 +377,7 @@ impl Signer<'_> {
             revision: attribution.revision,
             stars: doc.meta.stars,
             credits,
+            flags,
         })
     }
 

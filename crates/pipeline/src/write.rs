@@ -215,6 +215,7 @@ pub fn write_data_shards(
     let members = removed_members(outcome);
     let kept = kept_docs(outcome);
     let ranges = shard_ranges(kept_sizes(ingested, outcome)?, &config.writer());
+    let flagged = config.filters.flagged();
     let selected: Vec<(usize, std::ops::Range<usize>)> = ranges
         .into_iter()
         .enumerate()
@@ -240,7 +241,7 @@ pub fn write_data_shards(
                     None => None,
                 };
                 let cluster = cluster_of(docs, &doc, removed)?;
-                let row = data_row(&doc, content, source_url, cluster_size, cluster);
+                let row = data_row(&doc, content, source_url, cluster_size, cluster, &flagged);
                 shard.push(row)?;
                 super::kill_point::kill_point("shard-row");
                 reporter.advance(1);
@@ -358,7 +359,7 @@ pub fn write_outputs(
     }
     manifest.commitments = Some(commitments);
     if !config.filters.is_off() {
-        manifest.filters = Some(filters_section(ingested, config, extras.gate)?);
+        manifest.filters = Some(filters_section(ingested, outcome, config, extras.gate)?);
         for reason in config.filters.removal_reasons() {
             manifest.counts.removed.entry(reason.as_str().to_owned()).or_default();
         }
@@ -677,8 +678,19 @@ fn data_row(
     source_url: Option<String>,
     cluster_size: u32,
     cluster: ClusterView,
+    flagged: &[corpusledger_filter::Kind],
 ) -> DataRow {
     let license = &doc.license;
+    let flags = flagged
+        .iter()
+        .map(|&kind| {
+            doc.flags
+                .iter()
+                .filter(|f| f.kind == kind)
+                .map(|f| f.flag.clone())
+                .collect()
+        })
+        .collect();
     DataRow {
         doc_id: doc.id.to_string(),
         content,
@@ -704,6 +716,7 @@ fn data_row(
         license_conflict: cluster.conflict(),
         cluster_sources: cluster.sources,
         cluster_licenses: cluster.licenses,
+        flags,
     }
 }
 
@@ -1231,7 +1244,12 @@ fn redaction_rows(ingested: &Ingested) -> impl Iterator<Item = RedactionRow> + '
 
 /// The manifest's `filters` section: actions, settings, and what was
 /// removed (by rule, from the ledger details) and redacted.
-fn filters_section(ingested: &Ingested, config: &Config, gate: &Gate) -> Result<corpusledger_manifest::Filters> {
+fn filters_section(
+    ingested: &Ingested,
+    outcome: &Outcome,
+    config: &Config,
+    gate: &Gate,
+) -> Result<corpusledger_manifest::Filters> {
     let f = &config.filters;
     let actions = [
         ("secrets", f.secrets),
@@ -1260,6 +1278,22 @@ fn filters_section(ingested: &Ingested, config: &Config, gate: &Gate) -> Result<
     for r in &ingested.redactions {
         *redactions.entry(r.rule.clone()).or_insert(0u64) += 1;
         documents.insert(&r.source);
+    }
+    let flag_columns = f.flag_columns();
+    let mut flags = BTreeMap::new();
+    let mut flagged_documents = None;
+    if !flag_columns.is_empty() {
+        let mut n = 0u64;
+        for (doc, decision) in ingested.docs.iter().zip(&outcome.decisions) {
+            if matches!(decision, Decision::Kept { .. }) && !doc.flags.is_empty() {
+                n += 1;
+                for flag in &doc.flags {
+                    *flags.entry(flag.flag.rule.clone()).or_insert(0u64) += 1;
+                }
+            }
+        }
+        ingested.docs.take_error()?;
+        flagged_documents = Some(n);
     }
     let loaded = gate.filters.as_ref().map_or(&[][..], |f| f.benchmark_files());
     let benchmarks = f
@@ -1297,6 +1331,9 @@ fn filters_section(ingested: &Ingested, config: &Config, gate: &Gate) -> Result<
         removed,
         redacted_documents: documents.len() as u64,
         redactions,
+        flag_columns,
+        flagged_documents,
+        flags,
         decontamination,
         benchmarks,
         languages: f.languages.clone(),

@@ -42,7 +42,8 @@ use corpusledger_manifest::{
 use corpusledger_model::SourceRef;
 use corpusledger_output::{
     IndexReader, IndexRow, KeyKind, LedgerRow, OutputFile, WriterConfig, attribution_schema, band_key, key_of,
-    ledger_rows_of, read_batches, write_batches, write_data_batches, write_index, write_ledger, write_tree,
+    ledger_rows_of, read_batches, redaction_schema, write_batches, write_data_batches, write_index, write_ledger,
+    write_tree,
 };
 use corpusledger_provenance::OptOutList;
 use corpusledger_verify::MANIFEST;
@@ -215,9 +216,11 @@ pub fn amend(source: &Path, out: &Path, options: &Options) -> Result<Amended> {
                 .filter(|m| (offset..offset + batch.num_rows()).contains(&m.row))
             {
                 removed_rows.push(
-                    RemovedDoc::read(batch, m.row - offset, m).map_err(|reason| Error::Unreadable {
-                        path: from.clone(),
-                        reason,
+                    RemovedDoc::read(batch, m.row - offset, m, &config.flag_columns).map_err(|reason| {
+                        Error::Unreadable {
+                            path: from.clone(),
+                            reason,
+                        }
                     })?,
                 );
             }
@@ -244,6 +247,16 @@ pub fn amend(source: &Path, out: &Path, options: &Options) -> Result<Amended> {
     files.insert(ledger_output.path.clone(), ledger_file);
 
     let mut manifest = old.clone();
+    if let Some(output) = old.outputs.iter().find(|o| o.kind == "redactions") {
+        let (file, lost) = redactions(source, out, output, &opted, &config)?;
+        files.insert(output.path.clone(), file);
+        if let Some(filters) = manifest.filters.as_mut() {
+            lower_redactions(filters, lost);
+        }
+    }
+    if let Some(filters) = manifest.filters.as_mut() {
+        lower_flags(filters, &removed_rows);
+    }
     if let Some(output) = old.outputs.iter().find(|o| o.kind == "attribution") {
         let (file, summary) = attribution(source, out, output, &old, &opted, &ledger, &config)?;
         files.insert(output.path.clone(), file);
@@ -333,10 +346,17 @@ struct RemovedDoc {
     detected: Option<String>,
     header: Option<String>,
     disagreement: bool,
+    /// The rules of its flags (in the data shards' flag columns).
+    flag_rules: Vec<String>,
 }
 
 impl RemovedDoc {
-    fn read(batch: &RecordBatch, i: usize, m: &Match) -> std::result::Result<RemovedDoc, String> {
+    fn read(
+        batch: &RecordBatch,
+        i: usize,
+        m: &Match,
+        flag_columns: &[String],
+    ) -> std::result::Result<RemovedDoc, String> {
         use arrow::array::Array;
         use arrow::datatypes::UInt64Type;
         let text = |name: &str| -> std::result::Result<Option<String>, String> {
@@ -360,6 +380,20 @@ impl RemovedDoc {
             .ok()
             .and_then(|v| v.get("disagreement").and_then(serde_json::Value::as_bool))
             .unwrap_or(false);
+        let mut flag_rules = Vec::new();
+        for name in flag_columns {
+            let lists = batch
+                .column_by_name(name)
+                .and_then(|c| c.as_list_opt::<i32>())
+                .ok_or_else(|| format!("no flag column `{name}`, which the manifest lists"))?;
+            let items = lists.value(i);
+            let rules = items
+                .as_struct_opt()
+                .and_then(|s| s.column_by_name("rule"))
+                .and_then(|c| c.as_string_opt::<i32>())
+                .ok_or_else(|| format!("flag column `{name}` has no text field `rule`"))?;
+            flag_rules.extend(rules.iter().flatten().map(str::to_owned));
+        }
         Ok(RemovedDoc {
             list: m.list,
             entry: m.entry.clone(),
@@ -384,6 +418,7 @@ impl RemovedDoc {
             detected: text("detected_license")?,
             header: text("header_license")?,
             disagreement,
+            flag_rules,
         })
     }
 
@@ -403,6 +438,83 @@ impl RemovedDoc {
 
 /// Lowers the manifest's counts and histograms of kept documents by the
 /// removed ones; removes entries that reach zero, as a run never lists them.
+/// `redactions.parquet` without the records of opted-out documents, and
+/// what they were: spans by rule, and how many documents.
+fn redactions(
+    source: &Path,
+    out: &Path,
+    output: &OutputEntry,
+    opted: &HashMap<String, String>,
+    config: &WriterConfig,
+) -> Result<(OutputFile, Lost)> {
+    let from = source.join(&output.path);
+    let batches = read_batches(&from).map_err(|e| unreadable(&from, e))?;
+    let mut spans = BTreeMap::new();
+    let mut documents = std::collections::HashSet::new();
+    let mut kept_batches = Vec::with_capacity(batches.len());
+    for batch in &batches {
+        let column = |name: &str| {
+            batch
+                .column_by_name(name)
+                .and_then(|c| c.as_string_opt::<i32>())
+                .ok_or_else(|| Error::Unreadable {
+                    path: from.clone(),
+                    reason: format!("no text column `{name}`: not a redaction table"),
+                })
+        };
+        let (doc, rule) = (column("doc_id")?, column("rule")?);
+        let mask: BooleanArray = (0..batch.num_rows())
+            .map(|i| {
+                let dropped = opted.contains_key(doc.value(i));
+                if dropped {
+                    *spans.entry(rule.value(i).to_owned()).or_insert(0u64) += 1;
+                    documents.insert(doc.value(i).to_owned());
+                }
+                Some(!dropped)
+            })
+            .collect();
+        kept_batches.push(filter_record_batch(batch, &mask).map_err(|e| Error::Unreadable {
+            path: from.clone(),
+            reason: e.to_string(),
+        })?);
+    }
+    let file = write_batches(out, &output.path, redaction_schema(), kept_batches, config).map_err(write_error)?;
+    Ok((file, (spans, documents.len() as u64)))
+}
+
+/// Redactions an amendment takes out: spans by rule, and documents.
+type Lost = (BTreeMap<String, u64>, u64);
+
+/// The manifest's redaction counts without those `lost`.
+fn lower_redactions(filters: &mut corpusledger_manifest::Filters, (spans, documents): Lost) {
+    for (rule, n) in spans {
+        if let Some(count) = filters.redactions.get_mut(&rule) {
+            *count = count.saturating_sub(n);
+            if *count == 0 {
+                filters.redactions.remove(&rule);
+            }
+        }
+    }
+    filters.redacted_documents = filters.redacted_documents.saturating_sub(documents);
+}
+
+/// The manifest's flag counts without those of the removed documents.
+fn lower_flags(filters: &mut corpusledger_manifest::Filters, removed: &[RemovedDoc]) {
+    for doc in removed.iter().filter(|d| !d.flag_rules.is_empty()) {
+        if let Some(n) = filters.flagged_documents.as_mut() {
+            *n = n.saturating_sub(1);
+        }
+        for rule in &doc.flag_rules {
+            if let Some(count) = filters.flags.get_mut(rule) {
+                *count = count.saturating_sub(1);
+                if *count == 0 {
+                    filters.flags.remove(rule);
+                }
+            }
+        }
+    }
+}
+
 fn lower_counts(manifest: &mut Manifest, removed: &[RemovedDoc]) {
     fn lower(map: &mut BTreeMap<String, u64>, key: &str, keep_zero: bool) {
         if let Some(n) = map.get_mut(key) {
@@ -699,6 +811,10 @@ fn writer_config(manifest: &Manifest) -> WriterConfig {
     WriterConfig {
         row_group_rows: get("row-group-rows").map_or(defaults.row_group_rows, |n| n as usize),
         zstd_level: get("zstd-level").map_or(defaults.zstd_level, |n| n as i32),
+        flag_columns: manifest
+            .filters
+            .as_ref()
+            .map_or_else(Vec::new, |f| f.flag_columns.clone()),
         ..defaults
     }
 }

@@ -154,4 +154,21 @@ fn push_filters(m: &Manifest, out: &mut Vec<Block>) {
             &f.redactions,
         )));
     }
+    if let Some(flagged) = f.flagged_documents {
+        let mut para = vec![text(format!(
+            "{flagged} kept document(s) carry flags: what a filter whose action is `flag` found stays in the \
+             text and is listed, with its rule, line and byte span, in the data shards' column(s) "
+        ))];
+        for (i, column) in f.flag_columns.iter().enumerate() {
+            if i > 0 {
+                para.push(text(", "));
+            }
+            para.push(code(column));
+        }
+        para.push(text("."));
+        out.push(Block::Para(para));
+        if !f.flags.is_empty() {
+            out.push(Block::Table(super::count_table("Flagged by rule", "Flags", &f.flags)));
+        }
+    }
 }

@@ -211,7 +211,12 @@ fn record_sets(manifest: &Manifest) -> Vec<Value> {
             manifest.counts.kept,
             shards.len()
         );
-        sets.push(record_set(DOCUMENTS, &description, DATA_COLUMNS, &source));
+        let mut set = record_set(DOCUMENTS, &description, DATA_COLUMNS, &source);
+        let flag_columns = manifest.filters.as_ref().map_or(&[][..], |f| &f.flag_columns[..]);
+        if let Some(fields) = set["field"].as_array_mut() {
+            fields.extend(flag_columns.iter().map(|name| flag_field(DOCUMENTS, name, &source)));
+        }
+        sets.push(set);
     }
     if let Some(ledger) = facts::outputs(manifest, LEDGER).next() {
         let description = format!(
@@ -223,6 +228,46 @@ fn record_sets(manifest: &Manifest) -> Vec<Value> {
         sets.push(record_set(REMOVED, &description, LEDGER_COLUMNS, &source));
     }
     sets
+}
+
+/// A flag column (`secret_flags`, ...): a list of findings, each with its
+/// rule, line and byte span in `content`.
+fn flag_field(record_set: &str, name: &str, source: &Value) -> Value {
+    let id = format!("{record_set}/{name}");
+    let sub = |part: &str, data_type: &str, description: &str| {
+        let mut source = source.clone();
+        source["extract"] = json!({"column": name});
+        source["transform"] = json!({"jsonPath": part});
+        json!({
+            "@type": "cr:Field",
+            "@id": format!("{id}/{part}"),
+            "name": part,
+            "description": description,
+            "dataType": data_type,
+            "source": source,
+        })
+    };
+    let mut source = source.clone();
+    source["extract"] = json!({"column": name});
+    json!({
+        "@type": "cr:Field",
+        "@id": id,
+        "name": name,
+        "description": format!(
+            "What the filter `{}` (action `flag`) found in the document, one item per finding.",
+            name.trim_end_matches("_flags")
+        ),
+        "isArray": true,
+        "arrayShape": "-1",
+        "source": source,
+        "subField": [
+            sub("rule", "sc:Text", "The rule, `kind:name`."),
+            sub("line", "sc:Integer", "1-based line of the span in `content`; 0 for a rule on the whole file."),
+            sub("start", "sc:Integer", "Byte offset in `content` where the span starts."),
+            sub("end", "sc:Integer", "Byte offset where the span ends, exclusive."),
+            sub("note", "sc:Text", "More about the finding (the benchmark item). May be null."),
+        ],
+    })
 }
 
 fn record_set(id: &str, description: &str, columns: &[Column], source: &Value) -> Value {
