@@ -479,7 +479,12 @@ fn flag_keeps_each_document_and_lists_what_was_found_in_its_column() {
     assert_eq!(filters["flagged-documents"], 4);
     assert_eq!(filters["flags"].get("pii:email"), None);
     assert_eq!(filters["redacted-documents"], 1);
-    assert_eq!(filters["redactions"].as_object().unwrap().len(), 1, "{}", filters["redactions"]);
+    assert_eq!(
+        filters["redactions"].as_object().unwrap().len(),
+        1,
+        "{}",
+        filters["redactions"]
+    );
 }
 
 /// `run` of `input` with `flags` exits 2 before reading, saying `said`.

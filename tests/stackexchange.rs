@@ -597,17 +597,28 @@ fn a_question_takes_its_language_from_the_first_tag_that_names_one() {
         r#"Id="1" PostTypeId="1" Score="3" Title="Group rows" Tags="&lt;pandas&gt;&lt;python&gt;" Body="&lt;p&gt;How do I group rows by a key and sum them?&lt;/p&gt;" CreationDate="2019-01-01T00:00:00.000" OwnerUserId="5""#.to_owned(),
         r#"Id="2" PostTypeId="1" Score="3" Title="Borrow" Tags="|rust|borrow-checker|" Body="&lt;p&gt;Why does the borrow checker refuse this loop?&lt;/p&gt;" CreationDate="2019-01-02T00:00:00.000" OwnerUserId="5""#.to_owned(),
         r#"Id="3" PostTypeId="1" Score="3" Title="Meta" Tags="&lt;licensing&gt;" Body="&lt;p&gt;Which license do posts have here?&lt;/p&gt;" CreationDate="2019-01-03T00:00:00.000" OwnerUserId="5""#.to_owned(),
-        // Answers carry no tags in a dump.
+        // Answers carry no tags in a dump: they take their question's
+        // language, when its tags name one and it was read before them.
         r#"Id="4" PostTypeId="2" ParentId="1" Score="1" Body="&lt;p&gt;Use groupby on the key, then sum.&lt;/p&gt;" CreationDate="2019-01-04T00:00:00.000" OwnerUserId="5""#.to_owned(),
+        r#"Id="5" PostTypeId="2" ParentId="3" Score="1" Body="&lt;p&gt;CC BY-SA, the version of the date.&lt;/p&gt;" CreationDate="2019-01-05T00:00:00.000" OwnerUserId="5""#.to_owned(),
+        r#"Id="6" PostTypeId="2" ParentId="99" Score="1" Body="&lt;p&gt;An answer to a question not in the dump.&lt;/p&gt;" CreationDate="2019-01-06T00:00:00.000" OwnerUserId="5""#.to_owned(),
+        // Left out by the score filter, a question still names its
+        // answers' language.
+        r#"Id="7" PostTypeId="1" Score="-9" Title="Loop" Tags="|rust|" Body="&lt;p&gt;Why is this loop slow in a debug build?&lt;/p&gt;" CreationDate="2019-01-07T00:00:00.000" OwnerUserId="5""#.to_owned(),
+        r#"Id="8" PostTypeId="2" ParentId="7" Score="2" Body="&lt;p&gt;Debug builds do not optimise; use --release.&lt;/p&gt;" CreationDate="2019-01-08T00:00:00.000" OwnerUserId="5""#.to_owned(),
     ];
     let posts = dir.path().join("Posts.xml");
     std::fs::write(&posts, posts_xml(&rows)).unwrap();
     let out = dir.path().join("out");
-    run_ok(&[posts.to_str().unwrap()], &out, &[]);
+    run_ok(&[posts.to_str().unwrap()], &out, &["--stackexchange-min-score", "0"]);
     let data = util::data_rows(&out);
     let data = by_path(&data);
     assert_eq!(get(data["q/1"], "language"), Some("Python"));
     assert_eq!(get(data["q/2"], "language"), Some("Rust"));
     assert_eq!(get(data["q/3"], "language"), None);
-    assert_eq!(get(data["a/4"], "language"), None);
+    assert_eq!(get(data["a/4"], "language"), Some("Python"));
+    assert_eq!(get(data["a/5"], "language"), None);
+    assert_eq!(get(data["a/6"], "language"), None);
+    assert!(!data.contains_key("q/7"));
+    assert_eq!(get(data["a/8"], "language"), Some("Rust"));
 }

@@ -82,7 +82,31 @@ pub struct StackExchangeConfig {
     /// Question-answer mode holds questions until their accepted answer is
     /// read; past this many bytes of held text, the oldest is let go.
     pub qa_window_bytes: u64,
+    /// The language a question's tags name, if any: answers, which carry
+    /// no tags, take their question's (when it was read before them).
+    /// `None`: answers have no language from the dump.
+    pub tag_language: Option<TagLanguage>,
 }
+
+/// Which language a list of tags names (GitHub linguist's name), as the
+/// caller decides it.
+#[derive(Clone, Copy)]
+pub struct TagLanguage(pub fn(&[&str]) -> Option<&'static str>);
+
+impl std::fmt::Debug for TagLanguage {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("TagLanguage")
+    }
+}
+
+/// Two settings are equal when they name the same function.
+impl PartialEq for TagLanguage {
+    fn eq(&self, other: &Self) -> bool {
+        std::ptr::fn_addr_eq(self.0, other.0)
+    }
+}
+
+impl Eq for TagLanguage {}
 
 impl Default for StackExchangeConfig {
     fn default() -> Self {
@@ -95,6 +119,7 @@ impl Default for StackExchangeConfig {
             post_types: vec![SePostType::Question, SePostType::Answer],
             min_code_bytes: 0,
             qa_window_bytes: 1 << 30,
+            tag_language: None,
         }
     }
 }

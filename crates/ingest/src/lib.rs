@@ -41,7 +41,7 @@ mod stackexchange;
 mod tree;
 
 pub use check::check_content;
-pub use config::{IngestConfig, JsonlFields, SeMode, SePostType, StackExchangeConfig};
+pub use config::{IngestConfig, JsonlFields, SeMode, SePostType, StackExchangeConfig, TagLanguage};
 pub use error::{Error, Result};
 pub use plan::{Input, InputKind, Plan, Unit, plan};
 pub use spill::{BlobRef, BlobStore};

@@ -757,6 +757,9 @@ impl Config {
             post_types,
             min_code_bytes: self.stackexchange_min_code_bytes,
             qa_window_bytes: self.stackexchange_qa_window_bytes,
+            tag_language: Some(corpusledger_ingest::TagLanguage(
+                corpusledger_provenance::language_from_tags,
+            )),
         })
     }
 

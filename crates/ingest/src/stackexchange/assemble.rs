@@ -27,7 +27,49 @@ pub(crate) struct Assembler<'a> {
     tags: Vec<String>,
     /// Ids of questions with a wanted tag; filled only with a tag filter.
     tagged: HashSet<u64>,
+    /// The language each question's tags name, for its answers.
+    languages: QuestionLanguages,
     window: Window,
+}
+
+/// The language of each question read whose tags name one: 8 bytes a
+/// question (ids past `u32::MAX` are not kept), so that answers, which
+/// carry no tags, take their question's language.
+#[derive(Default)]
+struct QuestionLanguages {
+    /// (question id, index into `names`), sorted by id once looked up.
+    ids: Vec<(u32, u16)>,
+    names: Vec<&'static str>,
+    /// An id came after a larger one (a dump lists posts by id, so it
+    /// does not happen there): sort before the next lookup.
+    unsorted: bool,
+}
+
+impl QuestionLanguages {
+    fn remember(&mut self, question: u64, language: &'static str) {
+        let Ok(id) = u32::try_from(question) else { return };
+        let name = match self.names.iter().position(|&n| n == language) {
+            Some(i) => i,
+            None => {
+                self.names.push(language);
+                self.names.len() - 1
+            }
+        };
+        let Ok(name) = u16::try_from(name) else { return };
+        self.unsorted |= self.ids.last().is_some_and(|&(last, _)| last >= id);
+        self.ids.push((id, name));
+    }
+
+    fn of(&mut self, question: u64) -> Option<&'static str> {
+        let id = u32::try_from(question).ok()?;
+        if self.unsorted {
+            self.ids.sort_by_key(|&(id, _)| id);
+            self.ids.dedup_by_key(|(id, _)| *id);
+            self.unsorted = false;
+        }
+        let at = self.ids.binary_search_by_key(&id, |&(id, _)| id).ok()?;
+        Some(self.names[self.ids[at].1 as usize])
+    }
 }
 
 impl<'a> Assembler<'a> {
@@ -41,12 +83,19 @@ impl<'a> Assembler<'a> {
             users,
             tags: config.tags.iter().map(|tag| tag.trim().to_ascii_lowercase()).collect(),
             tagged: HashSet::new(),
+            languages: QuestionLanguages::default(),
             window: Window::default(),
         }
     }
 
     /// Adds the items of one post.
     pub(crate) fn add(&mut self, post: Post, batch: &mut Batch<'_>) {
+        if let (PostKind::Question, Some(tag_language)) = (post.kind, self.config.tag_language) {
+            let tags: Vec<&str> = post.tags.iter().map(String::as_str).collect();
+            if let Some(language) = (tag_language.0)(&tags) {
+                self.languages.remember(post.id, language);
+            }
+        }
         if let Some(reason) = self.filter(&post) {
             self.filter_out(&post, reason, batch);
             return;
@@ -163,15 +212,20 @@ impl<'a> Assembler<'a> {
             return;
         }
         let text = join_text(&[question_title(post), &rendered.text]);
-        let credits = vec![self.credit(post)];
-        batch.push(self.document(
-            post.path(),
-            post.line,
-            text,
-            credits,
-            post.license.spdx().to_owned(),
-            post.tags.clone(),
-        ));
+        let meta = DocMeta {
+            language: self.answer_language(post),
+            ..post_meta(post, vec![self.credit(post)])
+        };
+        batch.push(self.document(post.path(), post.line, text, meta));
+    }
+
+    /// An answer's language: its question's, when the question's tags name
+    /// one.
+    fn answer_language(&mut self, post: &Post) -> Option<String> {
+        match (post.kind, post.parent_id) {
+            (PostKind::Answer, Some(parent)) => self.languages.of(parent).map(str::to_owned),
+            _ => None,
+        }
     }
 
     fn code_documents(&mut self, post: &Post, batch: &mut Batch<'_>) {
@@ -181,6 +235,7 @@ impl<'a> Assembler<'a> {
             return;
         }
         let credit = self.credit(post);
+        let language = self.answer_language(post);
         let min_bytes = self.config.min_code_bytes;
         for (block_idx, mut code) in rendered.code_blocks.into_iter().enumerate() {
             let key = format!("{}/code-{}", post.path(), block_idx + 1);
@@ -196,15 +251,11 @@ impl<'a> Assembler<'a> {
             if !code.ends_with('\n') {
                 code.push('\n');
             }
-            let credits = vec![credit.clone()];
-            batch.push(self.document(
-                key,
-                post.line,
-                code,
-                credits,
-                post.license.spdx().to_owned(),
-                post.tags.clone(),
-            ));
+            let meta = DocMeta {
+                language: language.clone(),
+                ..post_meta(post, vec![credit.clone()])
+            };
+            batch.push(self.document(key, post.line, code, meta));
         }
     }
 
@@ -254,7 +305,13 @@ impl<'a> Assembler<'a> {
         };
         let key = format!("q/{}+a/{}", question.question_id, answer.id);
         let credits = vec![question.credit, self.credit(answer)];
-        batch.push(self.document(key, question.line, text, credits, license, question.tags));
+        let meta = DocMeta {
+            license: Some(license),
+            tags: question.tags,
+            credits,
+            ..DocMeta::default()
+        };
+        batch.push(self.document(key, question.line, text, meta));
     }
 
     /// The credit CC BY-SA asks for: where, who, which license and why.
@@ -297,26 +354,11 @@ impl<'a> Assembler<'a> {
         }
     }
 
-    fn document(
-        &self,
-        key: String,
-        line: u64,
-        text: String,
-        credits: Vec<Credit>,
-        license: String,
-        tags: Vec<String>,
-    ) -> Item {
+    fn document(&self, key: String, line: u64, text: String, meta: DocMeta) -> Item {
         Item::Doc(Document {
             source: self.source(key, line),
             content: Box::new(text.into_bytes()),
-            meta: DocMeta {
-                license: Some(license),
-                stars: None,
-                language: None,
-                revision: None,
-                tags,
-                credits,
-            },
+            meta,
             local: None,
         })
     }
@@ -338,6 +380,16 @@ fn question_title(post: &Post) -> &str {
         &post.title
     } else {
         ""
+    }
+}
+
+/// A post's license, tags and `credits`, as a document's metadata.
+fn post_meta(post: &Post, credits: Vec<Credit>) -> DocMeta {
+    DocMeta {
+        license: Some(post.license.spdx().to_owned()),
+        tags: post.tags.clone(),
+        credits,
+        ..DocMeta::default()
     }
 }
 
