@@ -487,6 +487,60 @@ fn flag_keeps_each_document_and_lists_what_was_found_in_its_column() {
     );
 }
 
+#[test]
+fn a_document_a_filter_fails_on_is_rejected_and_the_run_goes_on() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("corpus");
+    fixtures(&input);
+    let out = dir.path().join("out");
+    // The filters panic, as a bug would, on the one file that holds the
+    // marker (app/src/main.rs).
+    let output = std::process::Command::new(util::BIN)
+        .args(["run", "--quiet", "--json", "--out", out.to_str().unwrap()])
+        .args([
+            "--input",
+            input.to_str().unwrap(),
+            "--secrets",
+            "redact",
+            "--pii",
+            "flag",
+        ])
+        .current_dir(util::root())
+        .env_remove("CORPUSLEDGER_CONFIG")
+        .env("CORPUSLEDGER_FAIL_AT", "filter=handwritten parser")
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(1), "{}", util::stderr(&output));
+    let ledger = util::ledger_rows(&out);
+    assert_eq!(ledger.len(), 1, "{ledger:?}");
+    assert_eq!(util::get(&ledger[0], "key"), Some("app/src/main.rs"));
+    assert_eq!(util::get(&ledger[0], "reason"), Some("filter-failed"));
+    let detail = util::get(&ledger[0], "detail").unwrap();
+    assert!(
+        detail.starts_with("a content filter failed on this document ("),
+        "{detail}"
+    );
+    // Every other document went through its filters.
+    let data = util::data_rows(&out);
+    assert_eq!(data.len(), 7);
+    let settings = data
+        .iter()
+        .find(|r| util::get(r, "key") == Some("app/src/settings.py"))
+        .unwrap();
+    assert!(util::get(settings, "content").unwrap().contains("<KEY>"));
+    let manifest = util::manifest(&out);
+    assert_eq!(manifest["counts"]["rejected"]["filter-failed"], 1);
+    util::counts_add_up(&manifest);
+    let summary: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let problems = summary["problems"].to_string();
+    assert!(
+        problems.contains("app/src/main.rs") && problems.contains("filter-failed"),
+        "{summary}"
+    );
+    let verified = util::corpusledger(&["verify", out.to_str().unwrap()]);
+    assert_eq!(verified.status.code(), Some(0), "{}", util::stderr(&verified));
+}
+
 /// `run` of `input` with `flags` exits 2 before reading, saying `said`.
 fn refused(input: &Path, out: &Path, flags: &[&str], said: &str) {
     let output = util::run(&[input.to_str().unwrap()], out, flags);

@@ -48,6 +48,9 @@ pub enum Reason {
     /// Its language is not one `--languages` keeps, or one
     /// `--exclude-languages` names.
     LanguageExcluded,
+    /// A content filter failed on it (a bug): left out rather than
+    /// published unchecked, and the run exits 1.
+    FilterFailed,
 }
 
 impl Reason {
@@ -101,6 +104,7 @@ impl Reason {
             Reason::LowQuality => "low-quality",
             Reason::Contaminated => "contaminated",
             Reason::LanguageExcluded => "language-excluded",
+            Reason::FilterFailed => "filter-failed",
         }
     }
 
@@ -125,10 +129,11 @@ impl Reason {
     }
 
     /// True when the reason means the input itself is damaged or unreadable,
-    /// which the run reports as an error (exit code 1), as opposed to content
-    /// that is filtered by design (binary, too large, ...).
+    /// or the tool failed on it, which the run reports as an error (exit
+    /// code 1), as opposed to content that is filtered by design (binary,
+    /// too large, ...).
     pub fn is_input_error(self) -> bool {
-        matches!(self, Reason::Unreadable | Reason::ParseError)
+        matches!(self, Reason::Unreadable | Reason::ParseError | Reason::FilterFailed)
     }
 }
 

@@ -9,6 +9,11 @@
 //! `CORPUSLEDGER_PAUSE_FILE=FILE`, the process creates FILE there and waits
 //! until it is removed. Unset (always, outside the tests), a point costs two
 //! loads of cached values.
+//!
+//! A step can be made to fail as a bug would (a panic), so that a test
+//! reaches the code that copes with it: with
+//! `CORPUSLEDGER_FAIL_AT=POINT=MARKER`, [`fails_at`] is true at `POINT` for
+//! a text that holds `MARKER`.
 
 use std::sync::OnceLock;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -64,6 +69,19 @@ pub fn kill_point(point: &str) {
     loop {
         std::thread::park();
     }
+}
+
+/// Whether the step `point` is to fail on `text` (see the module's text).
+pub fn fails_at(point: &str, text: &str) -> bool {
+    static CHOSEN: OnceLock<Option<(String, String)>> = OnceLock::new();
+    let chosen = CHOSEN.get_or_init(|| {
+        let value = std::env::var("CORPUSLEDGER_FAIL_AT").ok()?;
+        let (name, marker) = value.split_once('=')?;
+        Some((name.to_owned(), marker.to_owned()))
+    });
+    chosen
+        .as_ref()
+        .is_some_and(|(name, marker)| name == point && text.contains(marker.as_str()))
 }
 
 /// Creates `CORPUSLEDGER_PAUSE_FILE` and waits until the test removes it.

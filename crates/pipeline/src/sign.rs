@@ -260,7 +260,29 @@ impl Signer<'_> {
         } else {
             Some(doc.source.key.as_str())
         };
-        let found = filters.scan(path, text);
+        // A filter that fails (a bug) leaves the document out, named in the
+        // ledger, rather than publishing it unchecked or ending the run.
+        let scanned = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            if super::kill_point::fails_at("filter", text) {
+                panic!("a failure asked for by CORPUSLEDGER_FAIL_AT");
+            }
+            filters.scan(path, text)
+        }));
+        let found = match scanned {
+            Ok(found) => found,
+            Err(panic) => {
+                let message = panic
+                    .downcast_ref::<&str>()
+                    .map(|s| (*s).to_owned())
+                    .or_else(|| panic.downcast_ref::<String>().cloned())
+                    .unwrap_or_else(|| "no message".to_owned());
+                let detail = format!(
+                    "a content filter failed on this document ({message}); it is left out rather than published unchecked. Please report it with this document"
+                );
+                self.reject_doc(&doc, sha256, Reason::FilterFailed, detail)?;
+                return Ok(None);
+            }
+        };
         if found.is_empty() {
             return Ok(Some((doc, sha256, Vec::new())));
         }

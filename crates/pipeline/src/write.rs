@@ -363,6 +363,10 @@ pub fn write_outputs(
         for reason in config.filters.removal_reasons() {
             manifest.counts.removed.entry(reason.as_str().to_owned()).or_default();
         }
+        if config.filters.enabled().any() || !config.filters.decontaminate.is_empty() {
+            let failed = Reason::FilterFailed.as_str().to_owned();
+            manifest.counts.rejected.entry(failed).or_default();
+        }
     }
     super::kill_point::kill_point("manifest");
     // The card goes first so that the manifest, last, still marks a finished
