@@ -541,6 +541,65 @@ fn a_document_a_filter_fails_on_is_rejected_and_the_run_goes_on() {
     assert_eq!(verified.status.code(), Some(0), "{}", util::stderr(&verified));
 }
 
+#[test]
+fn a_user_rule_file_in_gitleaks_format_adds_secrets_and_a_bad_one_stops_the_run() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("corpus");
+    fixtures(&input);
+    std::fs::write(
+        input.join("app/src/deploy.py"),
+        "DEPLOY = \"acmd_k3j9x0q2m7v5b8n1c4z6l2p9\"\nFIXTURE = \"acmd_q8w7e6r5t4y3u2i1o0p9a8s7\"  # test fixture\n",
+    )
+    .unwrap();
+    let rules = dir.path().join("acme.toml");
+    let acme = r#"title = "acme"
+
+[[rules]]
+id = "acme-deploy-token"
+regex = '''\b(acmd_[a-z0-9]{24})\b'''
+keywords = ["acmd_"]
+entropy = 3.0
+
+  [[rules.allowlists]]
+  regexTarget = "line"
+  regexes = ['''fixture''']
+"#;
+    std::fs::write(&rules, acme).unwrap();
+    let out = dir.path().join("out");
+    let flags = ["--secrets", "redact", "--secret-rules", rules.to_str().unwrap()];
+    let output = util::run(&[input.to_str().unwrap()], &out, &flags);
+    assert_eq!(output.status.code(), Some(0), "{}", util::stderr(&output));
+    let redactions = util::read_rows(&out.join("redactions.parquet"));
+    let deploy: Vec<(&str, &str)> = redactions
+        .iter()
+        .filter(|r| util::get(r, "key") == Some("app/src/deploy.py"))
+        .map(|r| (util::get(r, "rule").unwrap(), util::get(r, "line").unwrap()))
+        .collect();
+    assert_eq!(deploy, [("secret:acme-deploy-token", "1")]);
+    let manifest = util::manifest(&out);
+    let source = manifest["filters"]["secret-rules"].as_str().unwrap();
+    assert!(source.contains("acme.toml (SHA-256 "), "{source}");
+    assert_eq!(manifest["config"]["secret-rules"][0], rules.to_str().unwrap());
+
+    // A rule whose regex does not compile: exit 2 before reading, naming
+    // the file and the rule's line.
+    let broken = "[[rules]]\nid = \"ok\"\nregex = 'ok_[0-9]{8}'\n\n[[rules]]\nid = \"broken\"\nregex = '(acmd_'\n";
+    std::fs::write(&rules, broken).unwrap();
+    refused(
+        &input,
+        &dir.path().join("out-bad"),
+        &flags,
+        "acme.toml, line 5: rule `broken`: regex",
+    );
+    // Rules for a filter that is off.
+    refused(
+        &input,
+        &dir.path().join("out-off"),
+        &["--secret-rules", rules.to_str().unwrap()],
+        "`secret-rules`",
+    );
+}
+
 /// `run` of `input` with `flags` exits 2 before reading, saying `said`.
 fn refused(input: &Path, out: &Path, flags: &[&str], said: &str) {
     let output = util::run(&[input.to_str().unwrap()], out, flags);

@@ -691,6 +691,13 @@ pub struct Settings {
     /// `low-quality`) or `flag` (column `low_quality_flags`) [default: off].
     #[arg(long, value_name = "ACTION", value_parser = filter_action_parser())]
     pub low_quality: Option<FilterAction>,
+    /// A secret rule file in Gitleaks' configuration format (TOML:
+    /// `[[rules]]` with `id`, `regex`, `secretGroup`, `entropy`, `keywords`,
+    /// allow-lists; `[extend] disabledRules`), repeatable: its rules run
+    /// beside the built-in ones. A malformed file stops the run (exit 2)
+    /// naming file and line.
+    #[arg(long, value_name = "FILE")]
+    pub secret_rules: Vec<PathBuf>,
     /// A benchmark to decontaminate against, repeatable: JSONL (or .jsonl.gz)
     /// with one item per line, its prompt and solution in the fields
     /// `decontaminate-prompt-field` and `decontaminate-solution-field`
@@ -793,6 +800,7 @@ impl Settings {
             generated: self.generated,
             vendored: self.vendored,
             low_quality: self.low_quality,
+            secret_rules: (!self.secret_rules.is_empty()).then(|| self.secret_rules.clone()),
             decontaminate: (!self.decontaminate.is_empty()).then(|| self.decontaminate.clone()),
             decontaminate_action: self.decontaminate_action,
             languages: self.languages.clone(),

@@ -157,6 +157,8 @@ impl Default for Settings {
 pub enum Error {
     #[error("secret rule file {file}: {message}")]
     Rules { file: String, message: String },
+    #[error("secret rule file {file}, line {line}: {message}")]
+    RuleFile { file: String, line: usize, message: String },
     #[error("benchmark file {file}, line {line}: {message}")]
     Benchmark { file: String, line: usize, message: String },
     #[error("filter setting `{name}` = {value}: {message}")]
@@ -204,6 +206,15 @@ impl Filters {
             benchmarks: None,
             settings: settings.clone(),
         })
+    }
+
+    /// These filters with the secret rules of `files` (each its name and
+    /// text, in Gitleaks' configuration format) beside the built-in ones.
+    pub fn with_secret_rules(mut self, files: &[(String, String)]) -> Result<Filters, Error> {
+        if self.enabled.secrets {
+            self.secrets = Some(secrets::Secrets::with_user_rules(files)?);
+        }
+        Ok(self)
     }
 
     /// These filters, and decontamination against `benchmarks`.

@@ -320,10 +320,31 @@ fn own_rules() -> Vec<RuleSpec> {
 }
 
 impl Secrets {
-    /// Gitleaks' rules as checked in, plus the connection-string rule.
+    /// Gitleaks' rules as checked in, plus the rules written here.
     pub fn builtin() -> Result<Secrets, Error> {
+        Secrets::with_user_rules(&[])
+    }
+
+    /// The built-in rules and those of `files` (each its name, as errors
+    /// show it, and its text): rule files in Gitleaks' configuration format
+    /// (see [`parse_user_file`]).
+    pub fn with_user_rules(files: &[(String, String)]) -> Result<Secrets, Error> {
         let file: RuleFile = serde_json::from_str(RULES).map_err(|e| rules_error(e.to_string()))?;
         let mut specs = file.rules;
+        let mut global_specs = file.global_allowlist;
+        let builtin: Vec<String> = specs
+            .iter()
+            .map(|s| s.id.clone())
+            .chain(own_rules().into_iter().map(|s| s.id))
+            .collect();
+        let mut user_specs = Vec::new();
+        let mut disabled = Vec::new();
+        for (name, text) in files {
+            let user = parse_user_file(name, text, &builtin, &user_specs)?;
+            user_specs.extend(user.rules);
+            global_specs.extend(user.global);
+            disabled.extend(user.disabled);
+        }
         // A key block holds base64, headers and string quoting, never code:
         // `-----BEGIN EC PRIVATE KEY-----` named in one doc comment and
         // `...KEY-----` in a later one is not a key (nor the code between).
@@ -337,8 +358,9 @@ impl Secrets {
             });
         }
         specs.extend(own_rules());
-        let global = file
-            .global_allowlist
+        specs.retain(|s| !disabled.contains(&s.id));
+        specs.extend(user_specs);
+        let global = global_specs
             .iter()
             .map(|a| Allow::compile(a, false))
             .collect::<Result<Vec<_>, _>>()?;
@@ -484,6 +506,233 @@ impl Secrets {
     }
 }
 
+/// What a user's rule file adds: rules, allow-lists for every rule, and
+/// built-in rules turned off.
+struct UserRules {
+    rules: Vec<RuleSpec>,
+    global: Vec<AllowSpec>,
+    disabled: Vec<String>,
+}
+
+/// A rule file in Gitleaks' configuration format (TOML).
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct UserFile {
+    #[serde(default, rename = "title")]
+    _title: Option<serde::de::IgnoredAny>,
+    #[serde(default, rename = "description")]
+    _description: Option<serde::de::IgnoredAny>,
+    #[serde(default)]
+    extend: Option<UserExtend>,
+    #[serde(default)]
+    rules: Vec<toml::Spanned<UserRule>>,
+    #[serde(default)]
+    allowlist: Option<UserAllow>,
+    #[serde(default)]
+    allowlists: Vec<UserAllow>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct UserExtend {
+    #[serde(default)]
+    use_default: Option<bool>,
+    #[serde(default)]
+    path: Option<String>,
+    #[serde(default)]
+    disabled_rules: Vec<toml::Spanned<String>>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct UserRule {
+    id: String,
+    #[serde(default, rename = "description")]
+    _description: Option<serde::de::IgnoredAny>,
+    #[serde(default)]
+    regex: Option<String>,
+    #[serde(default)]
+    secret_group: Option<usize>,
+    #[serde(default)]
+    entropy: Option<f64>,
+    #[serde(default)]
+    keywords: Vec<String>,
+    #[serde(default)]
+    path: Option<String>,
+    #[serde(default, rename = "tags")]
+    _tags: Option<serde::de::IgnoredAny>,
+    #[serde(default)]
+    allowlist: Option<UserAllow>,
+    #[serde(default)]
+    allowlists: Vec<UserAllow>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct UserAllow {
+    #[serde(default, rename = "description")]
+    _description: Option<serde::de::IgnoredAny>,
+    #[serde(default)]
+    condition: Option<String>,
+    #[serde(default)]
+    regexes: Vec<String>,
+    #[serde(default)]
+    regex_target: Option<String>,
+    #[serde(default)]
+    paths: Vec<String>,
+    #[serde(default)]
+    stopwords: Vec<String>,
+    /// Git commits: a dataset has none, so these allow nothing here.
+    #[serde(default, rename = "commits")]
+    _commits: Option<serde::de::IgnoredAny>,
+}
+
+impl UserAllow {
+    fn spec(self) -> Result<AllowSpec, String> {
+        let condition = match self.condition.as_deref().map(str::to_ascii_uppercase).as_deref() {
+            None | Some("OR") => None,
+            Some("AND") => Some("and".to_owned()),
+            Some(other) => return Err(format!("allow-list condition `{other}` is not `AND` or `OR`")),
+        };
+        Ok(AllowSpec {
+            condition,
+            target: self.regex_target,
+            regexes: self.regexes,
+            paths: self.paths,
+            stopwords: self.stopwords,
+        })
+    }
+}
+
+/// The 1-based line of byte `offset` in `text`.
+fn line_at(text: &str, offset: usize) -> usize {
+    text.as_bytes()[..offset.min(text.len())]
+        .iter()
+        .filter(|&&b| b == b'\n')
+        .count()
+        + 1
+}
+
+/// Reads a user's rule file `name` holding `text`, in Gitleaks'
+/// configuration format: `[[rules]]` with `id`, `regex`, `secretGroup`,
+/// `entropy`, `keywords`, `path` and allow-lists (`[[rules.allowlists]]` or
+/// `[rules.allowlist]`: `regexes`, `regexTarget`, `paths`, `stopwords`,
+/// `condition`); a top-level `[allowlist]` or `[[allowlists]]` holds for
+/// every rule; `[extend] disabledRules` turns built-in rules off. Regular
+/// expressions are Rust's `regex` syntax, which takes nearly all of RE2's.
+/// An error names the file and the line, and says what to change.
+fn parse_user_file(name: &str, text: &str, builtin: &[String], earlier: &[RuleSpec]) -> Result<UserRules, Error> {
+    let error = |line: usize, message: String| Error::RuleFile {
+        file: name.to_owned(),
+        line,
+        message,
+    };
+    let file: UserFile = toml::from_str(text).map_err(|e| {
+        let line = e.span().map_or(1, |span| line_at(text, span.start));
+        error(line, e.message().to_owned())
+    })?;
+    let mut disabled = Vec::new();
+    if let Some(extend) = file.extend {
+        if extend.path.is_some() {
+            return Err(error(
+                1,
+                "[extend] path is not supported: give each rule file with --secret-rules".to_owned(),
+            ));
+        }
+        if extend.use_default == Some(false) {
+            return Err(error(
+                1,
+                "[extend] useDefault = false is not supported: the built-in rules always run; turn some off with disabledRules".to_owned(),
+            ));
+        }
+        for id in extend.disabled_rules {
+            if !builtin.contains(id.get_ref()) {
+                return Err(error(
+                    line_at(text, id.span().start),
+                    format!("disabledRules names `{}`, which is not a built-in rule", id.get_ref()),
+                ));
+            }
+            disabled.push(id.into_inner());
+        }
+    }
+    let mut global = Vec::new();
+    for allow in file.allowlist.into_iter().chain(file.allowlists) {
+        let spec = allow.spec().map_err(|m| error(1, m))?;
+        Allow::compile(&spec, true).map_err(|e| error(1, format!("top-level allow-list: {}", rule_message(e))))?;
+        global.push(spec);
+    }
+    let mut rules: Vec<RuleSpec> = Vec::new();
+    for rule in file.rules {
+        let line = line_at(text, rule.span().start);
+        let rule = rule.into_inner();
+        let id = rule.id.clone();
+        if id.is_empty() || !id.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_') {
+            return Err(error(line, format!("rule id `{id}`: use letters, digits, `-` and `_`")));
+        }
+        if builtin.contains(&id) && !disabled.contains(&id) {
+            return Err(error(
+                line,
+                format!(
+                    "rule id `{id}` is a built-in rule's: rename it, or turn the built-in one off with [extend] disabledRules"
+                ),
+            ));
+        }
+        if earlier.iter().chain(&rules).any(|r| r.id == id) {
+            return Err(error(line, format!("rule id `{id}` is given twice")));
+        }
+        let Some(pattern) = rule.regex else {
+            return Err(error(
+                line,
+                format!("rule `{id}` has no `regex`: rules on paths alone are not supported"),
+            ));
+        };
+        let compiled = build_bytes(&pattern).map_err(|e| error(line, format!("rule `{id}`: regex: {e}")))?;
+        if let Some(group) = rule.secret_group {
+            if group >= compiled.captures_len() {
+                return Err(error(
+                    line,
+                    format!(
+                        "rule `{id}`: secretGroup = {group}, but the regex has {} group(s)",
+                        compiled.captures_len() - 1
+                    ),
+                ));
+            }
+        }
+        let mut allowlist = Vec::new();
+        for allow in rule.allowlist.into_iter().chain(rule.allowlists) {
+            let spec = allow.spec().map_err(|m| error(line, format!("rule `{id}`: {m}")))?;
+            Allow::compile(&spec, true).map_err(|e| error(line, format!("rule `{id}`: {}", rule_message(e))))?;
+            allowlist.push(spec);
+        }
+        if let Some(path) = &rule.path {
+            compile(path).map_err(|e| error(line, format!("rule `{id}`: path: {}", rule_message(e))))?;
+        }
+        rules.push(RuleSpec {
+            id,
+            pattern,
+            secret_group: rule.secret_group,
+            keywords: rule.keywords,
+            min_entropy: rule.entropy.unwrap_or(0.0),
+            path: rule.path,
+            exclude_paths: Vec::new(),
+            allowlist,
+        });
+    }
+    Ok(UserRules {
+        rules,
+        global,
+        disabled,
+    })
+}
+
+/// The message of a rule error, without the built-in file's name.
+fn rule_message(error: Error) -> String {
+    match error {
+        Error::Rules { message, .. } => message,
+        other => other.to_string(),
+    }
+}
+
 /// The lines of `text` that hold the byte offsets `hits` (sorted), each
 /// with its newline, neighbours merged.
 pub(crate) fn line_windows(text: &[u8], hits: &[usize]) -> Vec<std::ops::Range<usize>> {
@@ -550,6 +799,85 @@ pub fn entropy(s: &str) -> f64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    const ACME: &str = r#"title = "acme"
+
+[extend]
+disabledRules = ["mailgun-api-key"]
+
+[[rules]]
+id = "acme-deploy-token"
+description = "Acme's deploy tokens"
+regex = '''\b(acmd_[a-z0-9]{24})\b'''
+secretGroup = 1
+entropy = 3.0
+keywords = ["acmd_"]
+tags = ["acme"]
+
+  [[rules.allowlists]]
+  regexTarget = "line"
+  regexes = ['''fixture''']
+"#;
+
+    fn user_rules(text: &str) -> Result<Secrets, Error> {
+        Secrets::with_user_rules(&[("acme.toml".to_owned(), text.to_owned())])
+    }
+
+    fn scan(secrets: &Secrets, text: &str) -> Vec<String> {
+        let mut found = Vec::new();
+        secrets.scan(Some("src/app.py"), text, &mut found);
+        found.into_iter().map(|f| f.rule).collect()
+    }
+
+    #[test]
+    fn a_user_rule_file_adds_rules_allow_lists_and_turns_built_in_ones_off() {
+        let secrets = user_rules(ACME).unwrap();
+        let builtin = Secrets::builtin().unwrap();
+        assert_eq!(secrets.len(), builtin.len());
+        let token = "deploy = \"acmd_k3j9x0q2m7v5b8n1c4z6l2p9\"\n";
+        assert_eq!(scan(&secrets, token), ["secret:acme-deploy-token"]);
+        assert!(scan(&builtin, token).is_empty());
+        // The rule's own allow-list, on the line.
+        assert!(scan(&secrets, "deploy = \"acmd_k3j9x0q2m7v5b8n1c4z6l2p9\" # fixture\n").is_empty());
+        // Low entropy: not a secret.
+        assert!(scan(&secrets, "deploy = \"acmd_aaaaaaaaaaaaaaaaaaaaaaaa\"\n").is_empty());
+        // mailgun-api-key is off.
+        let mailgun = "MAILGUN = \"key-3ax6xnjp29jd6fds4gc373sgvjxteol0\"\n";
+        assert!(scan(&builtin, mailgun).contains(&"secret:mailgun-api-key".to_owned()));
+        assert!(!scan(&secrets, mailgun).contains(&"secret:mailgun-api-key".to_owned()));
+    }
+
+    #[test]
+    fn a_bad_user_rule_file_is_an_error_naming_file_line_and_fix() {
+        let said = |text: &str| user_rules(text).unwrap_err().to_string();
+        let bad_regex = ACME.replace(r"\b(acmd_[a-z0-9]{24})\b", r"(acmd_[a-z");
+        let message = said(&bad_regex);
+        assert!(
+            message.starts_with("secret rule file acme.toml, line 6: rule `acme-deploy-token`: regex:"),
+            "{message}"
+        );
+        let message = said("[[rules]]\nid = \"x\"\nregex = 'a'\nsecretgroup = 1\n");
+        assert!(message.starts_with("secret rule file acme.toml, line 4:"), "{message}");
+        let message = said("[[rules]]\nid = \"x\"\nregex = 'a\n");
+        assert!(message.starts_with("secret rule file acme.toml, line 3:"), "{message}");
+        let message = said("[[rules]]\nid = \"github-pat\"\nregex = 'ghp_x'\n");
+        assert!(
+            message.contains("line 1: rule id `github-pat` is a built-in rule's"),
+            "{message}"
+        );
+        let message = said("[[rules]]\nid = \"a\"\nregex = 'x'\n\n[[rules]]\nid = \"a\"\nregex = 'y'\n");
+        assert!(message.contains("line 5: rule id `a` is given twice"), "{message}");
+        let message = said("[[rules]]\nid = \"a\"\nregex = '(x)'\nsecretGroup = 2\n");
+        assert!(
+            message.contains("secretGroup = 2, but the regex has 1 group(s)"),
+            "{message}"
+        );
+        let message = said("[extend]\ndisabledRules = [\"no-such-rule\"]\n");
+        assert!(
+            message.contains("line 2: disabledRules names `no-such-rule`"),
+            "{message}"
+        );
+    }
 
     fn find(text: &str) -> Vec<String> {
         let enabled = crate::Enabled {

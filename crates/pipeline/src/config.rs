@@ -53,6 +53,7 @@ pub struct ConfigFile {
     pub max_mean_line_length: Option<f64>,
     pub min_alnum_fraction: Option<f64>,
     pub allow_email_domains: Option<Vec<String>>,
+    pub secret_rules: Option<Vec<PathBuf>>,
     pub decontaminate: Option<Vec<PathBuf>>,
     pub decontaminate_action: Option<FilterAction>,
     pub decontaminate_id_field: Option<String>,
@@ -156,6 +157,9 @@ pub struct FilterConfig {
     pub vendored: FilterAction,
     pub low_quality: FilterAction,
     pub settings: corpusledger_filter::Settings,
+    /// Secret rule files in Gitleaks' configuration format, beside the
+    /// built-in rules.
+    pub secret_rules: Vec<PathBuf>,
     /// Benchmark files (JSONL) to decontaminate against: a document that
     /// holds an item's prompt or solution is removed as `contaminated`.
     pub decontaminate: Vec<PathBuf>,
@@ -179,6 +183,7 @@ impl Default for FilterConfig {
             vendored: FilterAction::Off,
             low_quality: FilterAction::Off,
             settings: corpusledger_filter::Settings::default(),
+            secret_rules: Vec::new(),
             decontaminate: Vec::new(),
             decontaminate_action: FilterAction::Remove,
             benchmark_fields: corpusledger_filter::contamination::Fields::default(),
@@ -320,6 +325,9 @@ fn flat_filters<S: serde::Serializer>(filters: &FilterConfig, serializer: S) -> 
         map.serialize_entry("max-mean-line-length", &settings.max_mean_line_length)?;
         map.serialize_entry("min-alnum-fraction", &settings.min_alnum_fraction)?;
         map.serialize_entry("allow-email-domains", &settings.allow_email_domains)?;
+        if !filters.secret_rules.is_empty() {
+            map.serialize_entry("secret-rules", &filters.secret_rules)?;
+        }
         if !filters.languages.is_empty() {
             map.serialize_entry("languages", &filters.languages)?;
         }
@@ -499,6 +507,7 @@ impl ConfigFile {
             max_mean_line_length,
             min_alnum_fraction,
             allow_email_domains,
+            secret_rules,
             decontaminate,
             decontaminate_action,
             decontaminate_id_field,
@@ -601,6 +610,7 @@ impl ConfigFile {
                         "exclude-languages",
                         self.exclude_languages.unwrap_or_default(),
                     )?,
+                    secret_rules: self.secret_rules.unwrap_or_default(),
                     decontaminate: self.decontaminate.unwrap_or_default(),
                     decontaminate_action: self.decontaminate_action.unwrap_or(FilterAction::Remove),
                     benchmark_fields: {
@@ -706,6 +716,11 @@ impl Config {
                 "`redact` applies to spans (secrets, pii); whole files are `remove`d, `flag`ged or `off`",
             )?;
         }
+        check(
+            self.filters.secret_rules.is_empty() || !self.filters.secrets.is_off(),
+            "secret-rules",
+            "adds rules to the `secrets` filter, which is off: set `secrets` to redact, remove or flag",
+        )?;
         check(
             matches!(
                 self.filters.decontaminate_action,

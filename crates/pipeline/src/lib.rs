@@ -447,6 +447,19 @@ pub fn gate(config: &Config) -> Result<sign::Gate> {
     } else {
         let mut filters = corpusledger_filter::Filters::new(config.filters.enabled(), &config.filters.settings)
             .context("content filters")?;
+        if !config.filters.secret_rules.is_empty() {
+            let files = config
+                .filters
+                .secret_rules
+                .iter()
+                .map(|path| {
+                    let text = std::fs::read_to_string(path)
+                        .with_context(|| format!("cannot read secret rule file {}", path.display()))?;
+                    Ok((path.display().to_string(), text))
+                })
+                .collect::<Result<Vec<_>>>()?;
+            filters = filters.with_secret_rules(&files)?;
+        }
         if !config.filters.decontaminate.is_empty() {
             let files = config
                 .filters

@@ -1246,6 +1246,21 @@ fn redaction_rows(ingested: &Ingested) -> impl Iterator<Item = RedactionRow> + '
     })
 }
 
+/// Where the secret rules come from: the built-in ones, and each user file
+/// with its SHA-256.
+fn secret_rules_source(files: &[std::path::PathBuf]) -> Result<String> {
+    let mut source = corpusledger_filter::secrets::rules_source();
+    for path in files {
+        let bytes = std::fs::read(path).with_context(|| format!("cannot read secret rule file {}", path.display()))?;
+        source.push_str(&format!(
+            "; and the rules of {} (SHA-256 {})",
+            path.display(),
+            hex(&Sha256::digest(&bytes))
+        ));
+    }
+    Ok(source)
+}
+
 /// The manifest's `filters` section: actions, settings, and what was
 /// removed (by rule, from the ledger details) and redacted.
 fn filters_section(
@@ -1331,7 +1346,7 @@ fn filters_section(
         max_mean_line_length: f.settings.max_mean_line_length,
         min_alnum_fraction: f.settings.min_alnum_fraction,
         allow_email_domains: f.settings.allow_email_domains.clone(),
-        secret_rules: corpusledger_filter::secrets::rules_source(),
+        secret_rules: secret_rules_source(&f.secret_rules)?,
         removed,
         redacted_documents: documents.len() as u64,
         redactions,
