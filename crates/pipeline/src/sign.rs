@@ -15,7 +15,9 @@ use corpusledger_dedup::{BandParams, Sketcher, shingles};
 use corpusledger_filter::{Filters, Finding};
 use corpusledger_ingest::{BlobStore, Item, Plan, check_content, read_unit};
 use corpusledger_model::{DocLicense, Document, Reason, Redaction, Rejection, Reporter};
-use corpusledger_provenance::{Attribution, LicensePolicy, OptOutList, Provenance, language_from_tags, language_of};
+use corpusledger_provenance::{
+    Attribution, LicensePolicy, OptOutList, Provenance, language_from_content, language_from_tags, language_of,
+};
 use rayon::prelude::*;
 use sha2::{Digest, Sha256};
 use xxhash_rust::xxh3::xxh3_128;
@@ -469,15 +471,21 @@ impl Signer<'_> {
 
 /// A document's language: what its input says, else the first of its tags
 /// that names one (a Stack Exchange question), else linguist's from its
-/// path and content.
+/// path and content; a document without a file name (a post, a JSONL line
+/// without a path) by its shebang or modeline, else its tokens.
 fn doc_language<'d>(doc: &'d Document, content: &str) -> Option<&'d str> {
     doc.meta.language.as_deref().or_else(|| {
-        // A post names its language by its tags, not by a file name.
+        // A post names its language by its tags, not by a file name; a
+        // document without a file name (a post, a JSONL line without a
+        // path) has its shebang or modeline, else its tokens.
+        let by_content = || language_of(None, Some(content)).or_else(|| language_from_content(content));
         if !doc.meta.tags.is_empty() {
             let tags: Vec<&str> = doc.meta.tags.iter().map(String::as_str).collect();
-            return language_from_tags(&tags);
+            return language_from_tags(&tags).or_else(by_content);
         }
-        let path = doc.source.path.as_deref().or(Some(doc.source.key.as_str()));
-        language_of(path, Some(content))
+        match doc.source.path.as_deref() {
+            Some(path) if doc.meta.credits.is_empty() => language_of(Some(path), Some(content)),
+            _ => by_content(),
+        }
     })
 }

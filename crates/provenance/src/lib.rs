@@ -55,7 +55,8 @@ pub use detect::{Detected, Detector, pointer_path, spdx_list_version};
 pub use expression::{category_of, license_ids};
 pub use header::{CommentBlock, Header, first_comment_block, spdx_header};
 pub use language::{
-    canonical_language, is_language, language_from_tags, language_of, language_table_source, languages,
+    canonical_language, is_language, language_from_content, language_from_tags, language_of, language_table_source,
+    languages,
 };
 pub use license::{Attribution, FileReport, Provenance, RepoReport, is_license_file_name};
 pub use optout::OptOutList;

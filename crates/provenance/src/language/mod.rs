@@ -27,9 +27,16 @@
 //! 5. else Text for the conventional names of plain-text files that linguist
 //!    lists only in part (`LICENSE-MIT`, `COPYING.LESSER`, `README`,
 //!    `CHANGES`, `AUTHORS`).
+//!
+//! A document without a file name is named by [`language_from_content`]
+//! (linguist's token statistics, `classifier.rs`) when its shebang and
+//! modeline say nothing.
 
+mod classifier;
 mod heuristics;
 mod table;
+
+pub use classifier::language_from_content;
 
 #[cfg(test)]
 mod tests;
