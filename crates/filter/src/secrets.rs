@@ -849,34 +849,40 @@ tags = ["acme"]
 
     #[test]
     fn a_bad_user_rule_file_is_an_error_naming_file_line_and_fix() {
-        let said = |text: &str| user_rules(text).unwrap_err().to_string();
         let bad_regex = ACME.replace(r"\b(acmd_[a-z0-9]{24})\b", r"(acmd_[a-z");
-        let message = said(&bad_regex);
-        assert!(
-            message.starts_with("secret rule file acme.toml, line 6: rule `acme-deploy-token`: regex:"),
-            "{message}"
-        );
-        let message = said("[[rules]]\nid = \"x\"\nregex = 'a'\nsecretgroup = 1\n");
-        assert!(message.starts_with("secret rule file acme.toml, line 4:"), "{message}");
-        let message = said("[[rules]]\nid = \"x\"\nregex = 'a\n");
-        assert!(message.starts_with("secret rule file acme.toml, line 3:"), "{message}");
-        let message = said("[[rules]]\nid = \"github-pat\"\nregex = 'ghp_x'\n");
-        assert!(
-            message.contains("line 1: rule id `github-pat` is a built-in rule's"),
-            "{message}"
-        );
-        let message = said("[[rules]]\nid = \"a\"\nregex = 'x'\n\n[[rules]]\nid = \"a\"\nregex = 'y'\n");
-        assert!(message.contains("line 5: rule id `a` is given twice"), "{message}");
-        let message = said("[[rules]]\nid = \"a\"\nregex = '(x)'\nsecretGroup = 2\n");
-        assert!(
-            message.contains("secretGroup = 2, but the regex has 1 group(s)"),
-            "{message}"
-        );
-        let message = said("[extend]\ndisabledRules = [\"no-such-rule\"]\n");
-        assert!(
-            message.contains("line 2: disabledRules names `no-such-rule`"),
-            "{message}"
-        );
+        let cases = [
+            (
+                bad_regex.as_str(),
+                "acme.toml, line 6: rule `acme-deploy-token`: regex:",
+            ),
+            // An unknown key (Gitleaks spells it secretGroup), an unclosed string.
+            (
+                "[[rules]]\nid = \"x\"\nregex = 'a'\nsecretgroup = 1\n",
+                "acme.toml, line 4:",
+            ),
+            ("[[rules]]\nid = \"x\"\nregex = 'a\n", "acme.toml, line 3:"),
+            (
+                "[[rules]]\nid = \"github-pat\"\nregex = 'ghp_x'\n",
+                "line 1: rule id `github-pat` is a built-in rule's",
+            ),
+            (
+                "[[rules]]\nid = \"a\"\nregex = 'x'\n\n[[rules]]\nid = \"a\"\nregex = 'y'\n",
+                "line 5: rule id `a` is given twice",
+            ),
+            (
+                "[[rules]]\nid = \"a\"\nregex = '(x)'\nsecretGroup = 2\n",
+                "secretGroup = 2, but the regex has 1 group(s)",
+            ),
+            (
+                "[extend]\ndisabledRules = [\"no-such-rule\"]\n",
+                "line 2: disabledRules names `no-such-rule`",
+            ),
+        ];
+        for (text, said) in cases {
+            let message = user_rules(text).unwrap_err().to_string();
+            assert!(message.starts_with("secret rule file acme.toml, line "), "{message}");
+            assert!(message.contains(said), "{message}");
+        }
     }
 
     fn find(text: &str) -> Vec<String> {

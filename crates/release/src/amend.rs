@@ -453,15 +453,7 @@ fn redactions(
     let mut documents = std::collections::HashSet::new();
     let mut kept_batches = Vec::with_capacity(batches.len());
     for batch in &batches {
-        let column = |name: &str| {
-            batch
-                .column_by_name(name)
-                .and_then(|c| c.as_string_opt::<i32>())
-                .ok_or_else(|| Error::Unreadable {
-                    path: from.clone(),
-                    reason: format!("no text column `{name}`: not a redaction table"),
-                })
-        };
+        let column = |name: &str| text_column(batch, name, &from, "a redaction table");
         let (doc, rule) = (column("doc_id")?, column("rule")?);
         let mask: BooleanArray = (0..batch.num_rows())
             .map(|i| {
@@ -480,6 +472,23 @@ fn redactions(
     }
     let file = write_batches(out, &output.path, redaction_schema(), kept_batches, config).map_err(write_error)?;
     Ok((file, (spans, documents.len() as u64)))
+}
+
+/// The text column `name` of a batch read from `path`, which should be
+/// `what`.
+fn text_column<'b>(
+    batch: &'b RecordBatch,
+    name: &str,
+    path: &Path,
+    what: &str,
+) -> Result<&'b arrow::array::StringArray> {
+    batch
+        .column_by_name(name)
+        .and_then(|c| c.as_string_opt::<i32>())
+        .ok_or_else(|| Error::Unreadable {
+            path: path.to_owned(),
+            reason: format!("no text column `{name}`: not {what}"),
+        })
 }
 
 /// Redactions an amendment takes out: spans by rule, and documents.
@@ -604,15 +613,7 @@ fn attribution(
     let mut clusters: BTreeMap<String, (bool, bool)> = BTreeMap::new();
     let mut documents: BTreeMap<(String, String), String> = BTreeMap::new();
     for batch in &batches {
-        let column = |name: &str| {
-            batch
-                .column_by_name(name)
-                .and_then(|c| c.as_string_opt::<i32>())
-                .ok_or_else(|| Error::Unreadable {
-                    path: from.clone(),
-                    reason: format!("no text column `{name}`: not an attribution table"),
-                })
-        };
+        let column = |name: &str| text_column(batch, name, &from, "an attribution table");
         let (kept, doc, role, basis, kept_license) = (
             column("kept_doc_id")?,
             column("doc_id")?,
