@@ -12,7 +12,7 @@ use crate::util;
 /// (file, content) of the fixture tree; the planted items are listed in
 /// `planted`.
 fn fixtures(dir: &Path) {
-    let files: [(&str, String); 8] = [
+    let files: [(&str, String); 9] = [
         (
             "app/src/settings.py",
             [
@@ -59,6 +59,11 @@ fn fixtures(dir: &Path) {
             "[[package]]\nname = \"app\"\nversion = \"0.1.0\"\n".to_owned(),
         ),
         ("app/static/bundle.js", format!("var a=\"{}\";\n", "q".repeat(1500))),
+        // Minified by its name: short lines, so only the name says so.
+        (
+            "app/static/widget.min.js",
+            "function w(a){return a+1}\nfunction v(b){return w(b)*2}\n".to_owned(),
+        ),
         (
             "app/src/main.rs",
             "/// Reads the config; the handwritten parser is below.\nfn main() {\n    println!(\"hello\");\n}\n"
@@ -127,6 +132,7 @@ fn every_planted_item_is_found_and_look_alikes_are_not() {
         ("app/api/user.go", "generated", "generated:go-generated-marker"),
         ("app/Cargo.lock", "generated", "generated:lock-file"),
         ("app/static/bundle.js", "low-quality", "low-quality:max-line-length"),
+        ("app/static/widget.min.js", "generated", "generated:minified-name"),
     ]
     .into_iter()
     .map(|(a, b, c)| (a.to_owned(), b.to_owned(), c.to_owned()))
@@ -208,12 +214,14 @@ fn every_planted_item_is_found_and_look_alikes_are_not() {
     assert_eq!(filters["redacted-documents"], 2);
     assert_eq!(filters["redactions"]["pii:email"], 1);
     assert_eq!(filters["removed"]["generated:lock-file"], 1);
+    assert_eq!(filters["removed"]["generated:minified-name"], 1);
+    assert_eq!(manifest["counts"]["removed"]["generated"], 3);
     assert_eq!(manifest["counts"]["removed"]["vendored"], 2);
     assert_eq!(manifest["counts"]["removed"]["low-quality"], 1);
     // Secrets are redacted here, not removed: no `secret` count.
     assert!(manifest["counts"]["removed"].get("secret").is_none());
     let (kept, removed, rejected) = util::counts_add_up(&manifest);
-    assert_eq!((kept, removed, rejected), (3, 5, 0));
+    assert_eq!((kept, removed, rejected), (3, 6, 0));
     // So does the datasheet (here the dataset card `run` writes).
     let card = std::fs::read_to_string(out.join("README.md")).unwrap();
     assert!(card.contains("Content filters"), "{card}");
@@ -403,9 +411,13 @@ fn flag_keeps_each_document_and_lists_what_was_found_in_its_column() {
         rules("app/static/bundle.js", "low_quality_flags"),
         ["low-quality:max-line-length"]
     );
+    assert_eq!(
+        rules("app/static/widget.min.js", "generated_flags"),
+        ["generated:minified-name"]
+    );
     assert!(rules("app/src/main.rs", "generated_flags").is_empty());
     let flagged_keys: BTreeSet<&str> = found.keys().map(|(key, _)| key.as_str()).collect();
-    assert_eq!(flagged_keys.len(), 6, "{flagged_keys:?}");
+    assert_eq!(flagged_keys.len(), 7, "{flagged_keys:?}");
 
     let manifest = util::manifest(&out);
     let filters = &manifest["filters"];
@@ -414,7 +426,7 @@ fn flag_keeps_each_document_and_lists_what_was_found_in_its_column() {
         filters["flag-columns"],
         serde_json::json!(["pii_flags", "vendored_flags", "generated_flags", "low_quality_flags"])
     );
-    assert_eq!(filters["flagged-documents"], 6);
+    assert_eq!(filters["flagged-documents"], 7);
     assert_eq!(filters["flags"]["pii:email"], 1);
     assert_eq!(
         filters["flags"]
@@ -423,7 +435,7 @@ fn flag_keeps_each_document_and_lists_what_was_found_in_its_column() {
             .values()
             .map(|v| v.as_u64().unwrap())
             .sum::<u64>(),
-        7
+        8
     );
     let verified = util::corpusledger(&["verify", out.to_str().unwrap()]);
     assert_eq!(verified.status.code(), Some(0), "{}", util::stderr(&verified));
@@ -476,7 +488,7 @@ fn flag_keeps_each_document_and_lists_what_was_found_in_its_column() {
     let keys: BTreeSet<&str> = redactions.iter().map(|r| util::get(r, "key").unwrap()).collect();
     assert_eq!(keys, BTreeSet::from(["app/deploy/id_rsa.pem"]));
     let filters = &util::manifest(&amended)["filters"];
-    assert_eq!(filters["flagged-documents"], 4);
+    assert_eq!(filters["flagged-documents"], 5);
     assert_eq!(filters["flags"].get("pii:email"), None);
     assert_eq!(filters["redacted-documents"], 1);
     assert_eq!(
@@ -522,7 +534,7 @@ fn a_document_a_filter_fails_on_is_rejected_and_the_run_goes_on() {
     );
     // Every other document went through its filters.
     let data = util::data_rows(&out);
-    assert_eq!(data.len(), 7);
+    assert_eq!(data.len(), 8);
     let settings = data
         .iter()
         .find(|r| util::get(r, "key") == Some("app/src/settings.py"))
