@@ -327,7 +327,9 @@ impl Secrets {
 
     /// The built-in rules and those of `files` (each its name, as errors
     /// show it, and its text): rule files in Gitleaks' configuration format
-    /// (see [`parse_user_file`]).
+    /// (TOML: `[[rules]]` with `id`, `regex`, `secretGroup`, `entropy`,
+    /// `keywords`, `path` and allow-lists; top-level allow-lists;
+    /// `[extend] disabledRules`). An error names the file and line.
     pub fn with_user_rules(files: &[(String, String)]) -> Result<Secrets, Error> {
         let file: RuleFile = serde_json::from_str(RULES).map_err(|e| rules_error(e.to_string()))?;
         let mut specs = file.rules;
