@@ -64,7 +64,7 @@ pub use package::{Declared, PACKAGE_FILES, PackageError, PackageMeta, parse_pack
 pub use policy::LicensePolicy;
 
 /// The rule that concludes a document's license, as the manifest states it.
-pub const CONCLUSION_RULE: &str = "for a Stack Exchange post, the post's CC BY-SA license (the dump's ContentLicense, else by the date of its latest revision), whatever its text says; otherwise the file's own SPDX-License-Identifier or license notice; else the nearer of the declared license (nearest package manifest, or the input's license column) and the detected one (nearest folder with license files), declared first when both are in the same folder; else NOASSERTION. Declared and detected naming different license ids is flagged as a disagreement; an expression that does not parse is never concluded";
+pub const CONCLUSION_RULE: &str = "for a Stack Exchange post, the post's CC BY-SA license (the dump's ContentLicense, else by the date of its latest revision), whatever its text says; otherwise the file's own SPDX-License-Identifier or license notice; else the nearer of the declared license (nearest package manifest, or the input's license column) and the detected one (nearest folder with license files), declared first when both are in the same folder; else NOASSERTION. Declared and detected naming different license ids is flagged as a disagreement (the Python license stack, Python-2.0 or Python-2.0.1, and PSF-2.0, as PyPI names it, count as one); an expression that does not parse is never concluded";
 
 /// The text detector, its SPDX license list version, for the manifest.
 pub fn detector_description() -> String {

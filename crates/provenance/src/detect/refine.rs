@@ -9,6 +9,22 @@ struct Variant {
     base: &'static str,
     /// Words (lowercase, punctuation dropped) found only in the variant.
     marker: &'static str,
+    /// Words that, right after the marker, show it is the blank template in
+    /// the license's own appendix rather than the variant's own wording.
+    template: Option<&'static str>,
+}
+
+/// The GNU FDL's `-invariants` ids are for documents with Invariant
+/// Sections; the license text is the same, and its appendix holds the
+/// blank template ("with the Invariant Sections being LIST THEIR TITLES").
+/// Only a notice that names sections makes the variant.
+const fn gfdl(id: &'static str, base: &'static str) -> Variant {
+    Variant {
+        id,
+        base,
+        marker: "invariant sections being",
+        template: Some("list their titles"),
+    }
 }
 
 /// Pixar's license is Apache-2.0 with its trademark clause reworded; an
@@ -23,17 +39,26 @@ const VARIANTS: &[Variant] = &[
         id: "Pixar",
         base: "Apache-2.0",
         marker: "licensor and its affiliates except as required to comply with section 4c",
+        template: None,
     },
     Variant {
         id: "AGPL-1.0-or-later",
         base: "GPL-2.0-or-later",
         marker: "affero general public license",
+        template: None,
     },
     Variant {
         id: "AGPL-1.0-only",
         base: "GPL-2.0-or-later",
         marker: "affero general public license",
+        template: None,
     },
+    gfdl("GFDL-1.1-invariants-only", "GFDL-1.1-or-later"),
+    gfdl("GFDL-1.1-invariants-or-later", "GFDL-1.1-or-later"),
+    gfdl("GFDL-1.2-invariants-only", "GFDL-1.2-or-later"),
+    gfdl("GFDL-1.2-invariants-or-later", "GFDL-1.2-or-later"),
+    gfdl("GFDL-1.3-invariants-only", "GFDL-1.3-or-later"),
+    gfdl("GFDL-1.3-invariants-or-later", "GFDL-1.3-or-later"),
 ];
 
 /// An exception recognised by a phrase of its text, and the licenses it
@@ -83,7 +108,13 @@ const TEMPLATE_WINDOW: usize = 80;
 pub(crate) fn identifier(id: &str, text: &str) -> (String, Option<String>) {
     let words = words(text);
     if let Some(variant) = VARIANTS.iter().find(|v| v.id == id) {
-        if !contains_phrase(&words, variant.marker) {
+        let own_wording = find_phrase(&words, variant.marker).any(|at| {
+            let after = at + variant.marker.split(' ').count();
+            variant.template.is_none_or(|template| {
+                !contains_phrase(&words[after.min(words.len())..(after + 3).min(words.len())], template)
+            })
+        });
+        if !own_wording {
             let (base, gnu_note) = gnu_suffix(variant.base, &words);
             let note = format!("{id}-like text without {id}'s own wording: {base}");
             let note = gnu_note.map_or(note.clone(), |g| format!("{note}; {g}"));
@@ -176,6 +207,24 @@ mod tests {
         let notice = "Gizmo is free software, either version 3 of the License, or (at your option) any later version.";
         assert_eq!(identifier("GPL-3.0-or-later", notice).0, "GPL-3.0-or-later");
         assert_eq!(identifier("MIT", notice).0, "MIT");
+    }
+
+    #[test]
+    fn the_gfdl_is_invariants_only_with_sections_named() {
+        let appendix = "GNU Free Documentation License ... with the Invariant Sections being LIST THEIR TITLES, with the Front-Cover Texts being LIST";
+        let (id, note) = identifier("GFDL-1.3-invariants-or-later", appendix);
+        assert_eq!(id, "GFDL-1.3-only");
+        assert!(
+            note.unwrap()
+                .starts_with("GFDL-1.3-invariants-or-later-like text without")
+        );
+        let named = format!(
+            "{appendix}\nPermission is granted ... with the Invariant Sections being \"History\" and \"Credits\", no Front-Cover Texts"
+        );
+        assert_eq!(
+            identifier("GFDL-1.3-invariants-only", &named).0,
+            "GFDL-1.3-invariants-only"
+        );
     }
 
     #[test]

@@ -18,8 +18,9 @@ use crate::{category_of, license_ids};
 /// 3. Else `NOASSERTION`.
 ///
 /// Declared and detected naming different license ids is flagged as a
-/// disagreement whatever was concluded; an expression that does not parse is
-/// kept in its column and evidence but never concluded.
+/// disagreement whatever was concluded (the ids of [`same_terms`] count as
+/// one); an expression that does not parse is kept in its column and
+/// evidence but never concluded.
 pub(crate) fn conclude(
     header: Option<Signal>,
     declared: Option<(Signal, usize)>,
@@ -27,7 +28,9 @@ pub(crate) fn conclude(
 ) -> DocLicense {
     let valid = |s: &Option<(Signal, usize)>| s.as_ref().filter(|(s, _)| s.valid).cloned();
     let disagreement = match (valid(&declared), &detected) {
-        (Some((d, _)), Some((t, _))) => license_ids(&d.expression) != license_ids(&t.expression),
+        (Some((d, _)), Some((t, _))) => {
+            same_terms(license_ids(&d.expression)) != same_terms(license_ids(&t.expression))
+        }
         _ => false,
     };
     let concluded = if let Some(h) = header.as_ref().filter(|h| h.valid) {
@@ -59,6 +62,22 @@ pub(crate) fn conclude(
         disagreement,
         evidence,
     }
+}
+
+/// License ids with one name per set of terms. The Python license stack
+/// (the PSF agreement with the BeOpen, CNRI and CWI ones beneath it, as
+/// CPython's LICENSE and the packages that copy it hold) is `Python-2.0`
+/// or `Python-2.0.1` in SPDX, and PyPI's "Python Software Foundation
+/// License" classifier, which such packages declare, is `PSF-2.0`: the
+/// three are one here, so that a package declaring PSF-2.0 beside the
+/// stack is no disagreement.
+pub(crate) fn same_terms(ids: std::collections::BTreeSet<String>) -> std::collections::BTreeSet<String> {
+    ids.into_iter()
+        .map(|id| match id.as_str() {
+            "Python-2.0" | "Python-2.0.1" => "PSF-2.0".to_owned(),
+            _ => id,
+        })
+        .collect()
 }
 
 /// Concludes the license of a document made of Stack Exchange posts: the

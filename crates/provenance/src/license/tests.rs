@@ -69,6 +69,38 @@ fn nearest_license_file_then_header_then_metadata() {
 }
 
 #[test]
+fn the_python_license_stack_and_pypis_psf_classifier_are_no_disagreement() {
+    let dir = tempfile::tempdir().unwrap();
+    let repo = dir.path().join("distlike-0.3.9");
+    write(
+        &repo,
+        "LICENSE",
+        include_str!("../../tests/fixtures/licenses/Python-2.0.1__cpython-stack.txt"),
+    );
+    write(
+        &repo,
+        "PKG-INFO",
+        "Metadata-Version: 2.1\nName: distlike\nVersion: 0.3.9\nClassifier: License :: OSI Approved :: Python Software Foundation License\n",
+    );
+    let prov = Provenance::new(0.8);
+    let got = prov
+        .attribute(&doc(Some(&repo), "distlike/__init__.py", None), "x = 1\n")
+        .unwrap()
+        .license;
+    assert_eq!(got.declared.as_deref(), Some("PSF-2.0"));
+    assert_eq!(got.detected.as_deref(), Some("Python-2.0.1"));
+    assert_eq!(got.concluded.expression, "PSF-2.0");
+    assert!(!got.disagreement);
+    // Another license beside it is still a disagreement.
+    write(&repo, "LICENSE", MIT);
+    let other = Provenance::new(0.8)
+        .attribute(&doc(Some(&repo), "distlike/__init__.py", None), "x = 1\n")
+        .unwrap()
+        .license;
+    assert!(other.disagreement);
+}
+
+#[test]
 fn declared_wins_in_its_folder_and_disagreement_is_flagged() {
     let dir = tempfile::tempdir().unwrap();
     let repo = dir.path().join("crate");
