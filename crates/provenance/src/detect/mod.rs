@@ -12,6 +12,7 @@ mod pointer;
 mod prepare;
 mod rank;
 mod refine;
+mod relatives;
 
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicBool, Ordering as AtomicOrdering};
@@ -262,6 +263,33 @@ impl Detector {
                 _ => None,
             });
         }
+        let found = match found.as_slice() {
+            // One license: told apart from its close relatives by their
+            // own wording in the lines it was found in.
+            [whole] => {
+                let lines = if whole.view == (0, text.lines().count()) {
+                    data.clone()
+                } else {
+                    TextData::new(&lines_of(text, whole.view))
+                };
+                let own = relatives::distinct(&rank::bigrams(&lines));
+                let (candidate, note) = relatives::tell_apart(&own, whole.candidate, &ranked);
+                let segment = Segment {
+                    candidate,
+                    view: whole.view,
+                };
+                return Ok(self.decide(text, &ranked, &[segment]).map(|mut detected| {
+                    if let Some(note) = note {
+                        detected.note = Some(match detected.note.take() {
+                            Some(before) => format!("{note}; {before}"),
+                            None => note,
+                        });
+                    }
+                    detected
+                }));
+            }
+            _ => found,
+        };
         Ok(self.decide(text, &ranked, &found))
     }
 

@@ -92,7 +92,7 @@ fn forms(entry: &spdx::detection::LicenseEntry) -> impl Iterator<Item = (&'stati
 }
 
 /// The sorted multiset of word-bigram hashes of a text's normalised lines.
-fn bigrams(data: &TextData) -> Box<[u64]> {
+pub(crate) fn bigrams(data: &TextData) -> Box<[u64]> {
     let words: Vec<u64> = data
         .lines()
         .iter()
