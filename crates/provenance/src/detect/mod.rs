@@ -411,12 +411,16 @@ fn expression_only(text: &str) -> Option<Detected> {
 }
 
 fn from_pointer(found: pointer::Pointer) -> Detected {
+    let note = found
+        .expression
+        .starts_with("LicenseRef-")
+        .then(|| "names a license the SPDX list does not have: kept under its own name as a LicenseRef".to_owned());
     Detected {
         expression: found.expression,
         score: 1.0,
         form: "pointer",
         lines: found.lines,
-        note: None,
+        note,
         families: found.families,
     }
 }

@@ -153,6 +153,9 @@ pub(crate) fn pointer(text: &str) -> Option<Pointer> {
     if ids.len() > 1 && !choice {
         return None;
     }
+    if ids.is_empty() && families.is_empty() {
+        return named_elsewhere(text);
+    }
     let (first, last) = lines?;
     Some(Pointer {
         expression: corpusledger_model::any_of(ids)?,
@@ -160,6 +163,100 @@ pub(crate) fn pointer(text: &str) -> Option<Pointer> {
         // A family only counts as an alternative: beside a choice.
         families: if choice { families } else { Vec::new() },
     })
+}
+
+/// Verbs (lowercase) after which a license's proper name may follow.
+const NAMING_VERBS: &[&str] = &[
+    "licensed under",
+    "licenced under",
+    "released under",
+    "distributed under",
+    "available under",
+];
+
+/// A license a sentence names by its proper name that [`NAMES`] does not
+/// hold ("licensed under the Frobnicator Public License, version 2.0"):
+/// the SPDX list's id when the name is one of its licenses' full names,
+/// else `LicenseRef-` and the name, never a guess at a similar license. The
+/// name is the capitalised words before `License` (or `Licence`), with
+/// the version after it.
+fn named_elsewhere(text: &str) -> Option<Pointer> {
+    for (line_idx, line) in text.lines().enumerate() {
+        let lower = line.to_lowercase();
+        for verb in NAMING_VERBS {
+            let Some(at) = lower.find(verb) else { continue };
+            let mut rest = line[at + verb.len()..].split_whitespace().peekable();
+            let mut skip = |w: &str| rest.next_if(|x| x.eq_ignore_ascii_case(w)).is_some();
+            if skip("the") && skip("terms") && skip("of") {
+                skip("the");
+            }
+            let mut name: Vec<&str> = Vec::new();
+            let mut closed = false;
+            for word in rest.by_ref().take(7) {
+                let bare = word.trim_end_matches([',', '.', ';', ':', ')']);
+                if !bare.starts_with(|c: char| c.is_ascii_uppercase()) {
+                    break;
+                }
+                name.push(bare);
+                if bare.eq_ignore_ascii_case("license") || bare.eq_ignore_ascii_case("licence") {
+                    closed = true;
+                    break;
+                }
+            }
+            if !closed || name.len() < 2 {
+                continue;
+            }
+            let mut version = None;
+            let mut after = rest.map(|w| w.trim_end_matches([',', '.', ';', ':', ')']));
+            let mut next = after.next();
+            if next.is_some_and(|w| w.eq_ignore_ascii_case("version") || w.eq_ignore_ascii_case("v")) {
+                next = after.next();
+            }
+            if let Some(v) = next.map(|w| w.trim_start_matches(['v', 'V'])) {
+                if !v.is_empty()
+                    && v.chars().all(|c| c.is_ascii_digit() || c == '.')
+                    && v.starts_with(|c: char| c.is_ascii_digit())
+                {
+                    version = Some(v);
+                }
+            }
+            let full = match version {
+                Some(v) => format!("{} {v}", name.join(" ")),
+                None => name.join(" "),
+            };
+            let line = super::prepare::line_number(line_idx);
+            return Some(Pointer {
+                expression: spdx_full_name(&full).unwrap_or_else(|| license_ref(&full)),
+                lines: (line, line),
+                families: Vec::new(),
+            });
+        }
+    }
+    None
+}
+
+/// The id of the SPDX license (not deprecated) whose full name is `name`,
+/// compared without case and punctuation.
+fn spdx_full_name(name: &str) -> Option<String> {
+    let fold = |s: &str| words(s).join(" ");
+    let wanted = fold(name);
+    spdx::identifiers::LICENSES
+        .iter()
+        .find(|l| fold(l.full_name) == wanted && spdx::license_id(l.name).is_some_and(|id| !id.is_deprecated()))
+        .map(|l| l.name.to_owned())
+}
+
+/// `LicenseRef-` and `name` in the characters an SPDX id may hold.
+pub(crate) fn license_ref(name: &str) -> String {
+    let mut slug = String::new();
+    for c in name.chars() {
+        if c.is_ascii_alphanumeric() || c == '.' {
+            slug.push(c);
+        } else if !slug.ends_with('-') {
+            slug.push('-');
+        }
+    }
+    format!("LicenseRef-{}", slug.trim_matches(['-', '.']))
 }
 
 /// A name found after a licensing verb.
@@ -329,6 +426,25 @@ pub fn pointer_path(text: &str) -> Option<&str> {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn a_license_named_but_not_known_is_a_license_ref_never_a_guess() {
+        let p = pointer("Frob is licensed under the Frobnicator Public License, version 2.0.").unwrap();
+        assert_eq!(p.expression, "LicenseRef-Frobnicator-Public-License-2.0");
+        assert_eq!(p.lines, (1, 1));
+        // A full name of the SPDX list is its id.
+        let p = pointer("Made available under the Eclipse Public License 2.0.").unwrap();
+        assert_eq!(p.expression, "EPL-2.0");
+        // Not a proper name: no license.
+        for text in [
+            "Released under the same License as Perl itself.",
+            "software distributed under the License is distributed on an \"AS IS\" BASIS",
+            "licensed under the terms below.",
+        ] {
+            assert_eq!(pointer(text), None, "{text}");
+        }
+        assert_eq!(license_ref("Foo  Bar/Baz 1.0"), "LicenseRef-Foo-Bar-Baz-1.0");
+    }
     use super::*;
 
     fn expression(text: &str) -> Option<String> {
