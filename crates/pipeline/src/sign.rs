@@ -342,7 +342,7 @@ impl Signer<'_> {
                 rule: f.rule.clone(),
                 line: f.line,
                 offset: offset as u64,
-                placeholder: f.placeholder.unwrap_or_default().to_owned(),
+                placeholder: placeholder.to_owned(),
                 span_sha256: Sha256::digest(&text.as_bytes()[f.span.clone()]).into(),
             }))?;
         }

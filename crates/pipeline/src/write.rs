@@ -346,7 +346,7 @@ pub fn write_outputs(
 
     conflicts.list.sort_by(|a, b| a.kept_doc_id.cmp(&b.kept_doc_id));
     let licensing = licensing(ingested, outcome, conflicts, extras)?;
-    let mut manifest = manifest(plan, ingested, outcome, config, licensing, &files)?;
+    let (mut manifest, flags) = manifest(plan, ingested, outcome, config, licensing, &files)?;
     manifest.attribution = attribution;
     manifest.bases = bases_section(outcome, extras.bases);
     if !extras.bases.is_empty() {
@@ -359,14 +359,12 @@ pub fn write_outputs(
     }
     manifest.commitments = Some(commitments);
     if !config.filters.is_off() {
-        manifest.filters = Some(filters_section(ingested, outcome, config, extras.gate)?);
+        manifest.filters = Some(filters_section(ingested, config, extras.gate, flags)?);
         for reason in config.filters.removal_reasons() {
             manifest.counts.removed.entry(reason.as_str().to_owned()).or_default();
         }
-        if config.filters.enabled().any() || !config.filters.decontaminate.is_empty() {
-            let failed = Reason::FilterFailed.as_str().to_owned();
-            manifest.counts.rejected.entry(failed).or_default();
-        }
+        let failed = Reason::FilterFailed.as_str().to_owned();
+        manifest.counts.rejected.entry(failed).or_default();
     }
     super::kill_point::kill_point("manifest");
     // The card goes first so that the manifest, last, still marks a finished
@@ -1025,6 +1023,8 @@ fn category_name(category: LicenseCategory) -> String {
         .unwrap_or_default()
 }
 
+/// The manifest (its filters section is the caller's), and what the
+/// filters that flag found in the kept documents, counted in the same pass.
 fn manifest(
     plan: &Plan,
     ingested: &Ingested,
@@ -1032,15 +1032,22 @@ fn manifest(
     config: &Config,
     licensing: Licensing,
     files: &[OutputFile],
-) -> Result<Manifest> {
+) -> Result<(Manifest, Option<FlagTally>)> {
     let mut licenses = BTreeMap::new();
     let mut categories = BTreeMap::new();
     let mut languages = BTreeMap::new();
     let mut histograms = LicenseHistograms::default();
     let mut cluster_sizes = Vec::new();
+    let mut flags = (!config.filters.flagged().is_empty()).then(FlagTally::default);
     for (doc, decision) in ingested.docs.iter().zip(&outcome.decisions) {
         add_signals(&mut histograms.before, &doc);
         if let Decision::Kept { cluster_size } = *decision {
+            if let Some(tally) = flags.as_mut().filter(|_| !doc.flags.is_empty()) {
+                tally.documents += 1;
+                for flag in &doc.flags {
+                    *tally.by_rule.entry(flag.flag.rule.clone()).or_insert(0) += 1;
+                }
+            }
             add_signals(&mut histograms.after, &doc);
             cluster_sizes.push(u64::from(cluster_size));
             *licenses.entry(doc.license.concluded.expression.clone()).or_insert(0u64) += 1;
@@ -1098,7 +1105,7 @@ fn manifest(
         })
         .collect();
     let merkle = Merkle::over(&outputs).expect("outputs are sorted by path, with SHA-256 hashes");
-    Ok(Manifest {
+    let manifest = Manifest {
         format: corpusledger_manifest::FORMAT.to_owned(),
         version: corpusledger_manifest::VERSION,
         tool: Tool {
@@ -1147,7 +1154,16 @@ fn manifest(
         filters: None,
         outputs,
         merkle,
-    })
+    };
+    Ok((manifest, flags))
+}
+
+/// What the filters that flag found in the kept documents: documents with
+/// a flag, and flags by rule.
+#[derive(Default)]
+struct FlagTally {
+    documents: u64,
+    by_rule: BTreeMap<String, u64>,
 }
 
 fn add_signals(histograms: &mut SignalHistograms, doc: &DocRecord) {
@@ -1265,9 +1281,9 @@ fn secret_rules_source(files: &[std::path::PathBuf]) -> Result<String> {
 /// removed (by rule, from the ledger details) and redacted.
 fn filters_section(
     ingested: &Ingested,
-    outcome: &Outcome,
     config: &Config,
     gate: &Gate,
+    flags: Option<FlagTally>,
 ) -> Result<corpusledger_manifest::Filters> {
     let f = &config.filters;
     let actions = [
@@ -1298,22 +1314,8 @@ fn filters_section(
         *redactions.entry(r.rule.clone()).or_insert(0u64) += 1;
         documents.insert(&r.source);
     }
-    let flag_columns = f.flag_columns();
-    let mut flags = BTreeMap::new();
-    let mut flagged_documents = None;
-    if !flag_columns.is_empty() {
-        let mut n = 0u64;
-        for (doc, decision) in ingested.docs.iter().zip(&outcome.decisions) {
-            if matches!(decision, Decision::Kept { .. }) && !doc.flags.is_empty() {
-                n += 1;
-                for flag in &doc.flags {
-                    *flags.entry(flag.flag.rule.clone()).or_insert(0u64) += 1;
-                }
-            }
-        }
-        ingested.docs.take_error()?;
-        flagged_documents = Some(n);
-    }
+    let flagged_documents = flags.as_ref().map(|t| t.documents);
+    let flags = flags.map(|t| t.by_rule).unwrap_or_default();
     let loaded = gate.filters.as_ref().map_or(&[][..], |f| f.benchmark_files());
     let benchmarks = f
         .decontaminate
@@ -1350,7 +1352,7 @@ fn filters_section(
         removed,
         redacted_documents: documents.len() as u64,
         redactions,
-        flag_columns,
+        flag_columns: f.flag_columns(),
         flagged_documents,
         flags,
         decontamination,

@@ -497,12 +497,7 @@ type Lost = (BTreeMap<String, u64>, u64);
 /// The manifest's redaction counts without those `lost`.
 fn lower_redactions(filters: &mut corpusledger_manifest::Filters, (spans, documents): Lost) {
     for (rule, n) in spans {
-        if let Some(count) = filters.redactions.get_mut(&rule) {
-            *count = count.saturating_sub(n);
-            if *count == 0 {
-                filters.redactions.remove(&rule);
-            }
-        }
+        lower_by(&mut filters.redactions, &rule, n, false);
     }
     filters.redacted_documents = filters.redacted_documents.saturating_sub(documents);
 }
@@ -514,25 +509,23 @@ fn lower_flags(filters: &mut corpusledger_manifest::Filters, removed: &[RemovedD
             *n = n.saturating_sub(1);
         }
         for rule in &doc.flag_rules {
-            if let Some(count) = filters.flags.get_mut(rule) {
-                *count = count.saturating_sub(1);
-                if *count == 0 {
-                    filters.flags.remove(rule);
-                }
-            }
+            lower_by(&mut filters.flags, rule, 1, false);
+        }
+    }
+}
+
+/// `map[key]` lowered by `n`, the key dropped at 0 unless `keep_zero`.
+fn lower_by(map: &mut BTreeMap<String, u64>, key: &str, n: u64, keep_zero: bool) {
+    if let Some(count) = map.get_mut(key) {
+        *count = count.saturating_sub(n);
+        if *count == 0 && !keep_zero {
+            map.remove(key);
         }
     }
 }
 
 fn lower_counts(manifest: &mut Manifest, removed: &[RemovedDoc]) {
-    fn lower(map: &mut BTreeMap<String, u64>, key: &str, keep_zero: bool) {
-        if let Some(n) = map.get_mut(key) {
-            *n = n.saturating_sub(1);
-            if *n == 0 && !keep_zero {
-                map.remove(key);
-            }
-        }
-    }
+    let lower = |map: &mut BTreeMap<String, u64>, key: &str, keep_zero: bool| lower_by(map, key, 1, keep_zero);
     let removed_ids: std::collections::HashSet<&str> = removed.iter().map(|r| r.row.doc_id.as_str()).collect();
     for doc in removed {
         let counts = &mut manifest.counts;
@@ -649,12 +642,7 @@ fn attribution(
             documents.insert((doc.value(i).to_owned(), role.value(i).to_owned()), license.to_owned());
             if let Some(summary) = summary.as_mut() {
                 let basis = basis.value(i).split(' ').next().unwrap_or_default();
-                if let Some(n) = summary.license_basis.get_mut(basis) {
-                    *n = n.saturating_sub(1);
-                    if *n == 0 {
-                        summary.license_basis.remove(basis);
-                    }
-                }
+                lower_by(&mut summary.license_basis, basis, 1, false);
             }
         }
         let mask = BooleanArray::from(mask);

@@ -251,46 +251,34 @@ impl Detector {
             // holds) names its license as surely as a full text would.
             return Ok(match found.as_slice() {
                 [notice] if notice.candidate.form == "header" && notice.candidate.score >= NOTICE_FILE_SCORE => {
-                    self.decide(text, &ranked, &found).map(|mut detected| {
-                        let said = "the file's license part is this license's standard notice; the rest is other text";
-                        detected.note = Some(match detected.note.take() {
-                            Some(before) => format!("{said}; {before}"),
-                            None => said.to_owned(),
-                        });
-                        detected
-                    })
+                    let said = "the file's license part is this license's standard notice; the rest is other text";
+                    self.decide(text, &ranked, &found)
+                        .map(|detected| noted_first(detected, Some(said.to_owned())))
                 }
                 _ => None,
             });
         }
-        let found = match found.as_slice() {
-            // One license: told apart from its close relatives by their
-            // own wording in the lines it was found in.
-            [whole] => {
-                let lines = if whole.view == (0, text.lines().count()) {
-                    data.clone()
-                } else {
-                    TextData::new(&lines_of(text, whole.view))
-                };
-                let own = relatives::distinct(&rank::bigrams(&lines));
-                let (candidate, note) = relatives::tell_apart(&own, whole.candidate, &ranked);
-                let segment = Segment {
-                    candidate,
-                    view: whole.view,
-                };
-                return Ok(self.decide(text, &ranked, &[segment]).map(|mut detected| {
-                    if let Some(note) = note {
-                        detected.note = Some(match detected.note.take() {
-                            Some(before) => format!("{note}; {before}"),
-                            None => note,
-                        });
-                    }
-                    detected
-                }));
+        // One license: told apart from its close relatives by their own
+        // wording in the lines it was found in.
+        let (found, relative) = match found.as_slice() {
+            [one] => {
+                let lines = data.lines();
+                let view = lines.get(one.view.0..one.view.1).unwrap_or(lines);
+                let own = relatives::distinct(&rank::line_bigrams(view));
+                let (candidate, note) = relatives::tell_apart(&own, one.candidate, &ranked);
+                (
+                    vec![Segment {
+                        candidate,
+                        view: one.view,
+                    }],
+                    note,
+                )
             }
-            _ => found,
+            _ => (found, None),
         };
-        Ok(self.decide(text, &ranked, &found))
+        Ok(self
+            .decide(text, &ranked, &found)
+            .map(|detected| noted_first(detected, relative)))
     }
 
     /// The answer from the licenses found in `text`: the first one, refined,
@@ -339,6 +327,17 @@ fn refined(segment: &Segment<'_>, text: &str, ranked: &[Candidate<'_>]) -> (Stri
         score = ranked.iter().find(|c| c.id == refined).map_or(score, |c| c.score);
     }
     (refined, score, note.into_iter().collect())
+}
+
+/// `detected` with `note` (when there is one) before its own note.
+fn noted_first(mut detected: Detected, note: Option<String>) -> Detected {
+    if let Some(note) = note {
+        detected.note = Some(match detected.note.take() {
+            Some(before) => format!("{note}; {before}"),
+            None => note,
+        });
+    }
+    detected
 }
 
 /// Whether the licenses found cover most of a license file's lines.

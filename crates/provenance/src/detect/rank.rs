@@ -92,9 +92,13 @@ fn forms(entry: &spdx::detection::LicenseEntry) -> impl Iterator<Item = (&'stati
 }
 
 /// The sorted multiset of word-bigram hashes of a text's normalised lines.
-pub(crate) fn bigrams(data: &TextData) -> Box<[u64]> {
-    let words: Vec<u64> = data
-        .lines()
+fn bigrams(data: &TextData) -> Box<[u64]> {
+    line_bigrams(data.lines())
+}
+
+/// The sorted multiset of word-bigram hashes of normalised lines.
+pub(crate) fn line_bigrams(lines: &[String]) -> Box<[u64]> {
+    let words: Vec<u64> = lines
         .iter()
         .flat_map(|line| line.split_whitespace())
         .map(|word| xxh3_64(word.as_bytes()))

@@ -133,10 +133,11 @@ fn load() -> Result<Model, String> {
 
 /// The tokens of `text` as the classifier counts them.
 pub(crate) fn tokens(text: &str) -> Vec<String> {
-    let text = match text.char_indices().nth(CONSIDER_BYTES) {
-        Some((end, _)) if end >= CONSIDER_BYTES => &text[..end],
-        _ => text,
-    };
+    let mut end = text.len().min(CONSIDER_BYTES);
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    let text = &text[..end];
     let b = text.as_bytes();
     let mut out = Vec::new();
     let mut i = 0;
@@ -165,13 +166,16 @@ pub(crate) fn tokens(text: &str) -> Vec<String> {
     if b.starts_with(b"#!") {
         i = to_line_end(0);
     }
-    const BLOCKS: [(&[u8], &[u8], &str); 6] = [
-        (b"/*", b"*/", "COMMENT/*"),
-        (b"<!--", b"-->", "COMMENT<!--"),
-        (b"\"\"\"", b"\"\"\"", "COMMENT\"\"\""),
-        (b"'''", b"'''", "COMMENT'''"),
-        (b"{-", b"-}", "COMMENT{-"),
-        (b"(*", b"*)", "COMMENT(*"),
+    // Block comments: opening, closing, token, and whether the opening
+    // must be followed by a space (`(* x *)` is a comment, `COUNT(*)` and
+    // `{-1}` are not).
+    const BLOCKS: [(&[u8], &[u8], &str, bool); 6] = [
+        (b"/*", b"*/", "COMMENT/*", false),
+        (b"<!--", b"-->", "COMMENT<!--", false),
+        (b"\"\"\"", b"\"\"\"", "COMMENT\"\"\"", false),
+        (b"'''", b"'''", "COMMENT'''", false),
+        (b"{-", b"-}", "COMMENT{-", true),
+        (b"(*", b"*)", "COMMENT(*", true),
     ];
     let is_ident = |c: u8| c.is_ascii_alphanumeric() || c == b'_' || c >= 0x80;
     let is_op = |c: u8| b"!%&*+-/:<=>?^|~\\.".contains(&c);
@@ -181,15 +185,9 @@ pub(crate) fn tokens(text: &str) -> Vec<String> {
             i += 1;
             continue;
         }
-        for (open, close, token) in BLOCKS {
-            // `(*` and `{-` open a comment only before a space (`COUNT(*)`,
-            // `{-1}` do not).
-            let spaced = open[0] == b'/'
-                || open[0] == b'<'
-                || open[0] == b'"'
-                || open[0] == b'\''
-                || b.get(i + open.len()).is_none_or(|c| c.is_ascii_whitespace());
-            if spaced && b[i..].starts_with(open) {
+        for (open, close, token, spaced) in BLOCKS {
+            let space_after = b.get(i + open.len()).is_none_or(|c| c.is_ascii_whitespace());
+            if (!spaced || space_after) && b[i..].starts_with(open) {
                 out.push(token.to_owned());
                 i = skip_to(i + open.len(), close);
                 continue 'outer;
