@@ -79,11 +79,16 @@ fn fails_with(output: Output, needle: &str) {
 
 /// plan, every ingest shard, then the rest: returns the output directory.
 fn staged(inputs: &[String], work: &Path, n: u32, threads: &str) -> PathBuf {
+    staged_with(inputs, work, n, threads, &[])
+}
+
+/// [`staged`], with `plan` given `extra` too.
+fn staged_with(inputs: &[String], work: &Path, n: u32, threads: &str, extra: &[&str]) -> PathBuf {
     let (out, run_dir) = (
         work.join(format!("out-{n}-{threads}")),
         work.join(format!("run-{n}-{threads}")),
     );
-    ok(util::plan(inputs, &out, &run_dir, &[]));
+    ok(util::plan(inputs, &out, &run_dir, extra));
     // Shards in reverse: the order tasks run in changes nothing.
     for shard in (0..n).rev() {
         ok(ingest(&run_dir, n, shard, &["--threads", threads]));
@@ -125,19 +130,30 @@ fn shuffled(items: &[String], seed: u64) -> Vec<String> {
 }
 
 #[test]
-fn shards_1_3_7_threads_1_2_8_and_input_order_give_the_bytes_of_run() {
+fn shards_1_3_7_16_threads_1_2_and_input_order_give_the_bytes_of_run() {
     let (dir, inputs) = split_corpus();
+    // Data shards of 150 rows: several, so that each finalize task writes
+    // its own share of them (or none, with 16 tasks).
+    let config = dir.path().join("small-shards.toml");
+    std::fs::write(&config, "shard-max-rows = 150\n").unwrap();
+    let with_config = ["--config", config.to_str().unwrap()];
     let reference = dir.path().join("run");
     let inputs_ref: Vec<&str> = inputs.iter().map(String::as_str).collect();
-    ok(util::run(&inputs_ref, &reference, &["--threads", "2"]));
+    ok(util::run(
+        &inputs_ref,
+        &reference,
+        &["--threads", "2", with_config[0], with_config[1]],
+    ));
     let expected = util::tree_bytes(&reference);
     let manifest = util::manifest(&reference);
     assert!(manifest["counts"]["documents"].as_u64().unwrap() > 1000);
     let removed = &manifest["counts"]["removed"];
     assert!(removed["exact-duplicate"].as_u64().unwrap() > 50, "{removed}");
     assert!(removed["near-duplicate"].as_u64().unwrap() > 50, "{removed}");
-    for n in [1, 3, 7] {
-        for threads in ["1", "2", "8"] {
+    let data_shards = expected.keys().filter(|k| k.starts_with("data/")).count();
+    assert!(data_shards >= 4, "{data_shards} data shards");
+    for n in [1, 3, 7, 16] {
+        for threads in ["1", "2"] {
             // A different shuffle of the file list for each configuration.
             let seed = u64::from(n) * 1000 + threads.parse::<u64>().unwrap();
             let order = shuffled(&inputs, seed);
@@ -145,7 +161,7 @@ fn shards_1_3_7_threads_1_2_8_and_input_order_give_the_bytes_of_run() {
             for (order, inputs) in [("given", &inputs), ("shuffled", &order)] {
                 let work = dir.path().join(format!("{n}-{threads}-{order}"));
                 std::fs::create_dir_all(&work).unwrap();
-                let actual = util::tree_bytes(&staged(inputs, &work, n, threads));
+                let actual = util::tree_bytes(&staged_with(inputs, &work, n, threads, &with_config));
                 let case = format!("{n} shards, {threads} threads, inputs in {order} order");
                 assert_eq!(
                     actual.keys().collect::<Vec<_>>(),
@@ -228,6 +244,75 @@ fn a_missing_or_corrupt_marker_is_named_and_redone() {
     ok(ingest(&run_dir, 3, 0, &[]));
     ok(finish(&run_dir, 3, &[]));
     assert!(util::manifest(&out)["counts"]["documents"].as_u64().unwrap() > 1000);
+}
+
+/// One stage of the run directory `run_dir` of `n` shards.
+fn stage(name: &str, run_dir: &Path, n: u32, more: &[&str]) -> Output {
+    let n = n.to_string();
+    let mut args = vec![
+        name,
+        "--quiet",
+        "--run-dir",
+        run_dir.to_str().unwrap(),
+        "--num-shards",
+        &n,
+    ];
+    args.extend(more);
+    util::corpusledger(&args)
+}
+
+#[test]
+fn a_finalize_task_reads_only_its_data_shards_rows_and_damaged_rows_send_cluster_back() {
+    let (dir, inputs) = corpus();
+    let config = dir.path().join("small-shards.toml");
+    std::fs::write(&config, "shard-max-rows = 200\n").unwrap();
+    let with_config = ["--config", config.to_str().unwrap()];
+    let reference = dir.path().join("reference");
+    let inputs_ref: Vec<&str> = inputs.iter().map(String::as_str).collect();
+    ok(util::run(&inputs_ref, &reference, &with_config));
+    let (out, run_dir) = (dir.path().join("out"), dir.path().join("run"));
+    ok(util::plan(&inputs, &out, &run_dir, &with_config));
+    for shard in 0..2 {
+        ok(ingest(&run_dir, 2, shard, &[]));
+    }
+    ok(stage("cluster", &run_dir, 2, &[]));
+    // The cluster stage hands on one rows file per data shard.
+    let cluster = run_dir.join("cluster/00000-of-00001");
+    let data_shards = util::tree_bytes(&reference)
+        .keys()
+        .filter(|k| k.starts_with("data/"))
+        .count();
+    assert!(data_shards >= 4, "{data_shards} data shards");
+    for number in 0..data_shards {
+        assert!(
+            cluster.join(format!("rows-{number:05}.bin")).is_file(),
+            "rows of data shard {number}"
+        );
+    }
+    // A byte of data shard 1's rows flipped, the size kept: the marker
+    // cannot see it. Finalize task 0 of 2 writes data shards 0, 2, ...
+    // and never reads that file; task 1 finds it and names it.
+    let rows = cluster.join("rows-00001.bin");
+    let mut bytes = std::fs::read(&rows).unwrap();
+    let middle = bytes.len() / 2;
+    bytes[middle] ^= 0x20;
+    std::fs::write(&rows, &bytes).unwrap();
+    let first = ok(stage("finalize", &run_dir, 2, &["--shard-index", "0"]));
+    assert!(util::stderr(&first).is_empty(), "{}", util::stderr(&first));
+    let second = stage("finalize", &run_dir, 2, &["--shard-index", "1"]);
+    assert_eq!(second.status.code(), Some(2), "{}", util::stderr(&second));
+    let stderr = util::stderr(&second);
+    for needle in [
+        "rows-00001.bin is damaged",
+        "run `corpusledger cluster --run-dir",
+        "marker",
+    ] {
+        assert!(stderr.contains(needle), "expected {needle:?} in: {stderr}");
+    }
+    // The cluster marker went with it: cluster runs again, then the rest.
+    assert!(!run_dir.join("cluster/00000-of-00001.done").exists());
+    ok(finish(&run_dir, 2, &[]));
+    assert_eq!(util::tree_bytes(&out), util::tree_bytes(&reference));
 }
 
 #[test]

@@ -190,15 +190,9 @@ pub fn finalize(args: &FinalizeArgs) -> Result<u8> {
         return Ok(crate::EXIT_OK);
     }
     let reporter = TerminalReporter::new(config.quiet);
-    // One scratch folder per task: finalize tasks run side by side.
-    let work = run.root.join(format!("finalize-work-{:05}", todo[0]));
     super::thread_pool(&config)?.install(|| -> Result<()> {
-        let ingested = pipeline::load(&run, &run_plan, &plan_hash, n, &config, &work, false)?;
-        let outcome = pipeline::read_decisions(&run, &run_plan, &plan_hash, ingested.docs.len())?;
         for shard in todo {
-            let marker = pipeline::finalize_shard(
-                &run, &run_plan, &plan_hash, shard, n, &ingested, &outcome, &config, &reporter,
-            )?;
+            let marker = pipeline::finalize_shard(&run, &run_plan, &plan_hash, shard, n, &config, &reporter)?;
             note(
                 &config,
                 &format!(
@@ -210,7 +204,6 @@ pub fn finalize(args: &FinalizeArgs) -> Result<u8> {
         }
         Ok(())
     })?;
-    remove_work(&work)?;
     Ok(crate::EXIT_OK)
 }
 

@@ -6,8 +6,10 @@ use arrow::array::{
 };
 use arrow::datatypes::{DataType, Field, Schema, SchemaRef};
 
-/// One kept document, a row of a data shard.
-#[derive(Clone, Debug, Default, PartialEq)]
+/// One kept document, a row of a data shard. It serialises (every field,
+/// in order) so that the stage that decides which documents are kept can
+/// hand the rows to the tasks that write the shards.
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct DataRow {
     /// Stable id: 32 hex digits.
     pub doc_id: String,

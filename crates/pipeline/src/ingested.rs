@@ -38,7 +38,6 @@ pub struct TextEntry {
 /// The blob files of one part.
 #[derive(Debug)]
 struct PartStores {
-    contents: BlobStore,
     shingles: BlobStore,
     credits: BlobStore,
     bands: BlobStore,
@@ -75,11 +74,11 @@ impl Ingested {
         serde_json::from_slice(&bytes).context("a credits file of the sign parts is damaged; run again")
     }
 
-    /// The content of a text, into `buf`.
-    pub fn read_content(&self, text: u32, buf: &mut Vec<u8>) -> Result<()> {
+    /// Where the content of a text is: the part (ingest shard) whose
+    /// contents file holds it, and the blob there.
+    pub fn content_ref(&self, text: u32) -> (u32, BlobRef) {
         let entry = &self.texts[text as usize];
-        self.parts[entry.part as usize].contents.read_into(entry.content, buf)?;
-        Ok(())
+        (entry.part, entry.content)
     }
 
     /// The shingle set of a text, read back from its part.
@@ -227,7 +226,6 @@ impl Merge {
     fn part(&mut self, index: u32, dir: &Path) -> Result<()> {
         let open = |name: &str| BlobStore::open(&dir.join(name)).map_err(anyhow::Error::new);
         self.parts.push(PartStores {
-            contents: open(part::CONTENTS)?,
             shingles: open(part::SHINGLES)?,
             credits: open(part::CREDITS)?,
             bands: open(part::BANDS)?,

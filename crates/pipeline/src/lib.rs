@@ -5,9 +5,10 @@
 //! terminal.
 //!
 //! The pipeline as stages over shards: plan; ingest and sign (N shard
-//! tasks, each writing a sign part); cluster (one task: merge the parts and
-//! deduplicate); finalize (N tasks, each writing its share of the data
-//! shards); manifest (one task: ledger, attribution, index, manifest). `run`
+//! tasks, each writing a sign part); cluster (one task: merge the parts,
+//! deduplicate, and hand on the rows of each data shard); finalize (N tasks,
+//! each reading only the rows of its share of the data shards and writing
+//! them); manifest (one task: ledger, attribution, index, manifest). `run`
 //! executes the same stage functions in one process with one shard; the
 //! `plan`, `ingest`, `cluster`, `finalize` and `manifest` commands run them
 //! as separate tasks (by hand or as Slurm jobs) through a run directory.
@@ -23,6 +24,7 @@ pub mod kill_point;
 pub mod out_claim;
 mod part;
 pub mod rundir;
+mod shard_rows;
 mod sign;
 mod spill_sort;
 mod write;
@@ -137,7 +139,7 @@ fn execute_in(config: &Config, out_dir: &Path, work: &Path, reporter: &dyn Repor
     let outcome = cluster(&run, &run_plan, &plan_hash, &ingested, config, reporter)?;
     ingested.drop_band_keys();
     timer.lap("deduplicate");
-    finalize_shard(&run, &run_plan, &plan_hash, 0, 1, &ingested, &outcome, config, reporter)?;
+    finalize_shard(&run, &run_plan, &plan_hash, 0, 1, config, reporter)?;
     timer.lap("write shards");
     let mut written = manifest(
         &run, &run_plan, &plan_hash, 1, &ingested, &outcome, config, &gate, out_dir, reporter,
@@ -279,7 +281,8 @@ pub fn load(
 }
 
 /// The cluster stage: deduplicates the merged parts and commits the
-/// decisions (one per document, in source order) with the counts.
+/// decisions (one per document, in source order) with the counts, and the
+/// rows of every data shard, one file each, for the finalize tasks.
 pub fn cluster(
     run: &RunDir,
     run_plan: &RunPlan,
@@ -293,10 +296,12 @@ pub fn cluster(
     run.commit_shard(marker, |dir| {
         let bytes = postcard::to_stdvec(&outcome).context("the decisions serialise")?;
         rundir::write_atomic(&dir.join(DECISIONS), &bytes)?;
+        let data_shards = shard_rows::write(ingested, &outcome, config, dir)?;
         let mut made = RunDir::new_marker(CLUSTER, 0, 1, plan_hash, &run_plan.config_hash);
         made.rows = rows([
             ("documents", outcome.decisions.len() as u64),
             ("clusters", outcome.stats.clusters),
+            ("data-shards", data_shards as u64),
         ]);
         Ok(made)
     })?;
@@ -321,7 +326,9 @@ pub fn read_decisions(run: &RunDir, run_plan: &RunPlan, plan_hash: &str, documen
 }
 
 /// The finalize stage for shard `shard` of `n`: writes the data shards
-/// whose number is `shard` modulo `n` and commits them with their list.
+/// whose number is `shard` modulo `n`, from the rows the cluster stage
+/// handed on for them and the contents in the `n` sign parts, and commits
+/// them with their list. Nothing else of the corpus is read.
 #[allow(clippy::too_many_arguments)]
 pub fn finalize_shard(
     run: &RunDir,
@@ -329,16 +336,17 @@ pub fn finalize_shard(
     plan_hash: &str,
     shard: u32,
     n: u32,
-    ingested: &Ingested,
-    outcome: &Outcome,
     config: &Config,
     reporter: &dyn Reporter,
 ) -> Result<Marker> {
     rundir::check_shard(shard, n)?;
+    let cluster = done_shards(run, run_plan, plan_hash, CLUSTER, 1)?.remove(0);
+    let parts = done_shards(run, run_plan, plan_hash, INGEST, n)?;
     let marker = RunDir::new_marker(FINALIZE, shard, n, plan_hash, &run_plan.config_hash);
     run.commit_shard(marker, |dir| {
         let mine = |number: usize| number % n as usize == shard as usize;
-        let files = write::write_data_shards(ingested, outcome, config, dir, &mine, reporter)?;
+        let files = shard_rows::write_data_shards(&cluster, &parts, config, dir, &mine, reporter)
+            .map_err(|err| cluster_damaged(run, n, err))?;
         let list = serde_json::to_vec_pretty(&files).context("the shard list serialises")?;
         rundir::write_atomic(&dir.join(SHARD_FILES), &list)?;
         let mut made = RunDir::new_marker(FINALIZE, shard, n, plan_hash, &run_plan.config_hash);
@@ -348,6 +356,27 @@ pub fn finalize_shard(
         ]);
         Ok(made)
     })
+}
+
+/// An error of a finalize task: when it is the cluster stage's rows that
+/// are damaged, the cluster stage's marker goes, so that `cluster` (or
+/// `slurm resume`) makes them again, and the message says so.
+fn cluster_damaged(run: &RunDir, n: u32, err: anyhow::Error) -> anyhow::Error {
+    if err.downcast_ref::<shard_rows::DamagedRows>().is_none() {
+        return err;
+    }
+    let marker = run.marker_path(CLUSTER, 0, 1);
+    let removed = match std::fs::remove_file(&marker) {
+        Ok(()) => format!("its marker {} is removed; ", marker.display()),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => String::new(),
+        Err(e) => format!("remove its marker {} ({e}), then ", marker.display()),
+    };
+    anyhow::anyhow!(
+        "{err:#}: the cluster stage's output is damaged; {removed}run `corpusledger cluster --run-dir {} --num-shards {n}` \
+         and the finalize shards again, or `corpusledger slurm resume --run-dir {}`",
+        run.root.display(),
+        run.root.display()
+    )
 }
 
 /// The manifest stage: gathers the data shards of the `n` finalize shards
@@ -381,10 +410,11 @@ pub fn manifest(
         }
     }
     shards.sort_by(|a, b| a.path.cmp(&b.path));
-    let expected = write::data_shard_count(ingested, outcome, config)?;
+    let cluster = done_shards(run, run_plan, plan_hash, CLUSTER, 1)?.remove(0);
+    let expected = shard_rows::data_shards(&cluster)?;
     if shards.len() != expected {
         bail!(
-            "the finalize shards hold {} data shards, the decisions make {expected}: run finalize again",
+            "the finalize shards hold {} data shards, the cluster stage made rows for {expected}: run finalize again",
             shards.len()
         );
     }

@@ -18,8 +18,8 @@ use corpusledger_manifest::{
 };
 use corpusledger_model::{LicenseCategory, Reason, Rejection, Reporter};
 use corpusledger_output::{
-    AttributionRow, AttributionWriter, DataRow, IndexRow, KeyKind, LedgerRow, OutputFile, RedactionRow, ShardWriter,
-    band_key, key_of, shard_ranges, tree_path, write_ledger, write_redactions, write_sorted_index, write_tree,
+    AttributionRow, AttributionWriter, DataRow, IndexRow, KeyKind, LedgerRow, OutputFile, RedactionRow, band_key,
+    key_of, tree_path, write_ledger, write_redactions, write_sorted_index, write_tree,
 };
 use rayon::prelude::*;
 use serde::Serialize;
@@ -169,7 +169,7 @@ pub struct Extras<'a> {
 }
 
 /// The kept documents, in source order, with their cluster sizes.
-fn kept_docs(outcome: &Outcome) -> Vec<(u32, u32)> {
+pub(crate) fn kept_docs(outcome: &Outcome) -> Vec<(u32, u32)> {
     outcome
         .decisions
         .iter()
@@ -182,7 +182,7 @@ fn kept_docs(outcome: &Outcome) -> Vec<(u32, u32)> {
 }
 
 /// The sizes of the kept documents, in source order.
-fn kept_sizes(ingested: &Ingested, outcome: &Outcome) -> Result<Vec<u64>> {
+pub(crate) fn kept_sizes(ingested: &Ingested, outcome: &Outcome) -> Result<Vec<u64>> {
     let sizes = ingested
         .docs
         .iter()
@@ -192,65 +192,6 @@ fn kept_sizes(ingested: &Ingested, outcome: &Outcome) -> Result<Vec<u64>> {
         .collect();
     ingested.docs.take_error()?;
     Ok(sizes)
-}
-
-/// How many data shards the kept documents make.
-pub fn data_shard_count(ingested: &Ingested, outcome: &Outcome, config: &Config) -> Result<usize> {
-    Ok(shard_ranges(kept_sizes(ingested, outcome)?, &config.writer()).len())
-}
-
-/// Writes the data shards whose number `select` accepts into
-/// `dir/data/`, each by itself and in parallel: where the writer cuts the
-/// kept documents into shards depends only on their sizes, so any subset of
-/// shards can be written by any task, to the same bytes.
-pub fn write_data_shards(
-    ingested: &Ingested,
-    outcome: &Outcome,
-    config: &Config,
-    dir: &Path,
-    select: &(dyn Fn(usize) -> bool + Sync),
-    reporter: &dyn Reporter,
-) -> Result<Vec<OutputFile>> {
-    let docs = &ingested.docs;
-    let members = removed_members(outcome);
-    let kept = kept_docs(outcome);
-    let ranges = shard_ranges(kept_sizes(ingested, outcome)?, &config.writer());
-    let flagged = config.filters.flagged();
-    let selected: Vec<(usize, std::ops::Range<usize>)> = ranges
-        .into_iter()
-        .enumerate()
-        .filter(|(number, _)| select(*number))
-        .collect();
-    reporter.start(
-        "write shards",
-        Some(selected.iter().map(|(_, r)| r.len() as u64).sum()),
-        "docs",
-    );
-    let shards: Vec<Vec<OutputFile>> = selected
-        .par_iter()
-        .map(|(number, range)| {
-            let mut shard = ShardWriter::numbered_from(dir, config.writer(), *number);
-            let mut buf = Vec::new();
-            for &(doc_idx, cluster_size) in &kept[range.clone()] {
-                let doc = docs.get(doc_idx)?;
-                ingested.read_content(doc.text, &mut buf)?;
-                let content = String::from_utf8(std::mem::take(&mut buf)).context("spilled content is not UTF-8")?;
-                let removed = members.get(&doc_idx).map_or(&[][..], Vec::as_slice);
-                let source_url = match doc.credits {
-                    Some(_) => ingested.credits_of(&doc)?.into_iter().next().map(|c| c.url),
-                    None => None,
-                };
-                let cluster = cluster_of(docs, &doc, removed)?;
-                let row = data_row(&doc, content, source_url, cluster_size, cluster, &flagged);
-                shard.push(row)?;
-                super::kill_point::kill_point("shard-row");
-                reporter.advance(1);
-            }
-            Ok(shard.finish()?)
-        })
-        .collect::<Result<_>>()?;
-    reporter.finish();
-    Ok(shards.into_iter().flatten().collect())
 }
 
 /// Writes everything but the data shards, which `shards` lists (already in
@@ -543,7 +484,7 @@ fn kept_index_rows(
 
 /// For each kept document with duplicates, the documents removed in its
 /// favour, in source order.
-fn removed_members(outcome: &Outcome) -> BTreeMap<u32, Vec<u32>> {
+pub(crate) fn removed_members(outcome: &Outcome) -> BTreeMap<u32, Vec<u32>> {
     let mut members: BTreeMap<u32, Vec<u32>> = BTreeMap::new();
     for (doc_idx, decision) in outcome.decisions.iter().enumerate() {
         if let Decision::Removed { kept, .. } = *decision {
@@ -645,7 +586,7 @@ impl<'a> AttributionPass<'a> {
 }
 
 /// A cluster's provenance, as its kept document carries it.
-struct ClusterView {
+pub(crate) struct ClusterView {
     sources: Vec<String>,
     licenses: Vec<String>,
     categories: Vec<LicenseCategory>,
@@ -657,7 +598,7 @@ impl ClusterView {
     }
 }
 
-fn cluster_of(docs: &DocTable, kept: &DocRecord, removed: &[u32]) -> Result<ClusterView> {
+pub(crate) fn cluster_of(docs: &DocTable, kept: &DocRecord, removed: &[u32]) -> Result<ClusterView> {
     let mut licenses = std::collections::BTreeSet::from([kept.license.concluded.expression.clone()]);
     let mut categories = std::collections::BTreeSet::from([kept.license.concluded.category]);
     let mut sources = Vec::new();
@@ -674,7 +615,7 @@ fn cluster_of(docs: &DocTable, kept: &DocRecord, removed: &[u32]) -> Result<Clus
     })
 }
 
-fn data_row(
+pub(crate) fn data_row(
     doc: &DocRecord,
     content: String,
     source_url: Option<String>,
