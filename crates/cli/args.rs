@@ -232,8 +232,7 @@ pub struct ShardArgs {
     /// [default: $SLURM_ARRAY_TASK_ID].
     #[arg(long, value_name = "I", env = "SLURM_ARRAY_TASK_ID")]
     pub shard_index: u32,
-    /// Shards per task, for more shards than Slurm's MaxArraySize (a
-    /// finalize task reads the parts once for all of them).
+    /// Shards per task, for more shards than Slurm's MaxArraySize.
     #[arg(long, value_name = "K", default_value_t = 1)]
     pub shards_per_task: u32,
 }
