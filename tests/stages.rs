@@ -316,6 +316,75 @@ fn a_finalize_task_reads_only_its_data_shards_rows_and_damaged_rows_send_cluster
 }
 
 #[test]
+fn the_manifest_task_opens_the_committed_merge_and_a_damaged_one_sends_cluster_back() {
+    let (dir, inputs) = corpus();
+    let reference = staged(&inputs, dir.path(), 2, "2");
+    let (out, run_dir) = (dir.path().join("out"), dir.path().join("run"));
+    ok(util::plan(&inputs, &out, &run_dir, &[]));
+    for shard in 0..2 {
+        ok(ingest(&run_dir, 2, shard, &[]));
+    }
+    ok(stage("cluster", &run_dir, 2, &[]));
+    for shard in 0..2 {
+        ok(stage("finalize", &run_dir, 2, &["--shard-index", &shard.to_string()]));
+    }
+    // The manifest task does not merge the parts: it reads the merge the
+    // cluster stage committed. Damaged (a byte flipped, the size kept), it
+    // is named, and the cluster stage goes back to be redone.
+    let merged = run_dir.join("cluster/00000-of-00001/merged.bin");
+    let mut bytes = std::fs::read(&merged).unwrap();
+    let middle = bytes.len() / 2;
+    bytes[middle] ^= 0x01;
+    std::fs::write(&merged, &bytes).unwrap();
+    let manifest = stage("manifest", &run_dir, 2, &[]);
+    assert_eq!(manifest.status.code(), Some(2), "{}", util::stderr(&manifest));
+    let stderr = util::stderr(&manifest);
+    for needle in ["merged.bin is damaged", "run `corpusledger cluster --run-dir"] {
+        assert!(stderr.contains(needle), "expected {needle:?} in: {stderr}");
+    }
+    assert!(!out.join("manifest.json").exists());
+    assert!(!run_dir.join("cluster/00000-of-00001.done").exists());
+    ok(finish(&run_dir, 2, &[]));
+    assert_eq!(util::tree_bytes(&out), util::tree_bytes(&reference));
+}
+
+#[test]
+fn a_cut_or_missing_data_shard_of_a_finalize_task_is_named_before_it_is_published() {
+    let (dir, inputs) = corpus();
+    let (out, run_dir) = (dir.path().join("out"), dir.path().join("run"));
+    ok(util::plan(&inputs, &out, &run_dir, &[]));
+    for shard in 0..2 {
+        ok(ingest(&run_dir, 2, shard, &[]));
+    }
+    ok(stage("cluster", &run_dir, 2, &[]));
+    for shard in 0..2 {
+        ok(stage("finalize", &run_dir, 2, &["--shard-index", &shard.to_string()]));
+    }
+    // The marker lists the data shard itself, not only its folder.
+    let marker = std::fs::read_to_string(run_dir.join("finalize/00000-of-00002.done")).unwrap();
+    assert!(marker.contains("\"data/part-00000.parquet\""), "{marker}");
+    let data = run_dir.join("finalize/00000-of-00002/data/part-00000.parquet");
+    let bytes = std::fs::read(&data).unwrap();
+    std::fs::write(&data, &bytes[..bytes.len() / 2]).unwrap();
+    let manifest = stage("manifest", &run_dir, 2, &[]);
+    fails_with(manifest, "part-00000.parquet has");
+    assert!(!out.join("manifest.json").exists());
+    std::fs::remove_file(&data).unwrap();
+    let manifest = stage("manifest", &run_dir, 2, &[]);
+    let stderr = util::stderr(&manifest);
+    for needle in [
+        "part-00000.parquet (listed by marker",
+        "corpusledger finalize --run-dir",
+    ] {
+        assert!(stderr.contains(needle), "expected {needle:?} in: {stderr}");
+    }
+    // The finalize task sees its marker is wrong and writes the shard again.
+    ok(stage("finalize", &run_dir, 2, &["--shard-index", "0"]));
+    ok(stage("manifest", &run_dir, 2, &[]));
+    assert_eq!(std::fs::read(&data).unwrap(), bytes);
+}
+
+#[test]
 fn a_config_changed_between_stages_is_refused() {
     let (dir, inputs) = corpus();
     let (out, run_dir) = (dir.path().join("out"), dir.path().join("run"));

@@ -268,11 +268,10 @@ pub fn manifest(args: &ManifestArgs) -> Result<u8> {
     let reporter = TerminalReporter::new(config.quiet);
     let gate = pipeline::gate(&config)?;
     let mut timer = StageTimer::start();
-    let work = run.root.join("manifest-load");
     let mut written = super::thread_pool(&config)?.install(|| -> Result<_> {
-        let ingested = pipeline::load(&run, &run_plan, &plan_hash, n, &config, &work, false)?;
+        let ingested = pipeline::load_merged(&run, &run_plan, &plan_hash, n, &config)?;
         let outcome = pipeline::read_decisions(&run, &run_plan, &plan_hash, ingested.docs.len())?;
-        timer.lap("merge");
+        timer.lap("open");
         let written = pipeline::manifest(
             &run, &run_plan, &plan_hash, n, &ingested, &outcome, &config, &gate, &out_dir, &reporter,
         )?;
@@ -286,7 +285,6 @@ pub fn manifest(args: &ManifestArgs) -> Result<u8> {
         manifest_sha256: pipeline::hex(&Sha256::digest(&manifest)),
     };
     rundir::write_atomic(&run.root.join(FINISHED_MARKER), &serde_json::to_vec_pretty(&marker)?)?;
-    remove_work(&work)?;
     written.summary.stage_seconds = timer.laps;
     super::run::report(&config, &written)
 }

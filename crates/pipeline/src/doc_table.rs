@@ -97,6 +97,9 @@ pub struct DocTable {
     licenses: Vec<Arc<DocLicense>>,
     /// The first read error of an iteration, for [`take_error`](Self::take_error).
     error: Mutex<Option<anyhow::Error>>,
+    /// Whether the file is this task's scratch, removed with the table (a
+    /// table opened from the cluster stage's output is not).
+    scratch: bool,
 }
 
 impl DocTable {
@@ -134,7 +137,54 @@ impl DocTable {
             offsets,
             licenses,
             error: Mutex::new(None),
+            scratch: true,
         })
+    }
+
+    /// Opens a table another task wrote (and [`persist`](Self::persist)ed)
+    /// at `path`, with its offsets and licenses; the file stays when the
+    /// table is dropped.
+    pub fn open(path: &Path, offsets: Vec<u64>, licenses: Vec<Arc<DocLicense>>) -> Result<DocTable> {
+        let file = File::open(path).with_context(|| format!("cannot open {}", path.display()))?;
+        let len = file
+            .metadata()
+            .with_context(|| format!("cannot read {}", path.display()))?
+            .len();
+        if offsets.first() != Some(&0) || offsets.last() != Some(&len) {
+            anyhow::bail!(
+                "{} has {len} bytes, its document offsets end at {}: it is damaged",
+                path.display(),
+                offsets.last().copied().unwrap_or_default()
+            );
+        }
+        Ok(DocTable {
+            path: path.to_owned(),
+            file,
+            offsets,
+            licenses,
+            error: Mutex::new(None),
+            scratch: false,
+        })
+    }
+
+    /// Makes the table's file also `to` (a hard link, else a copy), for a
+    /// later task to [`open`](Self::open).
+    pub fn persist(&self, to: &Path) -> Result<()> {
+        if std::fs::hard_link(&self.path, to).is_err() {
+            std::fs::copy(&self.path, to)
+                .with_context(|| format!("cannot copy {} to {}", self.path.display(), to.display()))?;
+        }
+        Ok(())
+    }
+
+    /// Where each document starts in the file, and where the last ends.
+    pub fn offsets(&self) -> &[u64] {
+        &self.offsets
+    }
+
+    /// The distinct licenses documents refer to by number.
+    pub fn licenses(&self) -> &[Arc<DocLicense>] {
+        &self.licenses
     }
 
     pub fn len(&self) -> usize {
@@ -234,6 +284,8 @@ impl DocTable {
 impl Drop for DocTable {
     fn drop(&mut self) {
         // Scratch space of the one task that made it.
-        let _ = std::fs::remove_file(&self.path);
+        if self.scratch {
+            let _ = std::fs::remove_file(&self.path);
+        }
     }
 }

@@ -18,14 +18,22 @@ use super::doc_table::{DocRecord, DocTable, StoredDoc};
 use super::part::{self, Record, TextRow};
 use super::spill_sort::SpillSort;
 use crate::config::Config;
+use serde::{Deserialize, Serialize};
 
 /// The most the document records being sorted take in memory without a
 /// memory limit; beyond it they are sorted in runs on disk, which costs
 /// little and keeps the merge from holding every record at once.
 const DOC_SORT_BUDGET: u64 = 256 << 20;
 
+/// What the cluster stage commits of the merge, beside the decisions: the
+/// document table (a file of its own) and this, so that the manifest task
+/// opens the merge instead of doing it again.
+pub const MERGED: &str = "merged.bin";
+/// The committed document table.
+pub const DOCS: &str = "docs.bin";
+
 /// A distinct content, in the part that first brought it.
-#[derive(Debug)]
+#[derive(Debug, Serialize, Deserialize)]
 pub struct TextEntry {
     pub hash: u128,
     pub part: u32,
@@ -196,6 +204,120 @@ impl Ingested {
     }
 }
 
+/// The merge as the cluster stage commits it (see [`MERGED`]), as read
+/// back; [`CommittedRef`] writes the same fields in the same order.
+#[derive(Deserialize)]
+struct Committed {
+    texts: Vec<TextEntry>,
+    rejections: Vec<Rejection>,
+    redactions: Vec<Redaction>,
+    carries_credits: bool,
+    problems: Vec<String>,
+    /// The document table's licenses, as JSON (their evidence skips absent
+    /// fields, which a positional encoding cannot).
+    licenses: Vec<String>,
+    /// Where each document starts in the table, and where the last ends.
+    offsets: Vec<u64>,
+}
+
+/// [`Committed`] as written, borrowing the merge's lists.
+#[derive(Serialize)]
+struct CommittedRef<'a> {
+    texts: &'a [TextEntry],
+    rejections: &'a [Rejection],
+    redactions: &'a [Redaction],
+    carries_credits: bool,
+    problems: &'a [String],
+    licenses: Vec<String>,
+    offsets: &'a [u64],
+}
+
+impl Ingested {
+    /// Writes the merge into `dir` (the cluster stage's folder): the
+    /// document table as [`DOCS`] and the rest as [`MERGED`].
+    pub fn commit(&self, dir: &Path) -> Result<()> {
+        self.docs.persist(&dir.join(DOCS))?;
+        let committed = CommittedRef {
+            texts: &self.texts,
+            rejections: &self.rejections,
+            redactions: &self.redactions,
+            carries_credits: self.carries_credits,
+            problems: &self.problems,
+            licenses: self
+                .docs
+                .licenses()
+                .iter()
+                .map(|l| serde_json::to_string(&**l).context("a license serialises"))
+                .collect::<Result<_>>()?,
+            offsets: self.docs.offsets(),
+        };
+        let mut bytes = postcard::to_stdvec(&committed).context("the merge serialises")?;
+        // A flipped byte could still decode: the file ends with its XXH3.
+        let digest = xxhash_rust::xxh3::xxh3_64(&bytes);
+        bytes.extend_from_slice(&digest.to_le_bytes());
+        super::rundir::write_atomic(&dir.join(MERGED), &bytes)
+    }
+
+    /// Opens the merge the cluster stage committed in `cluster`, over the
+    /// sign parts in `dirs` (shard order): no part is merged again, and the
+    /// band keys are read from the parts when asked for. An error that is
+    /// the committed files' is a [`ClusterDamaged`](super::ClusterDamaged).
+    pub fn open(dirs: &[PathBuf], cluster: &Path, config: &Config) -> Result<Ingested> {
+        let damaged = |what: String| anyhow::Error::new(super::ClusterDamaged(what));
+        let path = cluster.join(MERGED);
+        let bytes = std::fs::read(&path).with_context(|| format!("cannot read {}", path.display()))?;
+        let (body, digest) = bytes.split_at(bytes.len().saturating_sub(8));
+        if digest.len() != 8 || xxhash_rust::xxh3::xxh3_64(body).to_le_bytes() != digest {
+            return Err(damaged(format!(
+                "{} is damaged: its bytes do not match the XXH3 it ends with",
+                path.display()
+            )));
+        }
+        let committed: Committed =
+            postcard::from_bytes(body).map_err(|e| damaged(format!("{} is damaged: {e}", path.display())))?;
+        drop(bytes);
+        let licenses = committed
+            .licenses
+            .iter()
+            .map(|json| serde_json::from_str::<DocLicense>(json).map(Arc::new))
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(|e| damaged(format!("{}: a license is damaged: {e}", path.display())))?;
+        let docs =
+            DocTable::open(&cluster.join(DOCS), committed.offsets, licenses).map_err(|e| damaged(format!("{e:#}")))?;
+        if committed.texts.iter().any(|t| t.part as usize >= dirs.len()) {
+            return Err(damaged(format!(
+                "{} names a sign part past the {} there are",
+                path.display(),
+                dirs.len()
+            )));
+        }
+        let parts = dirs.iter().map(|dir| PartStores::open(dir)).collect::<Result<_>>()?;
+        Ok(Ingested {
+            docs,
+            texts: committed.texts,
+            rejections: committed.rejections,
+            redactions: committed.redactions,
+            carries_credits: committed.carries_credits,
+            problems: committed.problems,
+            bands: config.bands(),
+            band_keys: Vec::new(),
+            spilled_bands: None,
+            parts,
+        })
+    }
+}
+
+impl PartStores {
+    fn open(dir: &Path) -> Result<PartStores> {
+        let open = |name: &str| BlobStore::open(&dir.join(name)).map_err(anyhow::Error::new);
+        Ok(PartStores {
+            shingles: open(part::SHINGLES)?,
+            credits: open(part::CREDITS)?,
+            bands: open(part::BANDS)?,
+        })
+    }
+}
+
 fn u64s(bytes: &[u8]) -> Vec<u64> {
     bytes
         .chunks_exact(8)
@@ -224,12 +346,7 @@ struct Merge {
 
 impl Merge {
     fn part(&mut self, index: u32, dir: &Path) -> Result<()> {
-        let open = |name: &str| BlobStore::open(&dir.join(name)).map_err(anyhow::Error::new);
-        self.parts.push(PartStores {
-            shingles: open(part::SHINGLES)?,
-            credits: open(part::CREDITS)?,
-            bands: open(part::BANDS)?,
-        });
+        self.parts.push(PartStores::open(dir)?);
         // Documents may come before the texts they name (threads finish in
         // any order), so texts and licenses are read first, documents in a
         // second pass: neither list is held whole.

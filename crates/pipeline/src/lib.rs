@@ -280,9 +280,19 @@ pub fn load(
     Ingested::load(&run_plan.plan, &dirs, config, work, bands)
 }
 
+/// The merge the cluster stage committed, over the `n` sign parts: what
+/// the manifest task reads instead of merging the parts again. A damaged
+/// merge is named and sends the cluster stage back (its marker removed).
+pub fn load_merged(run: &RunDir, run_plan: &RunPlan, plan_hash: &str, n: u32, config: &Config) -> Result<Ingested> {
+    let cluster = done_shards(run, run_plan, plan_hash, CLUSTER, 1)?.remove(0);
+    let parts = done_shards(run, run_plan, plan_hash, INGEST, n)?;
+    Ingested::open(&parts, &cluster, config).map_err(|err| cluster_damaged(run, n, err))
+}
+
 /// The cluster stage: deduplicates the merged parts and commits the
-/// decisions (one per document, in source order) with the counts, and the
-/// rows of every data shard, one file each, for the finalize tasks.
+/// decisions (one per document, in source order) with the counts, the merge
+/// itself (for the manifest task), and the rows of every data shard, one
+/// file each, for the finalize tasks.
 pub fn cluster(
     run: &RunDir,
     run_plan: &RunPlan,
@@ -296,6 +306,7 @@ pub fn cluster(
     run.commit_shard(marker, |dir| {
         let bytes = postcard::to_stdvec(&outcome).context("the decisions serialise")?;
         rundir::write_atomic(&dir.join(DECISIONS), &bytes)?;
+        ingested.commit(dir)?;
         let data_shards = shard_rows::write(ingested, &outcome, config, dir)?;
         let mut made = RunDir::new_marker(CLUSTER, 0, 1, plan_hash, &run_plan.config_hash);
         made.rows = rows([
@@ -358,11 +369,24 @@ pub fn finalize_shard(
     })
 }
 
-/// An error of a finalize task: when it is the cluster stage's rows that
-/// are damaged, the cluster stage's marker goes, so that `cluster` (or
+/// What the cluster stage committed (its rows files, its merge) cannot be
+/// read as it was written: the cluster stage must run again.
+#[derive(Debug)]
+pub struct ClusterDamaged(pub String);
+
+impl std::fmt::Display for ClusterDamaged {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for ClusterDamaged {}
+
+/// An error of a finalize or manifest task: when it is the cluster stage's
+/// output that is damaged, the cluster stage's marker goes, so that `cluster` (or
 /// `slurm resume`) makes them again, and the message says so.
 fn cluster_damaged(run: &RunDir, n: u32, err: anyhow::Error) -> anyhow::Error {
-    if err.downcast_ref::<shard_rows::DamagedRows>().is_none() {
+    if err.downcast_ref::<ClusterDamaged>().is_none() {
         return err;
     }
     let marker = run.marker_path(CLUSTER, 0, 1);
@@ -373,7 +397,7 @@ fn cluster_damaged(run: &RunDir, n: u32, err: anyhow::Error) -> anyhow::Error {
     };
     anyhow::anyhow!(
         "{err:#}: the cluster stage's output is damaged; {removed}run `corpusledger cluster --run-dir {} --num-shards {n}` \
-         and the finalize shards again, or `corpusledger slurm resume --run-dir {}`",
+         and the stages after it again, or `corpusledger slurm resume --run-dir {}`",
         run.root.display(),
         run.root.display()
     )

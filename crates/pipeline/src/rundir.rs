@@ -304,13 +304,7 @@ impl RunDir {
         marker.rows = made.rows;
         marker.input_fingerprint = made.input_fingerprint;
         marker.files = BTreeMap::new();
-        for entry in std::fs::read_dir(&tmp).with_context(|| format!("cannot list {}", tmp.display()))? {
-            let entry = entry?;
-            let len = entry.metadata()?.len();
-            marker
-                .files
-                .insert(entry.file_name().to_string_lossy().into_owned(), len);
-        }
+        list_files(&tmp, "", &mut marker.files)?;
         remove_dir(&dir)?;
         super::kill_point::kill_point("before-rename");
         std::fs::rename(&tmp, &dir).with_context(|| format!("cannot move {} to {}", tmp.display(), dir.display()))?;
@@ -358,6 +352,24 @@ fn remove_dir(path: &Path) -> Result<()> {
         }
         _ => Ok(()),
     }
+}
+
+/// Every file under `dir`, by its path relative to the shard folder
+/// (`prefix` and its name, `/` between folders), with its size: a file in a
+/// subfolder (a finalize shard's `data/part-P.parquet`) is listed itself,
+/// not its folder.
+fn list_files(dir: &Path, prefix: &str, files: &mut BTreeMap<String, u64>) -> Result<()> {
+    for entry in std::fs::read_dir(dir).with_context(|| format!("cannot list {}", dir.display()))? {
+        let entry = entry?;
+        let name = format!("{prefix}{}", entry.file_name().to_string_lossy());
+        let kind = entry.file_type()?;
+        if kind.is_dir() {
+            list_files(&entry.path(), &format!("{name}/"), files)?;
+        } else {
+            files.insert(name, entry.metadata()?.len());
+        }
+    }
+    Ok(())
 }
 
 pub fn sync_dir(dir: &Path) -> Result<()> {

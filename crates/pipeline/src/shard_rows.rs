@@ -25,6 +25,7 @@ use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 use xxhash_rust::xxh3::Xxh3;
 
+use super::ClusterDamaged;
 use super::ingested::Ingested;
 use super::part;
 use super::write::{cluster_of, data_row, kept_docs, kept_sizes, removed_members};
@@ -125,7 +126,7 @@ fn read_index(cluster: &Path) -> Result<RowsIndex> {
     let path = cluster.join(ROWS_INDEX);
     let bytes = std::fs::read(&path).with_context(|| format!("cannot read {}", path.display()))?;
     serde_json::from_slice(&bytes)
-        .map_err(|e| anyhow::Error::new(DamagedRows(format!("{} is damaged: {e}", path.display()))))
+        .map_err(|e| anyhow::Error::new(ClusterDamaged(format!("{} is damaged: {e}", path.display()))))
 }
 
 /// Writes the data shards whose number `select` accepts into `dir/data/`,
@@ -157,7 +158,7 @@ pub fn write_data_shards(
     let shards: Vec<Vec<OutputFile>> = selected
         .par_iter()
         .map(|&(number, expected)| {
-            let damaged_file = |what: String| anyhow::Error::new(DamagedRows(what));
+            let damaged_file = |what: String| anyhow::Error::new(ClusterDamaged(what));
             let path = cluster.join(rows_file(number));
             let file = File::open(&path).with_context(|| format!("cannot open {}", path.display()))?;
             let mut reader = BufReader::with_capacity(1 << 20, file);
@@ -191,19 +192,6 @@ pub fn write_data_shards(
     Ok(shards.into_iter().flatten().collect())
 }
 
-/// A rows file of the cluster stage that cannot be read as it was written:
-/// the cluster stage must run again.
-#[derive(Debug)]
-pub struct DamagedRows(pub String);
-
-impl std::fmt::Display for DamagedRows {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.0)
-    }
-}
-
-impl std::error::Error for DamagedRows {}
-
 /// The contents files of the sign parts, opened as rows point into them.
 struct Contents<'a> {
     parts: &'a [PathBuf],
@@ -225,7 +213,7 @@ impl<'a> Contents<'a> {
             std::collections::hash_map::Entry::Occupied(store) => store.into_mut(),
             std::collections::hash_map::Entry::Vacant(slot) => {
                 let Some(dir) = self.parts.get(part as usize) else {
-                    return Err(anyhow::Error::new(DamagedRows(format!(
+                    return Err(anyhow::Error::new(ClusterDamaged(format!(
                         "a data shard row names sign part {part}, there are {}",
                         self.parts.len()
                     ))));
