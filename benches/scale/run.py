@@ -56,6 +56,8 @@ def parse_args():
                     help='delete each corpus once its shard counts are done (else kept for reuse)')
     ap.add_argument('--no-space-check', action='store_true',
                     help='run even when the free disk space looks too small')
+    ap.add_argument('--report-only', action='store_true',
+                    help='only write RESULTS.md again from WORK/results.json')
     ap.add_argument('--python', default=os.path.join(ROOT, '.venv/bin/python'),
                     help='a Python with pyarrow, used when this one has none')
     return ap.parse_args()
@@ -142,7 +144,13 @@ def run_stages(args, folder, meta, shards, logdir, run_dir, out_dir):
         tasks = []
         for tag, cmd in cmds:
             wall, user, sys_, rss = timed(cmd, tag, logdir)
-            tasks.append({'task': tag, 'wall': wall, 'user': user, 'sys': sys_, 'rss_kb': rss})
+            task = {'task': tag, 'wall': wall, 'user': user, 'sys': sys_, 'rss_kb': rss}
+            if name in ('ingest', 'finalize'):
+                # What the task did, from its done marker.
+                i = int(tag.rsplit('-', 1)[1])
+                marker = os.path.join(run_dir, name, f'{i:05d}-of-{shards:05d}.done')
+                task['rows'] = json.load(open(marker)).get('rows', {})
+            tasks.append(task)
         s = {
             'stage': name,
             'tasks': len(tasks),
@@ -488,19 +496,59 @@ def report(args, results, info):
                 L.append(f'| {d:,} | {label} | ' + ' | '.join(f'{v:.2f}' if v is not None else '' for v in vals)
                          + f' | {ratio} |')
         L.append('')
-        L.append('Per-task fixed cost (CPU s of the cheapest task of the stage, which at these sizes is '
-                 'often a task with no input or no data shard to write):\n')
-        L.append('| documents | shards | ingest: cheapest task | ingest: dearest | finalize: cheapest | finalize: dearest |')
-        L.append('|---:|---:|---:|---:|---:|---:|')
+        L.append('Tasks with work and without: an ingest task has work when its shard holds an input '
+                 'file (a JSONL file is one unit), a finalize task when a data shard falls to it (data shard '
+                 '`P` goes to task `P mod N`); figures from the done markers.\n')
+        L.append('| documents | shards | ingest tasks with input | their CPU s each | their peak RSS | '
+                 'idle ingest tasks: CPU s, peak RSS | finalize tasks writing a data shard | their CPU s | '
+                 'idle finalize tasks: CPU s, peak RSS |')
+        L.append('|---:|---:|---:|---:|---:|---:|---:|---:|---:|')
         for d in sizes:
             for n in shard_counts:
                 if (d, n) not in by:
                     continue
-                row = []
-                for name in ('ingest', 'finalize'):
-                    cpus = [t['user'] + t['sys'] for t in st(by[(d, n)], name)['per_task']]
-                    row += [f'{min(cpus):.2f}', f'{max(cpus):.2f}']
-                L.append(f'| {d:,} | {n} | ' + ' | '.join(row) + ' |')
+                cells = []
+                for name, key in (('ingest', 'documents'), ('finalize', 'data-shards')):
+                    tasks = st(by[(d, n)], name)['per_task']
+                    busy = [t for t in tasks if t.get('rows', {}).get(key, 0) > 0]
+                    idle = [t for t in tasks if t not in busy]
+                    cpu = [t['user'] + t['sys'] for t in busy]
+                    cells.append(f'{len(busy)} of {len(tasks)}')
+                    cells.append(f'{min(cpu):.2f} to {max(cpu):.2f}' if cpu else '')
+                    if name == 'ingest':
+                        rss = [t['rss_kb'] for t in busy]
+                        cells.append(f'{mb(min(rss))} to {mb(max(rss))}' if rss else '')
+                    if idle:
+                        icpu = [t['user'] + t['sys'] for t in idle]
+                        irss = [t['rss_kb'] for t in idle]
+                        cells.append(f'at most {max(icpu):.2f} s, {mb(max(irss))}')
+                    else:
+                        cells.append('none')
+                L.append(f'| {d:,} | {n} | ' + ' | '.join(cells) + ' |')
+        L.append('')
+    if len(sizes) > 1 or len(shard_counts) > 1:
+        L.append('## In short\n')
+        for n in shard_counts:
+            if len(sizes) < 2 or (sizes[0], n) not in by or (sizes[-1], n) not in by:
+                continue
+            a, z = by[(sizes[0], n)], by[(sizes[-1], n)]
+            g = {name: st(z, name)['max_rss_kb'] / st(a, name)['max_rss_kb'] for name in ('ingest', 'finalize', 'cluster', 'manifest')}
+            L.append(f'- **{n} shards, {sizes[0]:,} to {sizes[-1]:,} documents ({sizes[-1] / sizes[0]:.1f}x):** '
+                     f'the array tasks\' peak RSS grew {g["ingest"]:.2f}x (ingest) and {g["finalize"]:.2f}x (finalize); '
+                     f'the single tasks\' {g["cluster"]:.2f}x (cluster) and {g["manifest"]:.2f}x (manifest). '
+                     f'An ingest task reads one input file\'s share ({args.files} files here), a finalize task '
+                     'writes at most its data shards, so their memory follows the share, not the corpus; cluster '
+                     'and manifest hold state for every document and text of the corpus and grow with it. '
+                     'At small sizes an ingest task\'s peak is mostly fixed: compare an idle task\'s in the table '
+                     'above.')
+        for d in sizes:
+            if len(shard_counts) < 2 or (d, shard_counts[0]) not in by or (d, shard_counts[-1]) not in by:
+                continue
+            a, z = by[(d, shard_counts[0])], by[(d, shard_counts[-1])]
+            L.append(f'- **{d:,} documents, {shard_counts[0]} to {shard_counts[-1]} shards:** total CPU '
+                     f'{a["cpu_total"]:.2f} s to {z["cpu_total"]:.2f} s ({z["cpu_total"] / a["cpu_total"]:.2f}x); '
+                     f'with {args.files} input files only {args.files} ingest tasks have input whatever the shard '
+                     'count; what the extra tasks cost is the idle tasks\' figures above.')
         L.append('')
     with open(args.results, 'w') as fh:
         fh.write('\n'.join(L))
@@ -521,6 +569,13 @@ def main():
     args.work = os.path.abspath(args.work)
     args.results = os.path.abspath(args.results)
     os.makedirs(args.work, exist_ok=True)
+    if args.report_only:
+        saved = json.load(open(os.path.join(args.work, 'results.json')))
+        results_path = args.results
+        args = argparse.Namespace(**saved['info']['args'])
+        args.results = results_path
+        report(args, saved['results'], saved['info'])
+        return
     sizes = [int(x) for x in args.docs.split(',') if x]
     shard_counts = [int(x) for x in args.shards.split(',') if x]
     version = subprocess.run([args.bin, '-V'], capture_output=True, text=True).stdout.strip()
@@ -530,6 +585,7 @@ def main():
         'date': datetime.date.today().isoformat(),
         'command': 'python3 benches/scale/run.py ' + shlex.join(sys.argv[1:]),
         'machine': machine(), 'bin': args.bin, 'version': version, 'bin_sha256': bin_sha,
+        'args': dict(vars(args)),
     }
     results = []
     for docs in sizes:
