@@ -54,14 +54,23 @@ fn fixture(name: &str) -> String {
 }
 
 #[test]
-fn bundled_licenses_are_noted_with_their_lines() {
+fn bundled_licenses_are_all_named_with_their_lines() {
     let detector = Detector::new(0.8);
-    let found = detector.detect(&fixture("MIT__bundled-isc.txt")).unwrap().unwrap();
-    assert_eq!(found.note.as_deref(), Some("also holds the ISC license at lines 30-40"));
-    // The MIT part, from its title line.
-    assert_eq!(found.lines, (1, 21));
-    let found = detector.detect(&fixture("MIT__bundled-bsd.txt")).unwrap().unwrap();
-    assert!(found.note.unwrap().contains("BSD-3-Clause license at lines 33-57"));
+    let found = detector
+        .detect(&fixture("ISC_AND_MIT__bundled-isc.txt"))
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        found.note.as_deref(),
+        Some("several licenses, each applying: MIT at lines 1-21, ISC at lines 30-40")
+    );
+    // From the MIT part's title line to the end of the ISC part.
+    assert_eq!(found.lines, (1, 40));
+    let found = detector
+        .detect(&fixture("BSD-3-Clause_AND_MIT__bundled-bsd.txt"))
+        .unwrap()
+        .unwrap();
+    assert!(found.note.unwrap().contains("BSD-3-Clause at lines 33-57"));
 }
 
 #[test]

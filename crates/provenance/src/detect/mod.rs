@@ -233,7 +233,16 @@ impl Detector {
         let strong = best.form != "header" && best.score >= STRONG_TEXT_SCORE;
         if !strong && text.len() <= POINTER_MAX_BYTES {
             if let Some(found) = pointer::pointer(text) {
-                return Ok(Some(from_pointer(found)));
+                let pointed = from_pointer(found);
+                // A license file may hold a license's text and a sentence
+                // naming another ("Alternatively, ... under the terms of the
+                // GNU General Public License"): both are its licenses.
+                if kind == Kind::File {
+                    let texts = segments(sized, &data, ranked.clone(), limits);
+                    let combined = self.with_texts(text, &data, &pointed, &texts);
+                    return Ok(Some(combined.unwrap_or(pointed)));
+                }
+                return Ok(Some(pointed));
             }
         }
         let found = if best.score >= WHOLE_TEXT_SCORE {
@@ -252,11 +261,30 @@ impl Detector {
             return Ok(match found.as_slice() {
                 [notice] if notice.candidate.form == "header" && notice.candidate.score >= NOTICE_FILE_SCORE => {
                     let said = "the file's license part is this license's standard notice; the rest is other text";
-                    self.decide(text, &ranked, &found)
+                    self.decide(text, &data, &ranked, &found)
                         .map(|detected| noted_first(detected, Some(said.to_owned())))
                 }
                 _ => None,
             });
+        }
+        // A sentence outside the licenses' own wording offering another
+        // license ("Alternatively, this software may be distributed under
+        // the terms of the GNU General Public License"): its license too.
+        // Only one offered as a choice: a sentence that names a license in
+        // passing ("a liberal license, similar to the BSD or MIT licenses")
+        // grants nothing.
+        if kind == Kind::File {
+            let foreign = foreign_lines(&data, &found);
+            let pointed = outside_licenses(text, &foreign)
+                .filter(|rest| {
+                    rest.len() <= POINTER_MAX_BYTES
+                        && offers_choice(text, &data, &found)
+                        && !refine::has_exception_text(text)
+                })
+                .and_then(|rest| pointer::pointer(&rest));
+            if let Some(combined) = pointed.and_then(|p| self.with_texts(text, &data, &from_pointer(p), &found)) {
+                return Ok(Some(combined));
+            }
         }
         // One license: told apart from its close relatives by their own
         // wording in the lines it was found in.
@@ -277,38 +305,357 @@ impl Detector {
             _ => (found, None),
         };
         Ok(self
-            .decide(text, &ranked, &found)
+            .decide(text, &data, &ranked, &found)
             .map(|detected| noted_first(detected, relative)))
     }
 
-    /// The answer from the licenses found in `text`: the first one, refined,
-    /// with the others in the note.
-    fn decide(&self, text: &str, ranked: &[Candidate<'_>], found: &[Segment<'_>]) -> Option<Detected> {
+    /// The answer from the licenses found in `text`. One license (or several
+    /// copies of one): that license, refined. Several distinct licenses: an
+    /// `OR` of them when the text around them offers a choice ("either",
+    /// "at your option", "choose whichever", "alternatively"), else an
+    /// `AND` (each applies, as to a project that bundles code under
+    /// another license), each named with its lines in the note.
+    fn decide(&self, text: &str, data: &TextData, ranked: &[Candidate<'_>], found: &[Segment<'_>]) -> Option<Detected> {
         let (main, others) = found.split_first()?;
         let (license, score, mut notes) = refined(main, text, ranked);
         let (expression, exception) = refine::with_exception(&license, text);
         if let Some(exception) = exception {
             notes.push(format!("{exception} recognised by its wording"));
         }
-        for other in others {
-            let (id, _) = refine::identifier(other.candidate.id, &lines_of(text, other.view));
-            if id != license {
-                if let Some((from, to)) = content_span(text, other.view) {
-                    notes.push(format!("also holds the {id} license at lines {from}-{to}"));
-                }
+        let expression = match refine::stated_alternative(&expression, text) {
+            Some((alternative, note)) => {
+                notes.push(note.to_owned());
+                either(&expression, alternative)
+            }
+            None => expression,
+        };
+        let main_lines = content_span(text, main.view)?;
+        // Each other license, read from its own lines; a second copy of a
+        // license already found adds nothing.
+        let mut parts: Vec<(String, (u32, u32), f32)> = Vec::new();
+        for (n, segment) in found.iter().enumerate() {
+            // A part written in another license's own words is that
+            // license's text, which the locating cut short (the second half
+            // of PostgreSQL's text read as MIT's): not a license of its own.
+            if found.iter().enumerate().any(|(m, other)| {
+                m != n && other.candidate.id != segment.candidate.id && worded_by(data, segment, other)
+            }) {
+                continue;
+            }
+            let own = lines_of(text, segment.view);
+            let (id, _) = refine::identifier(segment.candidate.id, &own);
+            // An exception or a stated alternative is often written just
+            // outside the license's own lines: they are read in the whole
+            // text, and name the licenses they apply to.
+            let (part, _) = refine::with_exception(&id, text);
+            let part = match refine::stated_alternative(&part, text) {
+                Some((alternative, _)) => either(&part, alternative),
+                None => part,
+            };
+            let Some(lines) = content_span(text, segment.view) else {
+                continue;
+            };
+            // Two GNU parts of one version differ only by the `-only` or
+            // `-or-later` each was read with from its own lines: one license.
+            if !parts.iter().any(|(p, _, _)| gnu_base(p) == gnu_base(&part)) {
+                parts.push((part, lines, segment.candidate.score));
             }
         }
-        let lines = content_span(text, main.view)?;
+        let combined = combine_known(&mut parts);
+        // Licenses located partly over each other's lines were not told
+        // apart: the first is the answer and the others are noted, as they
+        // were found. (One located over the whole file, around the others,
+        // is the usual case of a license found first in a file of several:
+        // each is still one of its licenses.)
+        let overlap = |a: (u32, u32), b: (u32, u32)| a.0 <= b.1 && b.0 <= a.1;
+        let contains = |a: (u32, u32), b: (u32, u32)| a.0 <= b.0 && b.1 <= a.1;
+        let tangled = parts.iter().enumerate().any(|(i, a)| {
+            parts[i + 1..]
+                .iter()
+                .any(|b| overlap(a.1, b.1) && !contains(a.1, b.1) && !contains(b.1, a.1))
+        });
+        if tangled {
+            for (part, (from, to), _) in parts.iter().skip(1) {
+                notes.push(format!("also holds the {part} license at lines {from}-{to}"));
+            }
+        }
+        let (expression, score, lines, form) = if others.is_empty() || tangled || (parts.len() < 2 && !combined) {
+            // One license, or copies of one.
+            (expression, score, main_lines, main.candidate.form)
+        } else if let [(one, lines, one_score)] = parts.as_slice() {
+            // Parts that make one license.
+            notes.push(format!(
+                "{one}: its parts found together at lines {}-{}",
+                lines.0, lines.1
+            ));
+            (one.clone(), score.min(*one_score), *lines, main.candidate.form)
+        } else {
+            let choice = offers_choice(text, data, found);
+            let operator = if choice { " OR " } else { " AND " };
+            let mut ids: Vec<String> = parts
+                .iter()
+                .map(|(p, _, _)| match p.contains(" OR ") && !choice {
+                    true => format!("({p})"),
+                    false => p.clone(),
+                })
+                .collect();
+            ids.sort_unstable();
+            ids.dedup();
+            let joined = ids.join(operator);
+            let expression = canonical_expression(&joined).unwrap_or(joined);
+            let each = parts
+                .iter()
+                .map(|(p, (from, to), _)| format!("{p} at lines {from}-{to}"))
+                .collect::<Vec<_>>()
+                .join(", ");
+            notes.push(if choice {
+                format!("a choice of licenses, the text around them offering it: {each}")
+            } else {
+                format!("several licenses, each applying: {each}")
+            });
+            let score = parts.iter().map(|(_, _, s)| *s).fold(score, f32::min);
+            let from = parts.iter().map(|(_, l, _)| l.0).min().unwrap_or(main_lines.0);
+            let to = parts.iter().map(|(_, l, _)| l.1).max().unwrap_or(main_lines.1);
+            (expression, score, (from, to), main.candidate.form)
+        };
         let detected = Detected {
             expression,
             score,
-            form: main.candidate.form,
+            form,
             lines,
             note: (!notes.is_empty()).then(|| notes.join("; ")),
             families: Vec::new(),
         };
         (detected.score >= self.min_score).then_some(detected)
     }
+}
+
+impl Detector {
+    /// A pointer sentence's licenses and those whose texts were found
+    /// elsewhere in the file (outside the sentence's lines, scoring at least
+    /// the threshold): one expression, `OR` when the lines around the texts
+    /// offer a choice, else `AND`. `None` when the texts add no license.
+    fn with_texts(&self, text: &str, data: &TextData, pointed: &Detected, texts: &[Segment<'_>]) -> Option<Detected> {
+        let named: Vec<&str> = pointed.expression.split(" OR ").collect();
+        let mut extra: Vec<(String, (u32, u32), f32)> = Vec::new();
+        for segment in texts {
+            let Some(lines) = content_span(text, segment.view) else {
+                continue;
+            };
+            // The sentence within the license's lines is still apart from it
+            // when it is not the license's wording ("ALTERNATIVELY, ..."
+            // between a BSD text's conditions and its disclaimer).
+            let foreign = foreign_lines(data, std::slice::from_ref(segment));
+            let overlaps = lines.0 <= pointed.lines.1
+                && pointed.lines.0 <= lines.1
+                && (pointed.lines.0..=pointed.lines.1)
+                    .any(|l| !foreign.get((l as usize).saturating_sub(1)).copied().unwrap_or(true));
+            let (id, _) = refine::identifier(segment.candidate.id, &lines_of(text, segment.view));
+            if overlaps || segment.candidate.score < self.min_score || named.contains(&id.as_str()) {
+                continue;
+            }
+            if !extra.iter().any(|(e, _, _)| *e == id) {
+                extra.push((id, lines, segment.candidate.score));
+            }
+        }
+        if extra.is_empty() || pointed.expression.starts_with("LicenseRef-") {
+            return None;
+        }
+        let choice = offers_choice(text, data, texts);
+        let mut ids: Vec<String> = extra.iter().map(|(id, _, _)| id.clone()).collect();
+        if choice {
+            ids.extend(named.iter().map(|n| (*n).to_owned()));
+        } else if named.len() > 1 {
+            ids.push(format!("({})", pointed.expression));
+        } else {
+            ids.push(pointed.expression.clone());
+        }
+        ids.sort_unstable();
+        ids.dedup();
+        let joined = ids.join(if choice { " OR " } else { " AND " });
+        let each = extra
+            .iter()
+            .map(|(id, (from, to), _)| format!("{id} by its text at lines {from}-{to}"))
+            .chain(std::iter::once(format!(
+                "{} named at lines {}-{}",
+                pointed.expression, pointed.lines.0, pointed.lines.1
+            )))
+            .collect::<Vec<_>>()
+            .join(", ");
+        let what = if choice {
+            "a choice of licenses, the text around them offering it"
+        } else {
+            "several licenses, each applying"
+        };
+        let note = format!("{what}: {each}");
+        Some(Detected {
+            expression: canonical_expression(&joined).unwrap_or(joined),
+            score: extra.iter().map(|(_, _, s)| *s).fold(pointed.score, f32::min),
+            form: pointed.form,
+            lines: (
+                extra.iter().map(|(_, l, _)| l.0).fold(pointed.lines.0, u32::min),
+                extra.iter().map(|(_, l, _)| l.1).fold(pointed.lines.1, u32::max),
+            ),
+            note: Some(match &pointed.note {
+                Some(before) => format!("{note}; {before}"),
+                None => note,
+            }),
+            families: pointed.families.clone(),
+        })
+    }
+}
+
+/// Whether most of the word pairs of `segment`'s lines are in `other`'s
+/// own text (and `segment` is not the larger of the two located).
+fn worded_by(data: &TextData, segment: &Segment<'_>, other: &Segment<'_>) -> bool {
+    const OWN_WORDING: f32 = 0.8;
+    let lines = data.lines();
+    let Some(view) = lines.get(segment.view.0..segment.view.1) else {
+        return false;
+    };
+    let larger = |s: &Segment<'_>| s.view.1 - s.view.0;
+    if larger(segment) > larger(other) {
+        return false;
+    }
+    let pairs = rank::line_bigrams(view);
+    let hits = pairs
+        .iter()
+        .filter(|p| other.candidate.bigrams.binary_search(p).is_ok())
+        .count();
+    !pairs.is_empty() && hits as f32 >= OWN_WORDING * pairs.len() as f32
+}
+
+/// Licenses whose texts, found together, are one SPDX license: the OpenSSL
+/// License followed by the original SSLeay License is `OpenSSL`.
+const COMBINED: &[(&[&str], &str)] = &[(&["OpenSSL-standalone", "SSLeay-standalone"], "OpenSSL")];
+
+/// Replaces the parts of a [`COMBINED`] license by it, at the first one's
+/// place and lines through the last one's; whether any was.
+fn combine_known(parts: &mut Vec<(String, (u32, u32), f32)>) -> bool {
+    let mut any = false;
+    for (members, combined) in COMBINED {
+        let at: Vec<usize> = members
+            .iter()
+            .filter_map(|m| parts.iter().position(|(p, _, _)| p == m))
+            .collect();
+        if at.len() != members.len() {
+            continue;
+        }
+        let from = at.iter().map(|&i| parts[i].1.0).min().unwrap_or(0);
+        let to = at.iter().map(|&i| parts[i].1.1).max().unwrap_or(0);
+        let score = at.iter().map(|&i| parts[i].2).fold(1.0, f32::min);
+        let first = *at.iter().min().expect("members");
+        parts[first] = ((*combined).to_owned(), (from, to), score);
+        let mut drop: Vec<usize> = at.into_iter().filter(|&i| i != first).collect();
+        drop.sort_unstable_by(|a, b| b.cmp(a));
+        for i in drop {
+            parts.remove(i);
+        }
+        any = true;
+    }
+    any
+}
+
+/// A GNU id without `-only` or `-or-later`; any other id as it is.
+fn gnu_base(id: &str) -> &str {
+    id.strip_suffix("-or-later")
+        .or_else(|| id.strip_suffix("-only"))
+        .unwrap_or(id)
+}
+
+/// `a OR b`, the two in the order of their ids.
+fn either(a: &str, b: &str) -> String {
+    let (first, second) = if a <= b { (a, b) } else { (b, a) };
+    format!("{first} OR {second}")
+}
+
+/// Words that, in the lines of a license file outside the licenses found
+/// in it, offer a choice between them ("available under 2 licenses --
+/// choose whichever you prefer", "ALTERNATIVELY, this product may be
+/// distributed under the terms of the GNU GPL"). Inside a license's own
+/// text they mean something else (the GPL's "at your option, any later
+/// version"), so only the lines around the licenses are read.
+const CHOICE_CUES: &[&str] = &[
+    "under either",
+    "either of",
+    "at your option",
+    "at your choice",
+    "dual licensed",
+    "choose",
+    "chosen",
+    "whichever",
+    "alternatively",
+    "alternative",
+    "one of the following",
+    "instead of",
+    "you may select",
+];
+
+/// The GNU licenses' own version offer ("either version 2 of the License,
+/// or (at your option) any later version"), in a notice outside the
+/// license text: a choice of versions, not of licenses.
+const GNU_VERSION_OFFERS: &[&str] = &[
+    "either version",
+    "at your option any later version",
+    "at your option later version",
+];
+
+/// For each line of `data` (the normalised lines the segments index),
+/// whether it is none of the licenses found: a line is a license's when it
+/// lies in the license's lines and most of its word pairs are in the
+/// license's own text. A located license's lines can run over a preamble
+/// ("any one of the three licenses that follow, at your option") or a
+/// closing sentence ("Alternatively, ... the GNU General Public License")
+/// that is not its wording.
+fn foreign_lines(data: &TextData, found: &[Segment<'_>]) -> Vec<bool> {
+    data.lines()
+        .iter()
+        .enumerate()
+        .map(|(n, line)| {
+            let pairs = rank::line_bigrams(std::slice::from_ref(line));
+            !found.iter().any(|s| {
+                (s.view.0..s.view.1).contains(&n) && {
+                    let hits = pairs
+                        .iter()
+                        .filter(|p| s.candidate.bigrams.binary_search(p).is_ok())
+                        .count();
+                    pairs.is_empty() || 2 * hits >= pairs.len()
+                }
+            })
+        })
+        .collect()
+}
+
+/// `text` with the lines of the licenses found blanked, so that line
+/// numbers still count from its start; `None` when nothing else is left.
+fn outside_licenses(text: &str, foreign: &[bool]) -> Option<String> {
+    let mut any = false;
+    let rest = text
+        .lines()
+        .enumerate()
+        .map(|(n, line)| match foreign.get(n).copied().unwrap_or(true) {
+            true => {
+                any |= !line.trim().is_empty();
+                line
+            }
+            false => "",
+        })
+        .collect::<Vec<_>>()
+        .join("\n");
+    any.then_some(rest)
+}
+
+/// Whether the lines of `text` that are none of the licenses found offer a
+/// choice (see [`foreign_lines`]): one of [`CHOICE_CUES`] as whole words,
+/// once the GNU version offers are taken out.
+fn offers_choice(text: &str, data: &TextData, found: &[Segment<'_>]) -> bool {
+    let foreign = foreign_lines(data, found);
+    let around = outside_licenses(text, &foreign).unwrap_or_default();
+    let mut words = format!(" {} ", refine::words(&around).join(" "));
+    for offer in GNU_VERSION_OFFERS {
+        words = words.replace(&format!(" {offer} "), " ");
+    }
+    CHOICE_CUES.iter().any(|cue| words.contains(&format!(" {cue} ")))
 }
 
 /// The identifier and score to report for a segment, with notes.

@@ -224,9 +224,16 @@ fn named_elsewhere(text: &str) -> Option<Pointer> {
                 Some(v) => format!("{} {v}", name.join(" ")),
                 None => name.join(" "),
             };
+            let unversioned_gnu = version
+                .is_none()
+                .then(|| UNVERSIONED_GNU.iter().find(|(n, _)| n.eq_ignore_ascii_case(&full)))
+                .flatten();
             let line = super::prepare::line_number(line_idx);
             return Some(Pointer {
-                expression: spdx_full_name(&full).unwrap_or_else(|| license_ref(&full)),
+                expression: match unversioned_gnu {
+                    Some((_, id)) => (*id).to_owned(),
+                    None => spdx_full_name(&full).unwrap_or_else(|| license_ref(&full)),
+                },
                 lines: (line, line),
                 families: Vec::new(),
             });
@@ -234,6 +241,17 @@ fn named_elsewhere(text: &str) -> Option<Pointer> {
     }
     None
 }
+
+/// GNU licenses named without a version. The GPL says that a program
+/// which names no version of it may be used under any version ever
+/// published (section 9 of version 2, 14 of version 3), so the GPL named
+/// alone is `GPL-1.0-or-later`; likewise the Library GPL (first version
+/// 2.0) and the Lesser GPL (first version 2.1).
+const UNVERSIONED_GNU: &[(&str, &str)] = &[
+    ("GNU General Public License", "GPL-1.0-or-later"),
+    ("GNU Library General Public License", "LGPL-2.0-or-later"),
+    ("GNU Lesser General Public License", "LGPL-2.1-or-later"),
+];
 
 /// The id of the SPDX license (not deprecated) whose full name is `name`,
 /// compared without case and punctuation.

@@ -172,6 +172,56 @@ pub(crate) fn with_exception(license: &str, text: &str) -> (String, Option<&'sta
     }
 }
 
+/// A license whose own text offers another license instead of its
+/// conditions, by the words that name it.
+struct StatedAlternative {
+    license: &'static str,
+    /// Words (lowercase, punctuation dropped) of the offer.
+    phrase: &'static str,
+    alternative: &'static str,
+    note: &'static str,
+}
+
+/// Ruby's license grants "under either the terms of the 2-clause BSDL (see
+/// the file BSDL), or the conditions below" (since Ruby 1.9.3; before, "the
+/// GPL (see the file GPL)", which was the GPL version 2). The SPDX id
+/// `Ruby` is that text, but a policy reading `Ruby` alone would miss the
+/// permissive choice, so the offer is spelt out (as Fedora and ScanCode
+/// do).
+const ALTERNATIVES: &[StatedAlternative] = &[
+    StatedAlternative {
+        license: "Ruby",
+        phrase: "under either the terms of the 2 clause bsdl",
+        alternative: "BSD-2-Clause",
+        note: "the Ruby license's text offers the 2-clause BSD license (its file BSDL) instead of its own conditions",
+    },
+    StatedAlternative {
+        license: "Ruby",
+        phrase: "under either the terms of the gpl",
+        alternative: "GPL-2.0-only",
+        note: "the Ruby license's text offers the GPL instead of its own conditions (its file GPL, the GPL version 2 in the Ruby releases with this wording)",
+    },
+];
+
+/// The license `license`'s own text in `text` offers instead, and a note
+/// saying so.
+pub(crate) fn stated_alternative(license: &str, text: &str) -> Option<(&'static str, &'static str)> {
+    let words = words(text);
+    ALTERNATIVES
+        .iter()
+        .filter(|a| a.license == license)
+        .find(|a| contains_phrase(&words, a.phrase))
+        .map(|a| (a.alternative, a.note))
+}
+
+/// Whether `text` holds the wording of an exception [`with_exception`]
+/// knows: that text names other licenses (the LLVM exception, the GPLv2)
+/// without offering them.
+pub(crate) fn has_exception_text(text: &str) -> bool {
+    let words = words(text);
+    EXCEPTIONS.iter().any(|rule| contains_phrase(&words, rule.phrase))
+}
+
 /// The lowercase words of `text`, punctuation dropped (`4(c)` is `4c`,
 /// `2.0` is `20`).
 pub(crate) fn words(text: &str) -> Vec<String> {
