@@ -463,6 +463,26 @@ mod tests {
         }
         assert_eq!(license_ref("Foo  Bar/Baz 1.0"), "LicenseRef-Foo-Bar-Baz-1.0");
     }
+
+    #[test]
+    fn a_gnu_license_named_without_a_version_is_any_version() {
+        for (text, id) in [
+            (
+                "this product may be distributed under the terms of the GNU General Public License (GPL)",
+                "GPL-1.0-or-later",
+            ),
+            (
+                "It is distributed under the GNU Library General Public License.",
+                "LGPL-2.0-or-later",
+            ),
+            (
+                "released under the GNU Lesser General Public License, see COPYING",
+                "LGPL-2.1-or-later",
+            ),
+        ] {
+            assert_eq!(pointer(text).map(|p| p.expression).as_deref(), Some(id), "{text}");
+        }
+    }
     use super::*;
 
     fn expression(text: &str) -> Option<String> {
