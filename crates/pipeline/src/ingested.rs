@@ -235,7 +235,8 @@ struct CommittedRef<'a> {
 impl Ingested {
     /// Writes the merge into `dir` (the cluster stage's folder): the
     /// document table as [`DOCS`] and the rest as [`MERGED`].
-    pub fn commit(&self, dir: &Path) -> Result<()> {
+    /// Synced when `sync`.
+    pub fn commit(&self, dir: &Path, sync: bool) -> Result<()> {
         self.docs.persist(&dir.join(DOCS))?;
         let committed = CommittedRef {
             texts: &self.texts,
@@ -255,7 +256,7 @@ impl Ingested {
         // A flipped byte could still decode: the file ends with its XXH3.
         let digest = xxhash_rust::xxh3::xxh3_64(&bytes);
         bytes.extend_from_slice(&digest.to_le_bytes());
-        super::rundir::write_atomic(&dir.join(MERGED), &bytes)
+        super::rundir::write_in_shard(&dir.join(MERGED), &bytes, sync)
     }
 
     /// Opens the merge the cluster stage committed in `cluster`, over the

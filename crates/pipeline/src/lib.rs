@@ -85,7 +85,7 @@ fn execute_in(config: &Config, out_dir: &Path, work: &Path, reporter: &dyn Repor
             .with_context(|| format!("cannot remove old work directory {}", work.display()))?;
     }
     std::fs::create_dir_all(work).with_context(|| format!("cannot create work directory {}", work.display()))?;
-    let run = RunDir::new(work);
+    let run = RunDir::scratch(work);
 
     let mut timer = StageTimer {
         last: Some(started),
@@ -306,8 +306,8 @@ pub fn cluster(
     run.commit_shard(marker, |dir| {
         let bytes = postcard::to_stdvec(&outcome).context("the decisions serialise")?;
         rundir::write_atomic(&dir.join(DECISIONS), &bytes)?;
-        ingested.commit(dir)?;
-        let data_shards = shard_rows::write(ingested, &outcome, config, dir)?;
+        ingested.commit(dir, run.durable)?;
+        let data_shards = shard_rows::write(ingested, &outcome, config, dir, run.durable)?;
         let mut made = RunDir::new_marker(CLUSTER, 0, 1, plan_hash, &run_plan.config_hash);
         made.rows = rows([
             ("documents", outcome.decisions.len() as u64),

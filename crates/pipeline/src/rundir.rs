@@ -143,11 +143,28 @@ pub enum ShardState {
 #[derive(Debug, Clone)]
 pub struct RunDir {
     pub root: PathBuf,
+    /// Whether the files a stage commits are synced to disk before they
+    /// count: a task's output must outlive a crash of its node; the one
+    /// process of `run` starts afresh after a crash, so its scratch run
+    /// directory need not.
+    pub durable: bool,
 }
 
 impl RunDir {
     pub fn new(root: &Path) -> RunDir {
-        RunDir { root: root.to_owned() }
+        RunDir {
+            root: root.to_owned(),
+            durable: true,
+        }
+    }
+
+    /// The run directory of the one process of `run`: see
+    /// [`durable`](Self::durable).
+    pub fn scratch(root: &Path) -> RunDir {
+        RunDir {
+            root: root.to_owned(),
+            durable: false,
+        }
     }
 
     pub fn plan_path(&self) -> PathBuf {
@@ -380,6 +397,17 @@ pub fn sync_dir(dir: &Path) -> Result<()> {
 
 /// Writes `bytes` to `path` through a temporary file: synced, renamed, and
 /// the folder synced, so `path` is either the old file or the whole new one.
+/// Writes `bytes` to a new file at `path` inside a shard's temporary
+/// folder (which is renamed into place whole), synced when `sync`.
+pub fn write_in_shard(path: &Path, bytes: &[u8], sync: bool) -> Result<()> {
+    std::fs::File::create(path)
+        .and_then(|mut file| {
+            file.write_all(bytes)?;
+            if sync { file.sync_all() } else { Ok(()) }
+        })
+        .with_context(|| format!("cannot write {}", path.display()))
+}
+
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
     let parent = path.parent().unwrap_or(Path::new("."));
     let tmp = parent.join(format!(

@@ -67,7 +67,8 @@ fn rows_file(number: usize) -> String {
 /// Writes the rows of every data shard into `dir` (the cluster stage's
 /// folder), one file per data shard, in parallel, and `rows.json`; returns
 /// the number of data shards.
-pub fn write(ingested: &Ingested, outcome: &Outcome, config: &Config, dir: &Path) -> Result<usize> {
+/// The files are synced when `sync`.
+pub fn write(ingested: &Ingested, outcome: &Outcome, config: &Config, dir: &Path, sync: bool) -> Result<usize> {
     let docs = &ingested.docs;
     let members = removed_members(outcome);
     let kept = kept_docs(outcome);
@@ -98,7 +99,7 @@ pub fn write(ingested: &Ingested, outcome: &Outcome, config: &Config, dir: &Path
                 hash_frame(&mut hash, bytes);
             }
             out.flush()
-                .and_then(|()| out.get_ref().sync_all())
+                .and_then(|()| if sync { out.get_ref().sync_all() } else { Ok(()) })
                 .with_context(|| format!("cannot write {}", path.display()))?;
             Ok(RowsFile {
                 rows: range.len() as u64,
@@ -107,7 +108,7 @@ pub fn write(ingested: &Ingested, outcome: &Outcome, config: &Config, dir: &Path
         })
         .collect::<Result<Vec<RowsFile>>>()?;
     let index = serde_json::to_vec(&RowsIndex { shards: counts }).context("the rows index serialises")?;
-    super::rundir::write_atomic(&dir.join(ROWS_INDEX), &index)?;
+    super::rundir::write_in_shard(&dir.join(ROWS_INDEX), &index, sync)?;
     Ok(ranges.len())
 }
 

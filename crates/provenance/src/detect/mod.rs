@@ -74,6 +74,10 @@ const WHOLE_TEXT_SCORE: f32 = 0.95;
 /// A full-text match this good is not re-read as a pointer sentence.
 const STRONG_TEXT_SCORE: f32 = 0.9;
 
+/// A text whose best whole-text score is at least this, and which also
+/// holds a pointer sentence, is searched for license texts beside it.
+const POINTER_WITH_TEXT_SCORE: f32 = 0.5;
+
 /// Texts longer than this are not pointer sentences.
 const POINTER_MAX_BYTES: usize = 4000;
 
@@ -237,7 +241,9 @@ impl Detector {
                 // A license file may hold a license's text and a sentence
                 // naming another ("Alternatively, ... under the terms of the
                 // GNU General Public License"): both are its licenses.
-                if kind == Kind::File {
+                // Only worth locating when a license text makes a fair part
+                // of the file: a pointer file alone scores low against all.
+                if kind == Kind::File && best.form != "header" && best.score >= POINTER_WITH_TEXT_SCORE {
                     let texts = segments(sized, &data, ranked.clone(), limits);
                     let combined = self.with_texts(text, &data, &pointed, &texts);
                     return Ok(Some(combined.unwrap_or(pointed)));
