@@ -5,8 +5,9 @@
 //! pointer sentence naming licenses ("Licensed under either of ..."), then
 //! against the `spdx` crate's license store. A store match is corrected by
 //! [`refine`] (Pixar against Apache-2.0, GNU `-only` against `-or-later`,
-//! exceptions), and a text holding several licenses is split into them, the
-//! first being the answer and the others noted.
+//! exceptions), and a text holding several licenses is split into them: the
+//! answer names each distinct one, with `OR` when the words around them
+//! offer a choice and `AND` otherwise, and the note gives each one's lines.
 
 mod pointer;
 mod prepare;
