@@ -38,32 +38,39 @@ fn ingest(run_dir: &Path, n: u32, shard: u32, extra: &[&str]) -> Output {
 /// cluster, finalize for every shard, manifest: the first failure, or the
 /// manifest stage's output.
 fn finish(run_dir: &Path, n: u32, extra: &[&str]) -> Output {
-    let n_text = n.to_string();
-    let stage = |name: &str, more: &[&str]| {
-        let mut args = vec![
-            name,
-            "--quiet",
-            "--run-dir",
-            run_dir.to_str().unwrap(),
-            "--num-shards",
-            &n_text,
-        ];
-        args.extend(more);
-        args.extend(extra);
-        util::corpusledger(&args)
-    };
-    let cluster = stage("cluster", &[]);
+    let cluster = stage("cluster", run_dir, n, extra);
     if !cluster.status.success() {
         return cluster;
     }
     // Shards in reverse: the order tasks run in changes nothing.
     for shard in (0..n).rev() {
-        let finalize = stage("finalize", &["--shard-index", &shard.to_string()]);
+        let index = shard.to_string();
+        let finalize = stage(
+            "finalize",
+            run_dir,
+            n,
+            &[&["--shard-index", index.as_str()], extra].concat(),
+        );
         if !finalize.status.success() {
             return finalize;
         }
     }
-    stage("manifest", &[])
+    stage("manifest", run_dir, n, extra)
+}
+
+/// One stage of the run directory `run_dir` of `n` shards.
+fn stage(name: &str, run_dir: &Path, n: u32, more: &[&str]) -> Output {
+    let n = n.to_string();
+    let mut args = vec![
+        name,
+        "--quiet",
+        "--run-dir",
+        run_dir.to_str().unwrap(),
+        "--num-shards",
+        &n,
+    ];
+    args.extend(more);
+    util::corpusledger(&args)
 }
 
 fn ok(output: Output) -> Output {
@@ -244,21 +251,6 @@ fn a_missing_or_corrupt_marker_is_named_and_redone() {
     ok(ingest(&run_dir, 3, 0, &[]));
     ok(finish(&run_dir, 3, &[]));
     assert!(util::manifest(&out)["counts"]["documents"].as_u64().unwrap() > 1000);
-}
-
-/// One stage of the run directory `run_dir` of `n` shards.
-fn stage(name: &str, run_dir: &Path, n: u32, more: &[&str]) -> Output {
-    let n = n.to_string();
-    let mut args = vec![
-        name,
-        "--quiet",
-        "--run-dir",
-        run_dir.to_str().unwrap(),
-        "--num-shards",
-        &n,
-    ];
-    args.extend(more);
-    util::corpusledger(&args)
 }
 
 #[test]

@@ -130,15 +130,9 @@ impl DocTable {
             .flush()
             .with_context(|| format!("cannot write {}", path.display()))?;
         drop(writer);
-        let file = File::open(path).with_context(|| format!("cannot open {}", path.display()))?;
-        Ok(DocTable {
-            path: path.to_owned(),
-            file,
-            offsets,
-            licenses,
-            error: Mutex::new(None),
-            scratch: true,
-        })
+        let mut table = DocTable::open(path, offsets, licenses)?;
+        table.scratch = true;
+        Ok(table)
     }
 
     /// Opens a table another task wrote (and [`persist`](Self::persist)ed)
