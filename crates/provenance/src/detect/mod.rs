@@ -350,7 +350,7 @@ impl Detector {
                 continue;
             }
             let own = lines_of(text, segment.view);
-            let (id, _) = refine::identifier(segment.candidate.id, &own);
+            let (id, _) = part_identifier(segment.candidate.id, &own, text);
             // An exception or a stated alternative is often written just
             // outside the license's own lines: they are read in the whole
             // text, and name the licenses they apply to.
@@ -457,7 +457,7 @@ impl Detector {
                 && pointed.lines.0 <= lines.1
                 && (pointed.lines.0..=pointed.lines.1)
                     .any(|l| !foreign.get((l as usize).saturating_sub(1)).copied().unwrap_or(true));
-            let (id, _) = refine::identifier(segment.candidate.id, &lines_of(text, segment.view));
+            let (id, _) = part_identifier(segment.candidate.id, &lines_of(text, segment.view), text);
             if overlaps || segment.candidate.score < self.min_score || named.contains(&id.as_str()) {
                 continue;
             }
@@ -561,6 +561,18 @@ fn combine_known(parts: &mut Vec<(String, (u32, u32), f32)>) -> bool {
         any = true;
     }
     any
+}
+
+/// The identifier of one of several licenses of a file, refined on its own
+/// lines; a GNU license's `-only` or `-or-later` on the whole file, as its
+/// notice ("or (at your option) any later version") is usually outside the
+/// license text.
+fn part_identifier(id: &str, own: &str, text: &str) -> (String, Option<String>) {
+    if gnu_base(id) != id {
+        refine::identifier(id, text)
+    } else {
+        refine::identifier(id, own)
+    }
 }
 
 /// A GNU id without `-only` or `-or-later`; any other id as it is.
