@@ -234,7 +234,7 @@ struct CommittedRef<'a> {
 
 impl Ingested {
     /// Writes the merge into `dir` (the cluster stage's folder): the
-    /// document table as [`DOCS`] and the rest as [`MERGED`].
+    /// document table as `docs.bin` and the rest as `merged.bin`.
     /// Synced when `sync`.
     pub fn commit(&self, dir: &Path, sync: bool) -> Result<()> {
         self.docs.persist(&dir.join(DOCS))?;
