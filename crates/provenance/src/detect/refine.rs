@@ -151,12 +151,21 @@ fn gnu_suffix(id: &str, words: &[String]) -> (String, Option<String>) {
 }
 
 fn has_or_later_notice(words: &[String]) -> bool {
-    find_phrase(words, OR_LATER).any(|at| {
-        let from = at.saturating_sub(TEMPLATE_WINDOW);
-        !TEMPLATE_MARKERS
-            .iter()
-            .any(|marker| contains_phrase(&words[from..at], marker))
-    })
+    // The short form: "the GNU General Public License, version 2.0 or later".
+    let short = words.windows(4).any(|w| {
+        matches!(w[0].as_str(), "version" | "v")
+            && !w[1].is_empty()
+            && w[1].chars().all(|c| c.is_ascii_digit())
+            && w[2] == "or"
+            && w[3] == "later"
+    });
+    short
+        || find_phrase(words, OR_LATER).any(|at| {
+            let from = at.saturating_sub(TEMPLATE_WINDOW);
+            !TEMPLATE_MARKERS
+                .iter()
+                .any(|marker| contains_phrase(&words[from..at], marker))
+        })
 }
 
 /// `license` with the exception whose phrase `text` holds, if any.
@@ -257,6 +266,10 @@ mod tests {
         let notice = "Gizmo is free software, either version 3 of the License, or (at your option) any later version.";
         assert_eq!(identifier("GPL-3.0-or-later", notice).0, "GPL-3.0-or-later");
         assert_eq!(identifier("MIT", notice).0, "MIT");
+        let short = "Gizmo may be used under the GNU General Public License, version 2.0 or later.";
+        assert_eq!(identifier("GPL-2.0-only", short).0, "GPL-2.0-or-later");
+        let not_a_version = "Gizmo 2 or later releases are under the GNU General Public License.";
+        assert_eq!(identifier("GPL-2.0-or-later", not_a_version).0, "GPL-2.0-only");
     }
 
     #[test]
