@@ -58,6 +58,22 @@ fn finish(run_dir: &Path, n: u32, extra: &[&str]) -> Output {
     stage("manifest", run_dir, n, extra)
 }
 
+/// A configuration file in `dir` cutting data shards at `rows` rows, so
+/// that a run has several and each finalize task its own share of them.
+fn small_shards(dir: &Path, rows: u32) -> PathBuf {
+    let config = dir.join("small-shards.toml");
+    std::fs::write(&config, format!("shard-max-rows = {rows}\n")).unwrap();
+    config
+}
+
+/// Every ingest shard of `n`, then cluster.
+fn ingest_all_and_cluster(run_dir: &Path, n: u32) {
+    for shard in 0..n {
+        ok(ingest(run_dir, n, shard, &[]));
+    }
+    ok(stage("cluster", run_dir, n, &[]));
+}
+
 /// One stage of the run directory `run_dir` of `n` shards.
 fn stage(name: &str, run_dir: &Path, n: u32, more: &[&str]) -> Output {
     let n = n.to_string();
@@ -141,8 +157,7 @@ fn shards_1_3_7_16_threads_1_2_and_input_order_give_the_bytes_of_run() {
     let (dir, inputs) = split_corpus();
     // Data shards of 150 rows: several, so that each finalize task writes
     // its own share of them (or none, with 16 tasks).
-    let config = dir.path().join("small-shards.toml");
-    std::fs::write(&config, "shard-max-rows = 150\n").unwrap();
+    let config = small_shards(dir.path(), 150);
     let with_config = ["--config", config.to_str().unwrap()];
     let reference = dir.path().join("run");
     let inputs_ref: Vec<&str> = inputs.iter().map(String::as_str).collect();
@@ -256,18 +271,14 @@ fn a_missing_or_corrupt_marker_is_named_and_redone() {
 #[test]
 fn a_finalize_task_reads_only_its_data_shards_rows_and_damaged_rows_send_cluster_back() {
     let (dir, inputs) = corpus();
-    let config = dir.path().join("small-shards.toml");
-    std::fs::write(&config, "shard-max-rows = 200\n").unwrap();
+    let config = small_shards(dir.path(), 200);
     let with_config = ["--config", config.to_str().unwrap()];
     let reference = dir.path().join("reference");
     let inputs_ref: Vec<&str> = inputs.iter().map(String::as_str).collect();
     ok(util::run(&inputs_ref, &reference, &with_config));
     let (out, run_dir) = (dir.path().join("out"), dir.path().join("run"));
     ok(util::plan(&inputs, &out, &run_dir, &with_config));
-    for shard in 0..2 {
-        ok(ingest(&run_dir, 2, shard, &[]));
-    }
-    ok(stage("cluster", &run_dir, 2, &[]));
+    ingest_all_and_cluster(&run_dir, 2);
     // The cluster stage hands on one rows file per data shard.
     let cluster = run_dir.join("cluster/00000-of-00001");
     let data_shards = util::tree_bytes(&reference)
@@ -313,10 +324,7 @@ fn the_manifest_task_opens_the_committed_merge_and_a_damaged_one_sends_cluster_b
     let reference = staged(&inputs, dir.path(), 2, "2");
     let (out, run_dir) = (dir.path().join("out"), dir.path().join("run"));
     ok(util::plan(&inputs, &out, &run_dir, &[]));
-    for shard in 0..2 {
-        ok(ingest(&run_dir, 2, shard, &[]));
-    }
-    ok(stage("cluster", &run_dir, 2, &[]));
+    ingest_all_and_cluster(&run_dir, 2);
     for shard in 0..2 {
         ok(stage("finalize", &run_dir, 2, &["--shard-index", &shard.to_string()]));
     }
@@ -345,10 +353,7 @@ fn a_cut_or_missing_data_shard_of_a_finalize_task_is_named_before_it_is_publishe
     let (dir, inputs) = corpus();
     let (out, run_dir) = (dir.path().join("out"), dir.path().join("run"));
     ok(util::plan(&inputs, &out, &run_dir, &[]));
-    for shard in 0..2 {
-        ok(ingest(&run_dir, 2, shard, &[]));
-    }
-    ok(stage("cluster", &run_dir, 2, &[]));
+    ingest_all_and_cluster(&run_dir, 2);
     for shard in 0..2 {
         ok(stage("finalize", &run_dir, 2, &["--shard-index", &shard.to_string()]));
     }

@@ -164,11 +164,7 @@ impl DocTable {
     /// Makes the table's file also `to` (a hard link, else a copy), for a
     /// later task to [`open`](Self::open).
     pub fn persist(&self, to: &Path) -> Result<()> {
-        if std::fs::hard_link(&self.path, to).is_err() {
-            std::fs::copy(&self.path, to)
-                .with_context(|| format!("cannot copy {} to {}", self.path.display(), to.display()))?;
-        }
-        Ok(())
+        super::link_or_copy(&self.path, to)
     }
 
     /// Where each document starts in the file, and where the last ends.

@@ -468,7 +468,7 @@ pub fn manifest(
 
 /// A hard link at `to` (the file is not copied); a copy where the two
 /// paths are on different filesystems.
-fn link_or_copy(from: &Path, to: &Path) -> Result<()> {
+pub(crate) fn link_or_copy(from: &Path, to: &Path) -> Result<()> {
     if let Some(parent) = to.parent() {
         std::fs::create_dir_all(parent).with_context(|| format!("cannot create {}", parent.display()))?;
     }

@@ -285,7 +285,7 @@ impl Detector {
             let pointed = outside_licenses(text, &foreign)
                 .filter(|rest| {
                     rest.len() <= POINTER_MAX_BYTES
-                        && offers_choice(text, &data, &found)
+                        && offers_choice(text, &foreign)
                         && !refine::has_exception_text(text)
                 })
                 .and_then(|rest| pointer::pointer(&rest));
@@ -397,29 +397,12 @@ impl Detector {
             ));
             (one.clone(), score.min(*one_score), *lines, main.candidate.form)
         } else {
-            let choice = offers_choice(text, data, found);
-            let operator = if choice { " OR " } else { " AND " };
-            let mut ids: Vec<String> = parts
-                .iter()
-                .map(|(p, _, _)| match p.contains(" OR ") && !choice {
-                    true => format!("({p})"),
-                    false => p.clone(),
-                })
-                .collect();
-            ids.sort_unstable();
-            ids.dedup();
-            let joined = ids.join(operator);
-            let expression = canonical_expression(&joined).unwrap_or(joined);
+            let choice = offers_choice(text, &foreign_lines(data, found));
+            let expression = join(parts.iter().map(|(p, _, _)| p.as_str()), choice);
             let each = parts
                 .iter()
-                .map(|(p, (from, to), _)| format!("{p} at lines {from}-{to}"))
-                .collect::<Vec<_>>()
-                .join(", ");
-            notes.push(if choice {
-                format!("a choice of licenses, the text around them offering it: {each}")
-            } else {
-                format!("several licenses, each applying: {each}")
-            });
+                .map(|(p, (from, to), _)| format!("{p} at lines {from}-{to}"));
+            notes.push(several(choice, each));
             let score = parts.iter().map(|(_, _, s)| *s).fold(score, f32::min);
             let from = parts.iter().map(|(_, l, _)| l.0).min().unwrap_or(main_lines.0);
             let to = parts.iter().map(|(_, l, _)| l.1).max().unwrap_or(main_lines.1);
@@ -468,35 +451,24 @@ impl Detector {
         if extra.is_empty() || pointed.expression.starts_with("LicenseRef-") {
             return None;
         }
-        let choice = offers_choice(text, data, texts);
-        let mut ids: Vec<String> = extra.iter().map(|(id, _, _)| id.clone()).collect();
-        if choice {
-            ids.extend(named.iter().map(|n| (*n).to_owned()));
-        } else if named.len() > 1 {
-            ids.push(format!("({})", pointed.expression));
-        } else {
-            ids.push(pointed.expression.clone());
-        }
-        ids.sort_unstable();
-        ids.dedup();
-        let joined = ids.join(if choice { " OR " } else { " AND " });
+        let choice = offers_choice(text, &foreign_lines(data, texts));
+        let expression = join(
+            extra
+                .iter()
+                .map(|(id, _, _)| id.as_str())
+                .chain(std::iter::once(pointed.expression.as_str())),
+            choice,
+        );
         let each = extra
             .iter()
             .map(|(id, (from, to), _)| format!("{id} by its text at lines {from}-{to}"))
             .chain(std::iter::once(format!(
                 "{} named at lines {}-{}",
                 pointed.expression, pointed.lines.0, pointed.lines.1
-            )))
-            .collect::<Vec<_>>()
-            .join(", ");
-        let what = if choice {
-            "a choice of licenses, the text around them offering it"
-        } else {
-            "several licenses, each applying"
-        };
-        let note = format!("{what}: {each}");
+            )));
+        let note = several(choice, each);
         Some(Detected {
-            expression: canonical_expression(&joined).unwrap_or(joined),
+            expression,
             score: extra.iter().map(|(_, _, s)| *s).fold(pointed.score, f32::min),
             form: pointed.form,
             lines: (
@@ -582,6 +554,34 @@ fn gnu_base(id: &str) -> &str {
         .unwrap_or(id)
 }
 
+/// The licenses of a file as one expression: `OR` between them when the
+/// file offers a choice (an alternative's own `OR` flattened into it), else
+/// `AND` (an alternative kept whole, in parentheses); in the order of their
+/// ids, each once.
+fn join<'a>(licenses: impl Iterator<Item = &'a str>, choice: bool) -> String {
+    let mut ids: Vec<String> = licenses
+        .flat_map(|l| match (choice, l.contains(" OR ")) {
+            (true, _) => l.split(" OR ").map(str::to_owned).collect(),
+            (false, true) => vec![format!("({l})")],
+            (false, false) => vec![l.to_owned()],
+        })
+        .collect();
+    ids.sort_unstable();
+    ids.dedup();
+    let joined = ids.join(if choice { " OR " } else { " AND " });
+    canonical_expression(&joined).unwrap_or(joined)
+}
+
+/// The note on a file's several licenses, `each` saying where each is.
+fn several(choice: bool, each: impl Iterator<Item = String>) -> String {
+    let what = if choice {
+        "a choice of licenses, the text around them offering it"
+    } else {
+        "several licenses, each applying"
+    };
+    format!("{what}: {}", each.collect::<Vec<_>>().join(", "))
+}
+
 /// `a OR b`, the two in the order of their ids.
 fn either(a: &str, b: &str) -> String {
     let (first, second) = if a <= b { (a, b) } else { (b, a) };
@@ -664,12 +664,11 @@ fn outside_licenses(text: &str, foreign: &[bool]) -> Option<String> {
     any.then_some(rest)
 }
 
-/// Whether the lines of `text` that are none of the licenses found offer a
-/// choice (see [`foreign_lines`]): one of [`CHOICE_CUES`] as whole words,
+/// Whether the lines of `text` that are none of the licenses found
+/// (`foreign`, from [`foreign_lines`]) offer a choice: one of [`CHOICE_CUES`] as whole words,
 /// once the GNU version offers are taken out.
-fn offers_choice(text: &str, data: &TextData, found: &[Segment<'_>]) -> bool {
-    let foreign = foreign_lines(data, found);
-    let around = outside_licenses(text, &foreign).unwrap_or_default();
+fn offers_choice(text: &str, foreign: &[bool]) -> bool {
+    let around = outside_licenses(text, foreign).unwrap_or_default();
     let mut words = format!(" {} ", refine::words(&around).join(" "));
     for offer in GNU_VERSION_OFFERS {
         words = words.replace(&format!(" {offer} "), " ");
