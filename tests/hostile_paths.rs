@@ -138,8 +138,10 @@ fn nothing_is_written_outside_the_output_and_run_directories() {
         args.extend(more);
         ok(corpusledger(&args, &tmp));
     };
-    for shard in ["0", "1"] {
-        stage("ingest", &["--shard-index", shard]);
+    for name in ["ingest", "bucket", "verify-pairs"] {
+        for shard in ["0", "1"] {
+            stage(name, &["--shard-index", shard]);
+        }
     }
     stage("cluster", &[]);
     for shard in ["0", "1"] {
@@ -256,7 +258,7 @@ fn an_unfinished_run_is_resumed_by_its_configuration_and_refused_to_another() {
     ));
     // Another run takes the directory back before the manifest task.
     ok(sample_run(&out, &["--overwrite"]));
-    for stage in ["ingest", "cluster", "finalize", "manifest"] {
+    for stage in ["ingest", "bucket", "verify-pairs", "cluster", "finalize", "manifest"] {
         let mut args = vec![
             stage,
             "--quiet",
@@ -265,7 +267,7 @@ fn an_unfinished_run_is_resumed_by_its_configuration_and_refused_to_another() {
             "--num-shards",
             "1",
         ];
-        if stage == "ingest" || stage == "finalize" {
+        if !["cluster", "manifest"].contains(&stage) {
             args.extend(["--shard-index", "0"]);
         }
         let output = util::corpusledger(&args);

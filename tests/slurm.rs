@@ -127,13 +127,17 @@ fn wait_finished(cluster: &Cluster, run_dir: &Path) {
     let jobs = last_jobs(run_dir);
     assert_eq!(
         jobs.keys().collect::<Vec<_>>(),
-        ["cluster", "finalize", "ingest", "manifest"].iter().collect::<Vec<_>>()
+        ["bucket", "cluster", "finalize", "ingest", "manifest", "verify-pairs"]
+            .iter()
+            .collect::<Vec<_>>()
     );
     cluster.wait_gone(&all_ids(&jobs), Duration::from_secs(600));
     let status = cluster.corpusledger(&["slurm", "status", "--run-dir", run_dir.to_str().unwrap()]);
     assert_ok(&status);
     assert!(
-        String::from_utf8_lossy(&status.stdout).contains("manifest  done"),
+        String::from_utf8_lossy(&status.stdout)
+            .lines()
+            .any(|line| line.split_whitespace().eq(["manifest", "done"])),
         "{}\n{}",
         String::from_utf8_lossy(&status.stdout),
         logs(run_dir)

@@ -35,25 +35,33 @@ fn ingest(run_dir: &Path, n: u32, shard: u32, extra: &[&str]) -> Output {
     util::corpusledger(&args)
 }
 
-/// cluster, finalize for every shard, manifest: the first failure, or the
-/// manifest stage's output.
+/// Every shard of `name` (an array stage), in reverse: the order tasks
+/// run in changes nothing. The first failure, if any.
+fn array(name: &str, run_dir: &Path, n: u32, extra: &[&str]) -> Option<Output> {
+    for shard in (0..n).rev() {
+        let index = shard.to_string();
+        let output = stage(name, run_dir, n, &[&["--shard-index", index.as_str()], extra].concat());
+        if !output.status.success() {
+            return Some(output);
+        }
+    }
+    None
+}
+
+/// bucket and verify-pairs for every shard, cluster, finalize for every
+/// shard, manifest: the first failure, or the manifest stage's output.
 fn finish(run_dir: &Path, n: u32, extra: &[&str]) -> Output {
+    for name in ["bucket", "verify-pairs"] {
+        if let Some(failed) = array(name, run_dir, n, extra) {
+            return failed;
+        }
+    }
     let cluster = stage("cluster", run_dir, n, extra);
     if !cluster.status.success() {
         return cluster;
     }
-    // Shards in reverse: the order tasks run in changes nothing.
-    for shard in (0..n).rev() {
-        let index = shard.to_string();
-        let finalize = stage(
-            "finalize",
-            run_dir,
-            n,
-            &[&["--shard-index", index.as_str()], extra].concat(),
-        );
-        if !finalize.status.success() {
-            return finalize;
-        }
+    if let Some(failed) = array("finalize", run_dir, n, extra) {
+        return failed;
     }
     stage("manifest", run_dir, n, extra)
 }
@@ -66,10 +74,15 @@ fn small_shards(dir: &Path, rows: u32) -> PathBuf {
     config
 }
 
-/// Every ingest shard of `n`, then cluster.
+/// Every ingest, bucket and verify-pairs shard of `n`, then cluster.
 fn ingest_all_and_cluster(run_dir: &Path, n: u32) {
     for shard in 0..n {
         ok(ingest(run_dir, n, shard, &[]));
+    }
+    for name in ["bucket", "verify-pairs"] {
+        if let Some(failed) = array(name, run_dir, n, &[]) {
+            ok(failed);
+        }
     }
     ok(stage("cluster", run_dir, n, &[]));
 }
@@ -487,11 +500,15 @@ fn slurm_plan_writes_scripts_from_the_config() {
     ] {
         assert!(script.contains(line), "{line:?} not in:\n{script}");
     }
-    let finalize = std::fs::read_to_string(run_dir.join("slurm/finalize.sbatch")).unwrap();
-    assert!(
-        finalize.contains("#SBATCH --array=0-199%5") && finalize.contains("#SBATCH --mem=3G"),
-        "{finalize}"
-    );
+    for array in ["bucket", "verify-pairs", "finalize"] {
+        let script = std::fs::read_to_string(run_dir.join(format!("slurm/{array}.sbatch"))).unwrap();
+        assert!(
+            script.contains("#SBATCH --array=0-199%5")
+                && script.contains("#SBATCH --mem=3G")
+                && script.contains(&format!("{array} --run-dir")),
+            "{script}"
+        );
+    }
     for one in ["cluster", "manifest"] {
         let script = std::fs::read_to_string(run_dir.join(format!("slurm/{one}.sbatch"))).unwrap();
         assert!(
@@ -514,4 +531,153 @@ fn slurm_plan_writes_scripts_from_the_config() {
         serde_json::from_str::<serde_json::Value>(&marker).unwrap()["config-hash"].clone()
     };
     assert_eq!(config_hash(&run_dir), config_hash(&plain));
+}
+
+/// Flips one byte in the middle of `path`: its size stays, so only what
+/// the file itself holds can tell.
+fn flip_a_byte(path: &Path) {
+    let mut bytes = std::fs::read(path).unwrap();
+    let middle = bytes.len() / 2;
+    bytes[middle] ^= 0x40;
+    std::fs::write(path, bytes).unwrap();
+}
+
+/// A stage of shard `shard` of `n` with `CORPUSLEDGER_KILL_AT=point`.
+fn killed_at(name: &str, run_dir: &Path, n: u32, shard: u32, point: &str) -> Output {
+    std::process::Command::new(util::BIN)
+        .args([
+            name,
+            "--quiet",
+            "--run-dir",
+            run_dir.to_str().unwrap(),
+            "--num-shards",
+            &n.to_string(),
+            "--shard-index",
+            &shard.to_string(),
+        ])
+        .current_dir(util::root())
+        .env_remove("CORPUSLEDGER_CONFIG")
+        .env("CORPUSLEDGER_KILL_AT", point)
+        .output()
+        .unwrap()
+}
+
+#[test]
+fn a_damaged_band_pair_or_edge_part_is_named_and_its_shard_done_again() {
+    let (dir, inputs) = corpus();
+    let reference = staged(&inputs, dir.path(), 2, "2");
+    let (out, run_dir) = (dir.path().join("out"), dir.path().join("run"));
+    ok(util::plan(&inputs, &out, &run_dir, &[]));
+    for shard in 0..2 {
+        ok(ingest(&run_dir, 2, shard, &[]));
+    }
+    // Band keys of sign part 1 for bucket task 0: the task names the file,
+    // the part's marker goes, and the command it gives does the part again.
+    flip_a_byte(&run_dir.join("ingest/00001-of-00002/buckets/00000.bin"));
+    let failed = stage("bucket", &run_dir, 2, &["--shard-index", "0"]);
+    for needle in [
+        "buckets/00000.bin is damaged",
+        "corpusledger ingest --run-dir",
+        "--num-shards 2 --shard-index 1",
+    ] {
+        fails_with(failed.clone(), needle);
+    }
+    assert!(!run_dir.join("ingest/00001-of-00002.done").exists());
+    ok(ingest(&run_dir, 2, 1, &[]));
+    assert!(array("bucket", &run_dir, 2, &[]).is_none());
+    // Candidate pairs of bucket task 1 for verify task 0.
+    flip_a_byte(&run_dir.join("bucket/00001-of-00002/pairs-00000.bin"));
+    let failed = stage("verify-pairs", &run_dir, 2, &["--shard-index", "0"]);
+    for needle in [
+        "pairs-00000.bin is damaged",
+        "corpusledger bucket --run-dir",
+        "--shard-index 1",
+    ] {
+        fails_with(failed.clone(), needle);
+    }
+    assert!(!run_dir.join("bucket/00001-of-00002.done").exists());
+    ok(stage("bucket", &run_dir, 2, &["--shard-index", "1"]));
+    assert!(array("verify-pairs", &run_dir, 2, &[]).is_none());
+    // Verified pairs of verify task 0, read by the cluster task.
+    flip_a_byte(&run_dir.join("verify-pairs/00000-of-00002/edges.bin"));
+    let failed = stage("cluster", &run_dir, 2, &[]);
+    for needle in [
+        "edges.bin is damaged",
+        "corpusledger verify-pairs --run-dir",
+        "--shard-index 0",
+    ] {
+        fails_with(failed.clone(), needle);
+    }
+    assert!(!run_dir.join("verify-pairs/00000-of-00002.done").exists());
+    ok(finish(&run_dir, 2, &[]));
+    assert_eq!(util::tree_bytes(&out), util::tree_bytes(&reference));
+}
+
+#[test]
+fn a_sign_part_written_again_sends_the_pairs_and_cluster_back() {
+    let (dir, inputs) = corpus();
+    let (out, run_dir) = (dir.path().join("out"), dir.path().join("run"));
+    ok(util::plan(&inputs, &out, &run_dir, &[]));
+    ingest_all_and_cluster(&run_dir, 2);
+    // The part's texts are numbered anew: pairs made from the old one
+    // would point at other texts.
+    std::fs::remove_file(run_dir.join("ingest/00000-of-00002.done")).unwrap();
+    ok(ingest(&run_dir, 2, 0, &["--threads", "1"]));
+    for marker in [
+        "bucket/00000-of-00002.done",
+        "bucket/00001-of-00002.done",
+        "verify-pairs/00001-of-00002.done",
+        "cluster/00000-of-00001.done",
+    ] {
+        assert!(!run_dir.join(marker).exists(), "{marker} is still there");
+    }
+    fails_with(
+        stage("cluster", &run_dir, 2, &[]),
+        "verify-pairs shard 0 of 2 is not done",
+    );
+    ok(finish(&run_dir, 2, &[]));
+    let reference = dir.path().join("reference");
+    ok(util::run(
+        &inputs.iter().map(String::as_str).collect::<Vec<_>>(),
+        &reference,
+        &[],
+    ));
+    assert_eq!(util::tree_bytes(&out), util::tree_bytes(&reference));
+}
+
+#[test]
+fn a_bucket_or_verify_task_killed_midway_and_run_again_changes_nothing() {
+    let (dir, inputs) = corpus();
+    let reference = staged(&inputs, dir.path(), 3, "2");
+    let (out, run_dir) = (dir.path().join("out"), dir.path().join("run"));
+    ok(util::plan(&inputs, &out, &run_dir, &[]));
+    for shard in 0..3 {
+        ok(ingest(&run_dir, 3, shard, &[]));
+    }
+    // Killed after its files are written and before its rename, then
+    // after its rename and before its marker.
+    let killed = killed_at("bucket", &run_dir, 3, 1, "before-rename");
+    assert_eq!(killed.status.code(), None, "{}", util::stderr(&killed));
+    assert!(array("bucket", &run_dir, 3, &[]).is_none());
+    let killed = killed_at("verify-pairs", &run_dir, 3, 2, "edges");
+    assert_eq!(killed.status.code(), None, "{}", util::stderr(&killed));
+    assert!(
+        run_dir
+            .join("verify-pairs")
+            .read_dir()
+            .unwrap()
+            .any(|e| { e.unwrap().file_name().to_string_lossy().contains(".tmp.") })
+    );
+    let killed = killed_at("verify-pairs", &run_dir, 3, 0, "before-marker");
+    assert_eq!(killed.status.code(), None, "{}", util::stderr(&killed));
+    assert!(!run_dir.join("verify-pairs/00000-of-00003.done").exists());
+    ok(finish(&run_dir, 3, &[]));
+    assert!(
+        !run_dir
+            .join("verify-pairs")
+            .read_dir()
+            .unwrap()
+            .any(|e| { e.unwrap().file_name().to_string_lossy().contains(".tmp.") })
+    );
+    assert_eq!(util::tree_bytes(&out), util::tree_bytes(&reference));
 }

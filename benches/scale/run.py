@@ -33,6 +33,9 @@ except ImportError:  # pragma: no cover
     pc = pq = None
 
 
+# The stages of one task per shard.
+ARRAYS = ('ingest', 'bucket', 'verify-pairs', 'finalize')
+
 def parse_args():
     ap = argparse.ArgumentParser(description=__doc__.split('\n\n')[0])
     ap.add_argument('--docs', default='100000', help='corpus sizes, comma-separated')
@@ -145,7 +148,7 @@ def run_stages(args, folder, meta, shards, logdir, run_dir, out_dir):
         for tag, cmd in cmds:
             wall, user, sys_, rss = timed(cmd, tag, logdir)
             task = {'task': tag, 'wall': wall, 'user': user, 'sys': sys_, 'rss_kb': rss}
-            if name in ('ingest', 'finalize'):
+            if name in ARRAYS:
                 # What the task did, from its done marker.
                 i = int(tag.rsplit('-', 1)[1])
                 marker = os.path.join(run_dir, name, f'{i:05d}-of-{shards:05d}.done')
@@ -175,6 +178,10 @@ def run_stages(args, folder, meta, shards, logdir, run_dir, out_dir):
     stage('ingest', [(f'ingest-{i}', [b, 'ingest', '-q', '--run-dir', run_dir, '--num-shards', n,
                                       '--shard-index', str(i)] + j) for i in range(shards)],
           lambda: du(os.path.join(run_dir, 'ingest')))
+    for name in ('bucket', 'verify-pairs'):
+        stage(name, [(f'{name}-{i}', [b, name, '-q', '--run-dir', run_dir, '--num-shards', n,
+                                      '--shard-index', str(i)] + j) for i in range(shards)],
+              lambda name=name: du(os.path.join(run_dir, name)))
     stage('cluster', [('cluster', [b, 'cluster', '-q', '--run-dir', run_dir, '--num-shards', n] + j)],
           lambda: du(os.path.join(run_dir, 'cluster')))
     stage('finalize', [(f'finalize-{i}', [b, 'finalize', '-q', '--run-dir', run_dir, '--num-shards', n,
@@ -391,11 +398,11 @@ def report(args, results, info):
              + (f', plan with `{args.plan_args}`' if args.plan_args else
                 ', default configuration (threshold 0.7, 5-token shingles, `code` tokenizer, 256 permutations)')
              + '.')
-    L.append('- **Tasks:** every stage is a separate process, one per shard for `ingest` and `finalize`, '
+    L.append('- **Tasks:** every stage is a separate process, one per shard for `ingest`, `bucket`, `verify-pairs` and `finalize`, '
              'run one after another (as a Slurm array would run them, without the parallelism). '
              'Each is timed with `/usr/bin/time -f "%e %U %S %M"`. *CPU s* is user+sys summed over the '
              "stage's tasks; *max RSS* is the largest peak RSS of one task.")
-    L.append('- **Bytes written:** `du -sb RUN/<stage>` for ingest, cluster and finalize; `plan.bin` for plan; '
+    L.append('- **Bytes written:** `du -sb RUN/<stage>` for ingest, bucket, verify-pairs, cluster and finalize; `plan.bin` for plan; '
              'for manifest, the output directory minus its `data/` (hard links to the finalize files).')
     L.append('- **Corpus:** `benches/scale/gen.py`: each document 12 to 40 lines drawn at random from '
              f'a pool of {info["pool_lines"]:,} source lines under `{args.src}` (sampled from all '
@@ -457,20 +464,20 @@ def report(args, results, info):
     sizes = sorted({r['docs'] for r in results})
     shard_counts = sorted({r['shards'] for r in results})
     by = {(r['docs'], r['shards']): r for r in results}
-    stage_names = ['plan', 'ingest', 'cluster', 'finalize', 'manifest']
+    stage_names = ['plan', 'ingest', 'bucket', 'verify-pairs', 'cluster', 'finalize', 'manifest']
 
     def st(r, name):
         return next(s for s in r['stages'] if s['stage'] == name)
 
     if len(sizes) > 1:
         L.append('## Peak RSS as the corpus grows, at a fixed shard count\n')
-        L.append('Array tasks (`ingest`, `finalize`: the largest of the N tasks) against the single tasks '
+        L.append('Array tasks (`ingest`, `bucket`, `verify-pairs`, `finalize`: the largest of the N tasks) against the single tasks '
                  '(`cluster`, `manifest`). The last column is the growth from the smallest to the largest '
                  f'corpus, which is {sizes[-1] / sizes[0]:.1f}x the documents.\n')
         L.append('| shards | stage | ' + ' | '.join(f'{d:,} docs' for d in sizes) + ' | growth |')
         L.append('|---:|---|' + '---:|' * (len(sizes) + 1))
         for n in shard_counts:
-            for name in ('ingest', 'finalize', 'cluster', 'manifest'):
+            for name in ('ingest', 'bucket', 'verify-pairs', 'finalize', 'cluster', 'manifest'):
                 vals = [st(by[(d, n)], name)['max_rss_kb'] if (d, n) in by else None for d in sizes]
                 g = f'{vals[-1] / vals[0]:.2f}x' if vals[0] and vals[-1] else ''
                 L.append(f'| {n} | {name} | ' + ' | '.join(mb(v) if v else '' for v in vals) + f' | {g} |')
@@ -532,11 +539,13 @@ def report(args, results, info):
             if len(sizes) < 2 or (sizes[0], n) not in by or (sizes[-1], n) not in by:
                 continue
             a, z = by[(sizes[0], n)], by[(sizes[-1], n)]
-            g = {name: st(z, name)['max_rss_kb'] / st(a, name)['max_rss_kb'] for name in ('ingest', 'finalize', 'cluster', 'manifest')}
+            g = {name: st(z, name)['max_rss_kb'] / st(a, name)['max_rss_kb'] for name in stage_names[1:]}
             L.append(f'- **{n} shards, {sizes[0]:,} to {sizes[-1]:,} documents ({sizes[-1] / sizes[0]:.1f}x):** '
-                     f'the array tasks\' peak RSS grew {g["ingest"]:.2f}x (ingest) and {g["finalize"]:.2f}x (finalize); '
+                     f'the array tasks\' peak RSS grew {g["ingest"]:.2f}x (ingest), {g["bucket"]:.2f}x (bucket), '
+                     f'{g["verify-pairs"]:.2f}x (verify-pairs) and {g["finalize"]:.2f}x (finalize); '
                      f'the single tasks\' {g["cluster"]:.2f}x (cluster) and {g["manifest"]:.2f}x (manifest). '
-                     f'An ingest task reads one input file\'s share ({args.files} files here), a finalize task '
+                     f'An ingest task reads one input file\'s share ({args.files} files here), a bucket or '
+                     'verify-pairs task one partition of the band keys or pairs, a finalize task '
                      'writes at most its data shards, so their memory follows the share, not the corpus; cluster '
                      'and manifest hold state for every document and text of the corpus and grow with it. '
                      'At small sizes an ingest task\'s peak is mostly fixed: compare an idle task\'s in the table '

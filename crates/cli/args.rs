@@ -158,19 +158,32 @@ pub enum Command {
     ///
     /// Exit codes: 0 done; 2 could not run.
     Ingest(IngestArgs),
-    /// Stage 3, one task: merge the sign parts of all shards and
-    /// deduplicate (LSH buckets, verified pairs, clusters, keep policy);
-    /// writes the decisions and a done marker.
+    /// Stage 3, one task per shard: read this partition of every sign
+    /// part's band keys and write the candidate pairs of the keys that two
+    /// or more texts share, partitioned for verify-pairs, and a done marker.
+    ///
+    /// Exit codes: 0 done; 2 could not run.
+    Bucket(ArrayArgs),
+    /// Stage 4, one task per shard: read this partition of every bucket
+    /// task's candidate pairs, keep each pair once and write those whose
+    /// exact Jaccard reaches the threshold, and a done marker.
+    ///
+    /// Exit codes: 0 done; 2 could not run.
+    VerifyPairs(ArrayArgs),
+    /// Stage 5, one task: merge the sign parts of all shards, cluster the
+    /// texts the verified pairs join and keep one document per cluster (keep
+    /// policy); writes the decisions, the rows of each data shard and a done
+    /// marker.
     ///
     /// Exit codes: 0 done; 2 could not run.
     Cluster(ClusterArgs),
-    /// Stage 4, one task per shard: write this task's share of the data
+    /// Stage 6, one task per shard: write this task's share of the data
     /// shards (data shard numbers equal to the shard index modulo N) and a
     /// done marker.
     ///
     /// Exit codes: 0 done; 2 could not run.
     Finalize(FinalizeArgs),
-    /// Stage 5, one task: gather the data shards into the plan's output
+    /// Stage 7, one task: gather the data shards into the plan's output
     /// directory, write the ledger, attribution, index and, last, the
     /// manifest. The dataset is the same byte for byte as `run` on the same
     /// inputs and configuration.
@@ -221,7 +234,8 @@ pub struct PlanArgs {
     pub overwrite: bool,
 }
 
-/// Which shards a task of an array stage (`ingest`, `finalize`) does.
+/// Which shards a task of an array stage (`ingest`, `bucket`,
+/// `verify-pairs`, `finalize`) does.
 #[derive(Debug, Args)]
 pub struct ShardArgs {
     /// How many shards the inputs are cut into; the same for every task and
@@ -237,13 +251,17 @@ pub struct ShardArgs {
     pub shards_per_task: u32,
 }
 
+/// A task of an array stage.
 #[derive(Debug, Args)]
-pub struct IngestArgs {
+pub struct ArrayArgs {
     #[command(flatten)]
     pub stage: StageArgs,
     #[command(flatten)]
     pub shards: ShardArgs,
 }
+
+pub type IngestArgs = ArrayArgs;
+pub type FinalizeArgs = ArrayArgs;
 
 #[derive(Debug, Args)]
 pub struct ClusterArgs {
@@ -252,14 +270,6 @@ pub struct ClusterArgs {
     /// How many shards `ingest` was run with.
     #[arg(long, value_name = "N")]
     pub num_shards: u32,
-}
-
-#[derive(Debug, Args)]
-pub struct FinalizeArgs {
-    #[command(flatten)]
-    pub stage: StageArgs,
-    #[command(flatten)]
-    pub shards: ShardArgs,
 }
 
 #[derive(Debug, Args)]

@@ -58,6 +58,8 @@ where
         args::Command::Diff(args) => commands::diff::run(&args),
         args::Command::Plan(args) => commands::stages::plan(&args),
         args::Command::Ingest(args) => commands::stages::ingest(&args),
+        args::Command::Bucket(args) => commands::stages::bucket(&args),
+        args::Command::VerifyPairs(args) => commands::stages::verify_pairs(&args),
         args::Command::Cluster(args) => commands::stages::cluster(&args),
         args::Command::Finalize(args) => commands::stages::finalize(&args),
         args::Command::Manifest(args) => commands::stages::manifest(&args),

@@ -67,6 +67,10 @@ pub fn run_two_shards(run_dir: &Path) {
     for args in [
         vec!["ingest", "--num-shards", "2", "--shard-index", "1"],
         vec!["ingest", "--num-shards", "2", "--shard-index", "0"],
+        vec!["bucket", "--num-shards", "2", "--shard-index", "1"],
+        vec!["bucket", "--num-shards", "2", "--shard-index", "0"],
+        vec!["verify-pairs", "--num-shards", "2", "--shard-index", "1"],
+        vec!["verify-pairs", "--num-shards", "2", "--shard-index", "0"],
         vec!["cluster", "--num-shards", "2"],
         vec!["finalize", "--num-shards", "2", "--shard-index", "1"],
         vec!["finalize", "--num-shards", "2", "--shard-index", "0"],

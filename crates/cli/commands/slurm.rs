@@ -1,6 +1,6 @@
 //! `corpusledger slurm plan | submit | status | resume`: the stages as
-//! Slurm jobs. The scripts call `corpusledger ingest` and `finalize`, the
-//! same commands a user can run by hand; the done markers in the run
+//! Slurm jobs. The scripts call `corpusledger ingest`, `bucket`,
+//! `verify-pairs`, `cluster`, `finalize` and `manifest`, the same commands a user can run by hand; the done markers in the run
 //! directory, not Slurm's memory of jobs, say what is finished.
 
 use std::fmt::Write as _;
@@ -13,12 +13,14 @@ use serde::{Deserialize, Serialize};
 use crate::args::{SlurmCommand, SlurmPlanArgs, SlurmRunArgs};
 use crate::config::{Config, SlurmConfig};
 use crate::pipeline::rundir::{self, RunDir, ShardState};
-use crate::pipeline::{CLUSTER, FINALIZE, INGEST};
+use crate::pipeline::{BUCKET, CLUSTER, FINALIZE, INGEST, VERIFY};
 
 const LAYOUT: &str = "layout.json";
 /// The stages in submission order, each with its sbatch script
-/// (`STAGE.sbatch`); ingest and finalize are arrays.
-const STAGES: [&str; 4] = [INGEST, CLUSTER, FINALIZE, MANIFEST_STAGE];
+/// (`STAGE.sbatch`); all but cluster and manifest are arrays.
+const STAGES: [&str; 6] = [INGEST, BUCKET, VERIFY, CLUSTER, FINALIZE, MANIFEST_STAGE];
+/// The stages of one task per shard.
+const ARRAYS: [&str; 4] = [INGEST, BUCKET, VERIFY, FINALIZE];
 const MANIFEST_STAGE: &str = "manifest";
 const SUBMIT_SCRIPT: &str = "submit.sh";
 
@@ -217,11 +219,11 @@ impl Scripts {
         slurm_dir(Path::new(&self.run_dir)).join("logs")
     }
 
-    /// One stage's script: ingest and finalize are arrays of tasks of
+    /// One stage's script: the array stages are arrays of tasks of
     /// `--shards-per-task` shards; cluster and manifest are one task with
     /// the larger memory.
     fn stage(&self, stage: &str, layout: &Layout) -> String {
-        let array = stage == INGEST || stage == FINALIZE;
+        let array = ARRAYS.contains(&stage);
         let (log, mem) = if array {
             (format!("{stage}-%A_%a.log"), &self.slurm.mem)
         } else {
@@ -257,18 +259,18 @@ impl Scripts {
         format!(
             r#"#!/bin/bash
 # Submits the stages from FROM (default: ingest) on, each once the one before succeeded.
-# Usage: submit.sh [FROM [ARRAY]]   FROM: ingest, cluster, finalize or manifest;
+# Usage: submit.sh [FROM [ARRAY]]   FROM: ingest, bucket, verify-pairs, cluster, finalize or manifest;
 #                                  ARRAY: FROM's task indices to (re)submit, e.g. 3,5 (default: all)
 set -euo pipefail
 dir={dir}
 from=${{1:-ingest}}
-case "$from" in ingest|cluster|finalize|manifest) ;; *) echo "submit.sh: unknown stage $from" >&2; exit 2;; esac
+case "$from" in ingest|bucket|verify-pairs|cluster|finalize|manifest) ;; *) echo "submit.sh: unknown stage $from" >&2; exit 2;; esac
 array=()
 if [ -n "${{2:-}}" ]; then array=(--array="$2"); fi
 dependency=()
 jobs=()
 started=0
-for stage in ingest cluster finalize manifest; do
+for stage in ingest bucket verify-pairs cluster finalize manifest; do
   [ "$stage" = "$from" ] && started=1
   [ "$started" = 1 ] || continue
   extra=()
@@ -353,6 +355,8 @@ fn read_layout(run_dir: &Path) -> Result<Layout> {
 struct Status {
     num_shards: u32,
     ingest: StageStatus,
+    bucket: StageStatus,
+    verify_pairs: StageStatus,
     cluster_done: bool,
     finalize: StageStatus,
     finished: bool,
@@ -399,6 +403,8 @@ fn read_status(run_dir: &Path) -> Result<Status> {
     Ok(Status {
         num_shards: layout.num_shards,
         ingest: stage_status(&run, INGEST, &layout, &plan_hash, config_hash),
+        bucket: stage_status(&run, BUCKET, &layout, &plan_hash, config_hash),
+        verify_pairs: stage_status(&run, VERIFY, &layout, &plan_hash, config_hash),
         cluster_done,
         finalize: stage_status(&run, FINALIZE, &layout, &plan_hash, config_hash),
         finished: super::stages::finished(&run, &plan_hash, layout.num_shards, &layout.out),
@@ -411,16 +417,25 @@ fn status(args: &SlurmRunArgs) -> Result<u8> {
         println!("{}", serde_json::to_string_pretty(&status)?);
     } else {
         let done = |yes: bool| if yes { "done" } else { "not done" };
-        for (stage, shards) in [(INGEST, &status.ingest), (FINALIZE, &status.finalize)] {
+        let arrays = [
+            (INGEST, &status.ingest),
+            (BUCKET, &status.bucket),
+            (VERIFY, &status.verify_pairs),
+            (FINALIZE, &status.finalize),
+        ];
+        for (stage, shards) in arrays {
             if stage == FINALIZE {
-                println!("cluster   {}", done(status.cluster_done));
+                println!("{CLUSTER:<12} {}", done(status.cluster_done));
             }
-            println!("{stage:<9} {} of {} shards done", shards.shards_done, status.num_shards);
+            println!(
+                "{stage:<12} {} of {} shards done",
+                shards.shards_done, status.num_shards
+            );
             for (shard, why) in &shards.shards_missing {
                 println!("  shard {shard}: {why}");
             }
         }
-        println!("manifest  {}", done(status.finished));
+        println!("{MANIFEST_STAGE:<12} {}", done(status.finished));
     }
     Ok(if status.finished {
         crate::EXIT_OK
@@ -435,6 +450,10 @@ fn resume(args: &SlurmRunArgs) -> Result<u8> {
     let indices = |tasks: &[u32]| tasks.iter().map(u32::to_string).collect::<Vec<_>>().join(",");
     let (from, array) = if !status.ingest.tasks_missing.is_empty() {
         (INGEST, Some(indices(&status.ingest.tasks_missing)))
+    } else if !status.bucket.tasks_missing.is_empty() {
+        (BUCKET, Some(indices(&status.bucket.tasks_missing)))
+    } else if !status.verify_pairs.tasks_missing.is_empty() {
+        (VERIFY, Some(indices(&status.verify_pairs.tasks_missing)))
     } else if !status.cluster_done {
         (CLUSTER, None)
     } else if !status.finalize.tasks_missing.is_empty() {

@@ -1,5 +1,5 @@
-//! `corpusledger plan | ingest | cluster | finalize | manifest`: the stages
-//! of `run` as separate tasks over a run directory.
+//! `corpusledger plan | ingest | bucket | verify-pairs | cluster | finalize |
+//! manifest`: the stages of `run` as separate tasks over a run directory.
 
 use std::path::Path;
 
@@ -8,10 +8,11 @@ use corpusledger_provenance::Provenance;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
-use crate::args::{ClusterArgs, FinalizeArgs, IngestArgs, ManifestArgs, PlanArgs, ShardArgs, StageArgs};
+use crate::args::{ArrayArgs, ClusterArgs, FinalizeArgs, IngestArgs, ManifestArgs, PlanArgs, ShardArgs, StageArgs};
 use crate::config::{Config, ConfigFile};
+use crate::pipeline::rundir::Marker;
 use crate::pipeline::rundir::{self, RunDir, RunPlan, ShardState};
-use crate::pipeline::{self, CLUSTER, FINALIZE, INGEST, StageTimer};
+use crate::pipeline::{self, BUCKET, CLUSTER, FINALIZE, INGEST, StageTimer, VERIFY};
 use crate::reporter::TerminalReporter;
 
 pub fn plan(args: &PlanArgs) -> Result<u8> {
@@ -154,8 +155,8 @@ pub fn cluster(args: &ClusterArgs) -> Result<u8> {
     let reporter = TerminalReporter::new(config.quiet);
     let work = run.root.join(pipeline::CLUSTER_WORK);
     let outcome = super::thread_pool(&config)?.install(|| -> Result<_> {
-        let ingested = pipeline::load(&run, &run_plan, &plan_hash, n, &config, &work, true)?;
-        pipeline::cluster(&run, &run_plan, &plan_hash, &ingested, &config, &reporter)
+        let ingested = pipeline::load(&run, &run_plan, &plan_hash, n, &config, &work)?;
+        pipeline::cluster(&run, &run_plan, &plan_hash, n, &ingested, &config, &reporter)
     })?;
     remove_work(&work)?;
     note(
@@ -171,7 +172,49 @@ pub fn cluster(args: &ClusterArgs) -> Result<u8> {
     Ok(crate::EXIT_OK)
 }
 
+pub fn bucket(args: &ArrayArgs) -> Result<u8> {
+    array_task(args, BUCKET, &|task, shard| {
+        pipeline::bucket_shard(task.run, task.run_plan, task.plan_hash, shard, task.n, task.config)
+    })
+}
+
+pub fn verify_pairs(args: &ArrayArgs) -> Result<u8> {
+    array_task(args, VERIFY, &|task, shard| {
+        pipeline::verify_shard(task.run, task.run_plan, task.plan_hash, shard, task.n, task.config)
+    })
+}
+
 pub fn finalize(args: &FinalizeArgs) -> Result<u8> {
+    array_task(args, FINALIZE, &|task, shard| {
+        let reporter = TerminalReporter::new(task.config.quiet);
+        pipeline::finalize_shard(
+            task.run,
+            task.run_plan,
+            task.plan_hash,
+            shard,
+            task.n,
+            task.config,
+            &reporter,
+        )
+    })
+}
+
+/// What a task of an array stage after ingest works with.
+struct ArrayTask<'a> {
+    run: &'a RunDir,
+    run_plan: &'a RunPlan,
+    plan_hash: &'a str,
+    n: u32,
+    config: &'a Config,
+}
+
+/// Runs `stage` for each of the task's shards without a valid marker, on
+/// the task's threads, and says what each wrote (its marker's rows).
+fn array_task(
+    args: &ArrayArgs,
+    stage: &str,
+    shard_task: &(dyn Fn(&ArrayTask<'_>, u32) -> Result<Marker> + Sync),
+) -> Result<u8> {
     let n = args.shards.num_shards;
     let shards = task_shards(&args.shards)?;
     let run = RunDir::new(&args.stage.run_dir);
@@ -179,9 +222,9 @@ pub fn finalize(args: &FinalizeArgs) -> Result<u8> {
     let config = stage_config(&args.stage, &run_plan)?;
     let todo: Vec<u32> = shards
         .filter(|&shard| {
-            let done = run.shard_state(FINALIZE, shard, n, &plan_hash, &run_plan.config_hash) == ShardState::Done;
+            let done = run.shard_state(stage, shard, n, &plan_hash, &run_plan.config_hash) == ShardState::Done;
             if done {
-                note(&config, &format!("finalize shard {shard} of {n} is already done"));
+                note(&config, &format!("{stage} shard {shard} of {n} is already done"));
             }
             !done
         })
@@ -189,18 +232,22 @@ pub fn finalize(args: &FinalizeArgs) -> Result<u8> {
     if todo.is_empty() {
         return Ok(crate::EXIT_OK);
     }
-    let reporter = TerminalReporter::new(config.quiet);
+    let task = ArrayTask {
+        run: &run,
+        run_plan: &run_plan,
+        plan_hash: &plan_hash,
+        n,
+        config: &config,
+    };
     super::thread_pool(&config)?.install(|| -> Result<()> {
         for shard in todo {
-            let marker = pipeline::finalize_shard(&run, &run_plan, &plan_hash, shard, n, &config, &reporter)?;
-            note(
-                &config,
-                &format!(
-                    "finalize shard {shard} of {n}: {} data shards, {} documents",
-                    marker.rows.get("data-shards").unwrap_or(&0),
-                    marker.rows.get("documents").unwrap_or(&0)
-                ),
-            );
+            let marker = shard_task(&task, shard)?;
+            let rows: Vec<String> = marker
+                .rows
+                .iter()
+                .map(|(what, count)| format!("{count} {what}"))
+                .collect();
+            note(&config, &format!("{stage} shard {shard} of {n}: {}", rows.join(", ")));
         }
         Ok(())
     })?;

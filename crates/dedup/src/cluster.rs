@@ -94,6 +94,15 @@ impl ClusterMode {
     }
 }
 
+impl std::fmt::Debug for ClusterInput<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ClusterInput")
+            .field("docs", &self.rank.len())
+            .field("texts", &self.n_texts)
+            .finish()
+    }
+}
+
 impl std::fmt::Debug for DedupInput<'_> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("DedupInput")
@@ -214,16 +223,91 @@ pub struct DedupSeconds {
     pub cluster: f64,
 }
 
+/// What clustering needs besides the verified pairs: [`DedupInput`]
+/// without the band keys and set sizes, which only finding and verifying
+/// the pairs reads.
+pub struct ClusterInput<'a> {
+    /// The text of each document.
+    pub text_of: &'a [u32],
+    /// Each document's place in the keep order (a permutation).
+    pub rank: &'a [u32],
+    /// Number of texts (texts are `0..n_texts`).
+    pub n_texts: usize,
+    /// Reads the sorted shingle set of a text, for each removed text's
+    /// Jaccard to its kept one.
+    pub shingles: &'a (dyn Fn(u32) -> Vec<u64> + Sync),
+    /// How verified pairs become clusters.
+    pub mode: ClusterMode,
+    /// Texts that duplicate a document outside this input (see [`Anchor`]),
+    /// one entry per text, or empty.
+    pub anchors: &'a [Option<Anchor>],
+    /// Reads the shingle set of an external document.
+    pub anchor_shingles: &'a (dyn Fn(u32) -> Vec<u64> + Sync),
+}
+
+/// The verified near-duplicate pairs of texts, however they were found
+/// (in memory by [`deduplicate`], or by partitioned bucketing and
+/// verification tasks), with the counts the manifest reports.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Verified {
+    /// `(a, b, jaccard)` with `a < b`, sorted, each pair once.
+    pub edges: Vec<Edge>,
+    /// Distinct candidate pairs from LSH buckets.
+    pub candidate_pairs: u64,
+    /// Candidate pairs the length filter dropped.
+    pub length_filtered_pairs: u64,
+    /// Texts with band keys.
+    pub signed_texts: u64,
+}
+
 /// Deduplicates: exact copies share a text; texts are joined by verified
 /// near-duplicate pairs; each cluster keeps its lowest-ranked document. The
 /// result depends only on the input, not on thread count or scheduling.
 pub fn deduplicate(input: &DedupInput<'_>) -> Outcome {
-    let n_texts = input.n_texts;
     let started = std::time::Instant::now();
     let candidates = candidate_pairs(input.bands);
     let candidates_done = started.elapsed().as_secs_f64();
     let (edges, length_filtered) = verify(input, &candidates);
     let verify_done = started.elapsed().as_secs_f64();
+    let clustering = ClusterInput {
+        text_of: input.text_of,
+        rank: input.rank,
+        n_texts: input.n_texts,
+        shingles: input.shingles,
+        mode: input.mode,
+        anchors: input.anchors,
+        anchor_shingles: input.anchor_shingles,
+    };
+    let verified = Verified {
+        edges,
+        candidate_pairs: candidates.len() as u64,
+        length_filtered_pairs: length_filtered,
+        signed_texts: input.bands.signed_texts(),
+    };
+    let mut outcome = cluster_verified(&clustering, verified);
+    outcome.seconds = DedupSeconds {
+        candidates: candidates_done,
+        verify: verify_done - candidates_done,
+        cluster: outcome.seconds.cluster,
+    };
+    outcome
+}
+
+/// Clusters texts joined by `verified` pairs (exact copies share a text)
+/// and keeps each cluster's lowest-ranked document. The result depends only
+/// on the input and the set of pairs, not on their order.
+pub fn cluster_verified(input: &ClusterInput<'_>, verified: Verified) -> Outcome {
+    let n_texts = input.n_texts;
+    let started = std::time::Instant::now();
+    let Verified {
+        mut edges,
+        candidate_pairs,
+        length_filtered_pairs,
+        signed_texts,
+    } = verified;
+    // Star clusters take partners in this order: it must not depend on
+    // where the pairs came from.
+    edges.sort_unstable_by_key(|&(a, b, _)| (a, b));
     // The best (lowest) rank of any document of each text.
     let mut text_rank = vec![u32::MAX; n_texts];
     for (doc, &text) in input.text_of.iter().enumerate() {
@@ -311,9 +395,9 @@ pub fn deduplicate(input: &DedupInput<'_>) -> Outcome {
         .count() as u64;
     let stats = DedupStats {
         texts: n_texts as u64,
-        signed_texts: input.bands.signed_texts(),
-        candidate_pairs: candidates.len() as u64,
-        length_filtered_pairs: length_filtered,
+        signed_texts,
+        candidate_pairs,
+        length_filtered_pairs,
         verified_pairs: edges.len() as u64,
         clusters: size.iter().filter(|&&s| s >= 2).count() as u64,
         largest_cluster: size.iter().copied().max().unwrap_or(0) as u64,
@@ -322,9 +406,8 @@ pub fn deduplicate(input: &DedupInput<'_>) -> Outcome {
         ..DedupStats::default()
     };
     let seconds = DedupSeconds {
-        candidates: candidates_done,
-        verify: verify_done - candidates_done,
-        cluster: started.elapsed().as_secs_f64() - verify_done,
+        cluster: started.elapsed().as_secs_f64(),
+        ..DedupSeconds::default()
     };
     Outcome {
         decisions,
@@ -370,7 +453,7 @@ fn star_groups(text_rank: &[u32], edges: &[(u32, u32, f64)], blocked: &[bool]) -
 }
 
 fn largest_clusters(
-    input: &DedupInput<'_>,
+    input: &ClusterInput<'_>,
     group: &[u32],
     best: &[u32],
     size: &[u32],
@@ -476,7 +559,10 @@ fn candidate_pairs(bands: &dyn BandSource) -> Vec<(u32, u32)> {
     pairs
 }
 
-fn bucket_pairs(members: &[u32], pairs: &mut Vec<(u32, u32)>) {
+/// The candidate pairs of one bucket, its members (distinct texts) in
+/// ascending order: every pair up to 16 members, a star from the first
+/// plus a chain through consecutive members above.
+pub fn bucket_pairs(members: &[u32], pairs: &mut Vec<(u32, u32)>) {
     if members.len() <= ALL_PAIRS_BUCKET {
         for (i, &a) in members.iter().enumerate() {
             for &b in &members[i + 1..] {
@@ -492,19 +578,22 @@ fn bucket_pairs(members: &[u32], pairs: &mut Vec<(u32, u32)>) {
 }
 
 /// A verified pair of texts and their exact Jaccard.
-type Edge = (u32, u32, f64);
+pub type Edge = (u32, u32, f64);
+
+/// Whether two sets of `a` and `b` shingles may reach `threshold`:
+/// |A n B| / |A u B| <= min / max, so a pair under it cannot pass (two
+/// empty sets pass, as [`jaccard`] calls them equal). Exact: it never
+/// drops a pair that would verify.
+pub fn may_pass(a: usize, b: usize, threshold: f64) -> bool {
+    let (small, large) = (a.min(b) as f64, a.max(b) as f64);
+    small >= threshold * large - 1e-9 * large
+}
 
 /// The candidate pairs whose exact Jaccard reaches the threshold, with it,
 /// and how many pairs the length filter dropped unread.
 fn verify(input: &DedupInput<'_>, candidates: &[(u32, u32)]) -> (Vec<Edge>, u64) {
     let threshold = input.threshold;
-    // |A n B| / |A u B| <= min / max: a pair under it cannot pass (two
-    // empty sets pass, as `jaccard` calls them equal).
-    let may_pass = |a: u32, b: u32| {
-        let (na, nb) = ((input.shingle_count)(a), (input.shingle_count)(b));
-        let (small, large) = (na.min(nb) as f64, na.max(nb) as f64);
-        small >= threshold * large - 1e-9 * large
-    };
+    let may_pass = |a: u32, b: u32| may_pass((input.shingle_count)(a), (input.shingle_count)(b), threshold);
     let parts: Vec<(Vec<Edge>, u64)> = candidates
         .par_chunks(256)
         .map(|chunk| {

@@ -26,8 +26,8 @@ mod unionfind;
 
 pub use allpairs::similar_pairs;
 pub use cluster::{
-    Anchor, BandSource, BandsInMemory, ClusterMode, ClusterReport, Decision, DedupInput, DedupSeconds, DedupStats,
-    External, Outcome, deduplicate, for_each_run,
+    Anchor, BandSource, BandsInMemory, ClusterInput, ClusterMode, ClusterReport, Decision, DedupInput, DedupSeconds,
+    DedupStats, Edge, External, Outcome, Verified, bucket_pairs, cluster_verified, deduplicate, for_each_run, may_pass,
 };
 pub use lsh::{BandParams, DEFAULT_RECALL_TARGET};
 pub use minhash::{Signature, Sketcher};

@@ -1,9 +1,10 @@
-//! Decide: rank documents by the keep policy, then deduplicate.
+//! Decide: rank documents by the keep policy, then cluster the texts the
+//! verified pairs join (found by the bucket and verify tasks, `pairs.rs`).
 
 use std::cmp::{Ordering, Reverse};
 
 use anyhow::Result;
-use corpusledger_dedup::{BandSource, BandsInMemory, DedupInput, Outcome, deduplicate};
+use corpusledger_dedup::{ClusterInput, Outcome, Verified, cluster_verified};
 use corpusledger_model::{DocId, LicenseCategory, Reporter};
 
 use super::ingested::Ingested;
@@ -11,6 +12,7 @@ use crate::config::{Config, KeepCriterion};
 
 pub fn decide(
     ingested: &Ingested,
+    verified: Verified,
     config: &Config,
     bases: &[crate::base::BaseRef],
     reporter: &dyn Reporter,
@@ -42,36 +44,21 @@ pub fn decide(
     ingested.docs.take_error()?;
     let rank = keep_ranks(&keys, &config.keep_policy);
     drop(keys);
-    let in_memory = BandsInMemory {
-        keys: &ingested.band_keys,
-        params: ingested.bands,
-    };
-    let bands: &dyn BandSource = match &ingested.spilled_bands {
-        Some(spilled) => spilled,
-        None => &in_memory,
-    };
     let read = |text: u32| ingested.shingles_of(text);
-    let count = |text: u32| ingested.shingle_count(text);
-    let input = DedupInput {
+    let input = ClusterInput {
         text_of: &text_of,
         rank: &rank,
         n_texts: ingested.texts.len(),
-        bands,
         shingles: &read,
-        shingle_count: &count,
-        threshold: config.threshold,
         mode: config.cluster_mode,
         anchors: &anchoring.anchors,
         anchor_shingles: &anchor_shingles,
     };
-    let mut outcome = deduplicate(&input);
+    let mut outcome = cluster_verified(&input, verified);
     outcome.external = external;
     outcome.stats.external_exact_texts = anchoring.exact;
     outcome.stats.external_candidate_pairs = anchoring.candidate_pairs;
     outcome.stats.external_verified_pairs = anchoring.verified_pairs;
-    if let Some(err) = ingested.spilled_bands.as_ref().and_then(|s| s.take_error()) {
-        return Err(anyhow::Error::new(err).context("cannot read the spilled band keys"));
-    }
     reporter.advance(ingested.docs.len() as u64);
     reporter.finish();
     Ok(outcome)

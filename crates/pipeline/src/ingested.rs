@@ -13,7 +13,6 @@ use corpusledger_dedup::BandParams;
 use corpusledger_ingest::{BlobRef, BlobStore, Plan};
 use corpusledger_model::{Credit, DocLicense, Redaction, Rejection};
 
-use super::bands::SpilledBands;
 use super::doc_table::{DocRecord, DocTable, StoredDoc};
 use super::part::{self, Record, TextRow};
 use super::spill_sort::SpillSort;
@@ -65,10 +64,6 @@ pub struct Ingested {
     /// License problems met by any shard, sorted, each once.
     pub problems: Vec<String>,
     pub bands: BandParams,
-    /// Band keys per text, parallel to `texts`, when they are kept in memory.
-    pub band_keys: Vec<Option<Box<[u64]>>>,
-    /// Band keys on disk instead, when a memory limit is set.
-    pub spilled_bands: Option<SpilledBands>,
     parts: Vec<PartStores>,
 }
 
@@ -80,6 +75,20 @@ impl Ingested {
         };
         let bytes = self.parts[doc.part as usize].credits.read(blob)?;
         serde_json::from_slice(&bytes).context("a credits file of the sign parts is damaged; run again")
+    }
+
+    /// The number of the text with content hash `hash`, if any (texts are
+    /// numbered in hash order).
+    pub fn text_by_hash(&self, hash: u128) -> Option<u32> {
+        self.texts
+            .binary_search_by_key(&hash, |t| t.hash)
+            .ok()
+            .map(|i| i as u32)
+    }
+
+    /// Texts with band keys.
+    pub fn signed_texts(&self) -> u64 {
+        self.texts.iter().filter(|t| t.bands.is_some()).count() as u64
     }
 
     /// Where the content of a text is: the part (ingest shard) whose
@@ -108,12 +117,9 @@ impl Ingested {
             .map_or(0, |blob| (blob.len / 8) as usize)
     }
 
-    /// The band keys of a text: from memory, or read back from its part
-    /// (none for a text without shingles).
+    /// The band keys of a text, read back from its part (none for a text
+    /// without shingles).
     pub fn band_keys_of(&self, text: u32) -> Result<Vec<u64>> {
-        if let Some(Some(keys)) = self.band_keys.get(text as usize) {
-            return Ok(keys.to_vec());
-        }
         let entry = &self.texts[text as usize];
         match entry.bands {
             Some(blob) => Ok(u64s(&self.parts[entry.part as usize].bands.read(blob)?)),
@@ -121,32 +127,18 @@ impl Ingested {
         }
     }
 
-    /// Frees the band keys once clustering is done.
-    pub fn drop_band_keys(&mut self) {
-        self.band_keys = Vec::new();
-        self.spilled_bands = None;
-    }
-
     /// Reads and merges the sign parts in `dirs` (shard order) into the
     /// scratch folder `work`, which the caller owns (it is emptied first).
-    /// `plan` gives the rejections met while listing. With `bands`, the
-    /// band keys are loaded too: in memory, or with a memory limit spilled
-    /// under `work`; without, [`band_keys_of`](Self::band_keys_of) reads
-    /// them from the parts. The documents are sorted into a table in
+    /// `plan` gives the rejections met while listing. The documents are sorted into a table in
     /// `work`, in sorted runs of a quarter of the memory limit when one is
     /// set.
-    pub fn load(plan: &Plan, dirs: &[PathBuf], config: &Config, work: &Path, bands: bool) -> Result<Ingested> {
+    pub fn load(plan: &Plan, dirs: &[PathBuf], config: &Config, work: &Path) -> Result<Ingested> {
         if work.exists() {
             std::fs::remove_dir_all(work).with_context(|| format!("cannot empty {}", work.display()))?;
         }
         std::fs::create_dir_all(work).with_context(|| format!("cannot create {}", work.display()))?;
         let params = config.bands();
         let mut merge = Merge {
-            want_bands: bands,
-            spilled: match (bands, config.memory_limit) {
-                (true, Some(limit)) => Some(SpilledBands::create(&work.join("bands"), params.bands, limit)?),
-                _ => None,
-            },
             docs: SpillSort::new(
                 "docs",
                 Some(config.memory_limit.map_or(DOC_SORT_BUDGET, |limit| limit / 4)),
@@ -156,7 +148,6 @@ impl Ingested {
             rejections: plan.rejections.clone(),
             redactions: Vec::new(),
             texts: Vec::new(),
-            band_keys: Vec::new(),
             by_hash: HashMap::new(),
             problems: BTreeSet::new(),
             licenses: Vec::new(),
@@ -170,23 +161,18 @@ impl Ingested {
         let Merge {
             docs,
             mut texts,
-            mut band_keys,
             by_hash,
             mut rejections,
             mut redactions,
             problems,
-            mut spilled,
             parts,
             licenses,
             carries_credits,
             ..
         } = merge;
         drop(by_hash);
-        let new_index = renumber_texts(&mut texts, &mut band_keys);
+        let new_index = renumber_texts(&mut texts);
         let docs = DocTable::write(&work.join("docs.bin"), &mut docs.sorted()?, &new_index, licenses)?;
-        if let Some(spill) = spilled.as_mut() {
-            spill.finish(new_index)?;
-        }
         rejections.sort_by(|a, b| super::source_order(&a.source, &b.source));
         redactions.sort_by(|a, b| super::source_order(&a.source, &b.source).then(a.offset.cmp(&b.offset)));
         Ok(Ingested {
@@ -197,8 +183,6 @@ impl Ingested {
             carries_credits,
             problems: problems.into_iter().collect(),
             bands: params,
-            band_keys,
-            spilled_bands: spilled,
             parts,
         })
     }
@@ -301,8 +285,6 @@ impl Ingested {
             carries_credits: committed.carries_credits,
             problems: committed.problems,
             bands: config.bands(),
-            band_keys: Vec::new(),
-            spilled_bands: None,
             parts,
         })
     }
@@ -329,8 +311,6 @@ fn u64s(bytes: &[u8]) -> Vec<u64> {
 struct Merge {
     docs: SpillSort<StoredDoc>,
     texts: Vec<TextEntry>,
-    /// Band keys per text, parallel to `texts`, when kept in memory.
-    band_keys: Vec<Option<Box<[u64]>>>,
     by_hash: HashMap<u128, u32>,
     rejections: Vec<Rejection>,
     redactions: Vec<Redaction>,
@@ -338,9 +318,6 @@ struct Merge {
     /// Every distinct license of all parts, and where each is in that list.
     licenses: Vec<Arc<DocLicense>>,
     license_index: HashMap<Arc<DocLicense>, u32>,
-    spilled: Option<SpilledBands>,
-    /// Whether band keys are loaded (clustering needs them, nothing else).
-    want_bands: bool,
     parts: Vec<PartStores>,
     carries_credits: bool,
 }
@@ -397,16 +374,6 @@ impl Merge {
             return Ok(merged);
         }
         let merged = self.texts.len() as u32;
-        let blob = row.bands.filter(|_| self.want_bands);
-        match (&self.spilled, blob) {
-            (None, Some(blob)) => {
-                let keys = u64s(&self.parts[part as usize].bands.read(blob)?).into_boxed_slice();
-                self.band_keys.resize(merged as usize, None);
-                self.band_keys.push(Some(keys));
-            }
-            (Some(spill), Some(blob)) => spill.push(merged, &u64s(&self.parts[part as usize].bands.read(blob)?))?,
-            (_, None) => {}
-        }
         let entry = TextEntry {
             hash: row.hash,
             part,
@@ -435,14 +402,10 @@ impl Merge {
     }
 }
 
-/// Orders texts (and their band keys, when held) by content hash, in
-/// place, so text indices (and everything that iterates over them) do not
+/// Orders texts by content hash, in place, so text indices (and everything that iterates over them) do not
 /// depend on which part or thread saw a text first. Returns, for each old
 /// index, its new one.
-fn renumber_texts(texts: &mut [TextEntry], band_keys: &mut Vec<Option<Box<[u64]>>>) -> Vec<u32> {
-    if !band_keys.is_empty() {
-        band_keys.resize(texts.len(), None);
-    }
+fn renumber_texts(texts: &mut [TextEntry]) -> Vec<u32> {
     // Hashes are distinct (texts were merged by hash): the order is total.
     let mut order: Vec<u32> = (0..texts.len() as u32).collect();
     order.sort_unstable_by_key(|&i| texts[i as usize].hash);
@@ -457,9 +420,6 @@ fn renumber_texts(texts: &mut [TextEntry], band_keys: &mut Vec<Option<Box<[u64]>
         while place[i] as usize != i {
             let to = place[i] as usize;
             texts.swap(i, to);
-            if !band_keys.is_empty() {
-                band_keys.swap(i, to);
-            }
             place.swap(i, to);
         }
     }

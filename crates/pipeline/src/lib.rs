@@ -5,15 +5,18 @@
 //! terminal.
 //!
 //! The pipeline as stages over shards: plan; ingest and sign (N shard
-//! tasks, each writing a sign part); cluster (one task: merge the parts,
-//! deduplicate, and hand on the rows of each data shard); finalize (N tasks,
-//! each reading only the rows of its share of the data shards and writing
-//! them); manifest (one task: ledger, attribution, index, manifest). `run`
-//! executes the same stage functions in one process with one shard; the
-//! `plan`, `ingest`, `cluster`, `finalize` and `manifest` commands run them
-//! as separate tasks (by hand or as Slurm jobs) through a run directory.
+//! tasks, each writing a sign part, its band keys partitioned by key);
+//! bucket (N tasks, each the candidate pairs of one partition of the band
+//! keys, partitioned by pair); verify-pairs (N tasks, each the exact Jaccard
+//! of one partition of the pairs); cluster (one task: merge the parts,
+//! cluster the verified pairs, keep, and hand on the rows of each data
+//! shard); finalize (N tasks, each reading only the rows of its share of
+//! the data shards and writing them); manifest (one task: ledger,
+//! attribution, index, manifest). `run` executes the same stage functions
+//! in one process with one shard; the `plan`, `ingest`, `bucket`,
+//! `verify-pairs`, `cluster`, `finalize` and `manifest` commands run them as
+//! separate tasks (by hand or as Slurm jobs) through a run directory.
 
-mod bands;
 pub mod base;
 pub mod config;
 mod decide;
@@ -22,6 +25,7 @@ mod index_rows;
 mod ingested;
 pub mod kill_point;
 pub mod out_claim;
+mod pairs;
 mod part;
 pub mod rundir;
 mod shard_rows;
@@ -43,6 +47,7 @@ use crate::config::Config;
 use corpusledger_dedup::Outcome;
 use corpusledger_output::OutputFile;
 pub use ingested::Ingested;
+pub use pairs::{bucket_shard, verify_shard};
 use rundir::{Marker, RunDir, RunPlan, ShardState};
 
 pub use write::{MANIFEST, Written};
@@ -51,6 +56,8 @@ pub use write::{MANIFEST, Written};
 const WORK_DIR: &str = ".work";
 /// The stages' names in the run directory.
 pub const INGEST: &str = "ingest";
+pub const BUCKET: &str = "bucket";
+pub const VERIFY: &str = "verify-pairs";
 pub const CLUSTER: &str = "cluster";
 pub const FINALIZE: &str = "finalize";
 /// The cluster stage's output: postcard of the dedup outcome.
@@ -124,20 +131,15 @@ fn execute_in(config: &Config, out_dir: &Path, work: &Path, reporter: &dyn Repor
         timer.lap("ingest+sign");
         Ok((run_plan, plan_hash, gate))
     })?;
+    pairs::bucket_shard(&run, &run_plan, &plan_hash, 0, 1, config)?;
+    timer.lap("bucket");
+    pairs::verify_shard(&run, &run_plan, &plan_hash, 0, 1, config)?;
+    timer.lap("verify pairs");
     // One merge serves every later stage of the one process.
-    let mut ingested = load(
-        &run,
-        &run_plan,
-        &plan_hash,
-        1,
-        config,
-        &run.root.join(CLUSTER_WORK),
-        true,
-    )?;
+    let ingested = load(&run, &run_plan, &plan_hash, 1, config, &run.root.join(CLUSTER_WORK))?;
     timer.lap("merge");
     kill_point::kill_point("merged");
-    let outcome = cluster(&run, &run_plan, &plan_hash, &ingested, config, reporter)?;
-    ingested.drop_band_keys();
+    let outcome = cluster(&run, &run_plan, &plan_hash, 1, &ingested, config, reporter)?;
     timer.lap("deduplicate");
     finalize_shard(&run, &run_plan, &plan_hash, 0, 1, config, reporter)?;
     timer.lap("write shards");
@@ -197,6 +199,16 @@ pub fn sign_shard(
             inputs.update(now.as_bytes());
         }
     }
+    // A sign part written again numbers its texts anew: the pairs and
+    // the cluster stage's rows made from the old one point at the wrong
+    // texts, so those stages are no longer done. (The finalize shards'
+    // bytes do not depend on the numbering.)
+    for stage in [BUCKET, VERIFY] {
+        for other in 0..n {
+            rundir::forget(&run.marker_path(stage, other, n))?;
+        }
+    }
+    rundir::forget(&run.marker_path(CLUSTER, 0, 1))?;
     let marker = RunDir::new_marker(INGEST, shard, n, plan_hash, &run_plan.config_hash);
     run.commit_shard(marker, |dir| {
         // A file input (JSONL, Parquet, a dump) that changes while it is
@@ -207,7 +219,7 @@ pub fn sign_shard(
             .filter(|&u| plan.units[u].files.is_empty())
             .map(|u| (u, rundir::fingerprint(plan, &plan.units[u])))
             .collect();
-        let counts = sign::sign_part(plan, units.clone(), config, provenance, gate, dir, reporter)?;
+        let counts = sign::sign_part(plan, units.clone(), n, config, provenance, gate, dir, reporter)?;
         for (u, before) in &streams {
             if rundir::fingerprint(plan, &plan.units[*u]) != *before {
                 bail!(
@@ -264,9 +276,7 @@ pub fn done_shards(run: &RunDir, run_plan: &RunPlan, plan_hash: &str, stage: &st
 }
 
 /// The sign parts of all `n` ingest shards, merged, with the scratch folder
-/// `work` (the task's own) for the document table and spilled runs. With
-/// `bands`, the band keys too (in memory, or spilled with a memory limit):
-/// only clustering needs them.
+/// `work` (the task's own) for the document table and spilled runs.
 pub fn load(
     run: &RunDir,
     run_plan: &RunPlan,
@@ -274,10 +284,9 @@ pub fn load(
     n: u32,
     config: &Config,
     work: &Path,
-    bands: bool,
 ) -> Result<Ingested> {
     let dirs = done_shards(run, run_plan, plan_hash, INGEST, n)?;
-    Ingested::load(&run_plan.plan, &dirs, config, work, bands)
+    Ingested::load(&run_plan.plan, &dirs, config, work)
 }
 
 /// The merge the cluster stage committed, over the `n` sign parts: what
@@ -289,7 +298,8 @@ pub fn load_merged(run: &RunDir, run_plan: &RunPlan, plan_hash: &str, n: u32, co
     Ingested::open(&parts, &cluster, config).map_err(|err| cluster_damaged(run, n, err))
 }
 
-/// The cluster stage: deduplicates the merged parts and commits the
+/// The cluster stage: clusters the merged texts that the `n` verify tasks'
+/// pairs join, keeps one document per cluster, and commits the
 /// decisions (one per document, in source order) with the counts, the merge
 /// itself (for the manifest task), and the rows of every data shard, one
 /// file each, for the finalize tasks.
@@ -297,11 +307,14 @@ pub fn cluster(
     run: &RunDir,
     run_plan: &RunPlan,
     plan_hash: &str,
+    n: u32,
     ingested: &Ingested,
     config: &Config,
     reporter: &dyn Reporter,
 ) -> Result<Outcome> {
-    let outcome = decide::decide(ingested, config, &run_plan.bases, reporter)?;
+    let mut verified = pairs::read_verified(run, run_plan, plan_hash, n, &|hash| ingested.text_by_hash(hash))?;
+    verified.signed_texts = ingested.signed_texts();
+    let outcome = decide::decide(ingested, verified, config, &run_plan.bases, reporter)?;
     let marker = RunDir::new_marker(CLUSTER, 0, 1, plan_hash, &run_plan.config_hash);
     run.commit_shard(marker, |dir| {
         let bytes = postcard::to_stdvec(&outcome).context("the decisions serialise")?;
@@ -484,7 +497,7 @@ pub(crate) fn link_or_copy(from: &Path, to: &Path) -> Result<()> {
     Ok(())
 }
 
-fn rows<const N: usize>(pairs: [(&str, u64); N]) -> std::collections::BTreeMap<String, u64> {
+pub(crate) fn rows<const N: usize>(pairs: [(&str, u64); N]) -> std::collections::BTreeMap<String, u64> {
     pairs.into_iter().map(|(k, v)| (k.to_owned(), v)).collect()
 }
 

@@ -353,6 +353,11 @@ fn short(hash: &str) -> &str {
     hash.get(..12).unwrap_or(hash)
 }
 
+/// Removes a done marker, if there is one: its shard is no longer done.
+pub fn forget(marker: &Path) -> Result<()> {
+    remove_file(marker)
+}
+
 fn remove_file(path: &Path) -> Result<()> {
     match std::fs::remove_file(path) {
         Err(e) if e.kind() != std::io::ErrorKind::NotFound => {

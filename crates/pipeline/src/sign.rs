@@ -22,6 +22,7 @@ use rayon::prelude::*;
 use sha2::{Digest, Sha256};
 use xxhash_rust::xxh3::xxh3_128;
 
+use super::pairs::BucketWriter;
 use super::part::{self, DocFlag, DocRow, Record, RecordWriter, TextRow};
 use crate::config::{Config, FilterAction, reason_of};
 
@@ -57,6 +58,8 @@ struct Signer<'a> {
     shingle_sets: BlobStore,
     credit_store: BlobStore,
     band_store: BlobStore,
+    /// Each band key to its bucket partition, each shingle set's place.
+    buckets: BucketWriter,
     /// Content hash -> part-local text index.
     texts: Mutex<HashMap<u128, u32>>,
     /// License -> its record's index.
@@ -88,10 +91,13 @@ struct Prepared {
 }
 
 /// Reads `units` of `plan` and writes their sign part into `dir` (which
-/// must exist and be empty).
+/// must exist and be empty), its band keys in `partitions` bucket
+/// partitions.
+#[allow(clippy::too_many_arguments)]
 pub fn sign_part(
     plan: &Plan,
     units: Range<usize>,
+    partitions: u32,
     config: &Config,
     provenance: &Provenance,
     gate: &Gate,
@@ -111,6 +117,7 @@ pub fn sign_part(
         shingle_sets: store(part::SHINGLES)?,
         credit_store: store(part::CREDITS)?,
         band_store: store(part::BANDS)?,
+        buckets: BucketWriter::create(dir, partitions)?,
         texts: Mutex::new(HashMap::new()),
         licenses: Mutex::new(HashMap::new()),
         counts: Mutex::new(PartCounts::default()),
@@ -154,6 +161,7 @@ pub fn sign_part(
     signer.shingle_sets.finish()?;
     signer.credit_store.finish()?;
     signer.band_store.finish()?;
+    signer.buckets.finish()?;
     let mut counts = signer.counts.into_inner().unwrap_or_else(|p| p.into_inner());
     counts.records = signer.records.finish()?;
     Ok(counts)
@@ -433,8 +441,8 @@ impl Signer<'_> {
             local
         };
         let Prepared { set, keys } = prepared.unwrap_or_else(|| self.prepare(text));
-        let bands = match keys {
-            Some(keys) => Some(self.band_store.append_u64s(&keys)?),
+        let bands = match &keys {
+            Some(keys) => Some(self.band_store.append_u64s(keys)?),
             None => None,
         };
         let shingles = if set.is_empty() {
@@ -442,6 +450,7 @@ impl Signer<'_> {
         } else {
             Some(self.shingle_sets.append_u64s(&set)?)
         };
+        self.buckets.push(local, hash, shingles, keys.as_deref())?;
         let content = self.contents.append(bytes)?;
         self.records.push(&Record::Text(TextRow {
             local,

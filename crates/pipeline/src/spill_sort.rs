@@ -10,6 +10,7 @@ use std::io::{BufReader, BufWriter, Write};
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result};
+use rayon::prelude::*;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
@@ -30,7 +31,7 @@ pub struct SpillSort<T> {
     compare: Compare<T>,
 }
 
-impl<T: Serialize + DeserializeOwned> SpillSort<T> {
+impl<T: Serialize + DeserializeOwned + Send> SpillSort<T> {
     /// Items sorted by `compare`, held in memory, or with `budget` in runs
     /// named after `name` under `dir`.
     pub fn new(name: &'static str, budget: Option<u64>, dir: &Path, compare: Compare<T>) -> SpillSort<T> {
@@ -64,7 +65,7 @@ impl<T: Serialize + DeserializeOwned> SpillSort<T> {
     fn spill(&mut self) -> Result<()> {
         std::fs::create_dir_all(&self.dir).with_context(|| format!("cannot create {}", self.dir.display()))?;
         let path = self.dir.join(format!("{}-run-{:05}.bin", self.name, self.runs.len()));
-        self.items.sort_by(self.compare);
+        self.items.par_sort_by(self.compare);
         let file = File::create(&path).with_context(|| format!("cannot create {}", path.display()))?;
         let mut writer = BufWriter::with_capacity(1 << 20, file);
         let mut buf = Vec::new();
@@ -83,7 +84,7 @@ impl<T: Serialize + DeserializeOwned> SpillSort<T> {
 
     /// Every item, sorted. The runs are read back as the merge goes.
     pub fn sorted(mut self) -> Result<Sorted<T>> {
-        self.items.sort_by(self.compare);
+        self.items.par_sort_by(self.compare);
         let mut sources = Vec::new();
         for path in &self.runs {
             let file = File::open(path).with_context(|| format!("cannot open {}", path.display()))?;
