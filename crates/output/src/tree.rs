@@ -65,6 +65,18 @@ fn width(tree: Tree) -> Option<usize> {
     }
 }
 
+/// A tree file's header: `count` leaves of `tree`, each `width` bytes
+/// (`None` when they vary).
+fn header(tree: Tree, count: usize, width: Option<usize>) -> [u8; HEADER] {
+    let mut header = [0u8; HEADER];
+    header[..8].copy_from_slice(TREE_MAGIC);
+    header[8] = code(tree);
+    header[9] = TREE_BASE as u8;
+    header[16..24].copy_from_slice(&(count as u64).to_le_bytes());
+    header[24..28].copy_from_slice(&(width.unwrap_or(0) as u32).to_le_bytes());
+    header
+}
+
 /// Writes `sorted` to `out_dir/`[`tree_path`]; the file and the tree's
 /// commitment (computed from the same hashes, so each leaf is hashed once).
 pub fn write_tree<L: AsRef<[u8]> + Ord + Sync>(
@@ -100,13 +112,7 @@ pub fn write_tree<L: AsRef<[u8]> + Ord + Sync>(
         hasher: Sha256::new(),
         bytes: 0,
     };
-    let mut header = [0u8; HEADER];
-    header[..8].copy_from_slice(TREE_MAGIC);
-    header[8] = code(tree);
-    header[9] = TREE_BASE as u8;
-    header[16..24].copy_from_slice(&(leaves.len() as u64).to_le_bytes());
-    header[24..28].copy_from_slice(&(fixed.unwrap_or(0) as u32).to_le_bytes());
-    out.write_all(&header).map_err(io)?;
+    out.write_all(&header(tree, leaves.len(), fixed)).map_err(io)?;
     if fixed.is_none() {
         let mut at = 0u64;
         out.write_all(&at.to_le_bytes()).map_err(io)?;
@@ -132,6 +138,97 @@ pub fn write_tree<L: AsRef<[u8]> + Ord + Sync>(
     let file = OutputFile {
         path: rel,
         rows: leaves.len() as u64,
+        bytes: out.bytes,
+        sha256: merkle::to_hex(&out.hasher.finalize().into()),
+        provenance: None,
+    };
+    Ok((file, commitment))
+}
+
+/// Leaves hashed at a time by [`write_fixed_tree`]: a multiple of the
+/// `2^TREE_BASE` leaves under a stored hash.
+const STREAM_BATCH: usize = 1 << 16;
+
+/// [`write_tree`] for a tree of fixed-width leaves (the band keys) that come
+/// sorted from `leaves` (an external sort's merge), repeats dropped, so that
+/// no list of them is held: the leaves go to `scratch` (a file the caller
+/// owns, removed here) as they are hashed, `STREAM_BATCH` at a time, then
+/// into the tree file after its header, which needs their count. The file
+/// and the commitment are those of [`write_tree`] on the same leaves.
+///
+/// # Panics
+/// When `tree`'s leaves are not `W` bytes wide, or `leaves` is not sorted.
+pub fn write_fixed_tree<const W: usize>(
+    out_dir: &Path,
+    tree: Tree,
+    scratch: &Path,
+    leaves: impl Iterator<Item = [u8; W]>,
+) -> Result<(OutputFile, Commitment)> {
+    assert_eq!(width(tree), Some(W), "{} leaves are not {W} bytes", tree.name());
+    let rel = tree_path(tree);
+    let path = out_dir.join(&rel);
+    let io = |path: &Path| {
+        let path = path.to_owned();
+        move |source| Error::Io { path, source }
+    };
+    let mut spooled = BufWriter::new(File::create(scratch).map_err(io(scratch))?);
+    let hash_group = |batch: &[[u8; W]]| -> Vec<Hash> {
+        (0..batch.len() >> TREE_BASE)
+            .into_par_iter()
+            .map(|j| Levels::base_hash(TREE_BASE, j, &|i| leaf_hash(tree, &batch[i])))
+            .collect()
+    };
+    let (mut at_base, mut batch, mut count) = (Vec::new(), Vec::with_capacity(STREAM_BATCH), 0usize);
+    let mut last: Option<[u8; W]> = None;
+    for leaf in leaves {
+        if let Some(previous) = last {
+            assert!(previous <= leaf, "{} leaves out of order", tree.name());
+            if previous == leaf {
+                continue;
+            }
+        }
+        last = Some(leaf);
+        spooled.write_all(&leaf).map_err(io(scratch))?;
+        batch.push(leaf);
+        count += 1;
+        if batch.len() == STREAM_BATCH {
+            at_base.extend(hash_group(&batch));
+            batch.clear();
+        }
+    }
+    let whole = batch.len() >> TREE_BASE << TREE_BASE;
+    at_base.extend(hash_group(&batch[..whole]));
+    // The leaves past the last stored hash: the root hashes them again.
+    let tail = batch.split_off(whole);
+    let tail_start = count - tail.len();
+    let spooled = spooled.into_inner().map_err(|err| io(scratch)(err.into_error()))?;
+    drop(spooled);
+    let levels = Levels::above(count, TREE_BASE, at_base);
+    std::fs::create_dir_all(path.parent().expect("a file in a folder")).map_err(io(&path))?;
+    let mut out = HashingWriter {
+        inner: BufWriter::new(File::create(&path).map_err(io(&path))?),
+        hasher: Sha256::new(),
+        bytes: 0,
+    };
+    out.write_all(&header(tree, count, Some(W))).map_err(io(&path))?;
+    let mut spooled = File::open(scratch).map_err(io(scratch))?;
+    std::io::copy(&mut spooled, &mut out).map_err(io(&path))?;
+    for level in levels.stored() {
+        for hash in level {
+            out.write_all(hash).map_err(io(&path))?;
+        }
+    }
+    out.inner.flush().map_err(io(&path))?;
+    out.inner.get_ref().sync_all().map_err(io(&path))?;
+    std::fs::remove_file(scratch).map_err(io(scratch))?;
+    let root = levels.root_with(&|i| leaf_hash(tree, &tail[i - tail_start]));
+    let commitment = Commitment {
+        leaves: count as u64,
+        root: merkle::to_hex(&root),
+    };
+    let file = OutputFile {
+        path: rel,
+        rows: count as u64,
         bytes: out.bytes,
         sha256: merkle::to_hex(&out.hasher.finalize().into()),
         provenance: None,
@@ -376,6 +473,30 @@ mod tests {
                 .collect();
             let queries: Vec<Vec<u8>> = queries.iter().map(|q| Sha256::digest(&q[4..]).to_vec()).collect();
             roundtrip(Tree::Kept, kept, &queries);
+        }
+    }
+
+    proptest! {
+        /// Leaves streamed sorted (repeats included) give the file and the
+        /// commitment of the tree built in memory, for sizes around the
+        /// stored base level and past one hashing batch.
+        #[test]
+        fn a_streamed_tree_is_the_tree_in_memory(keys in prop::collection::vec(0u64..100_000, 0..70), extra in 0usize..3) {
+            let dir = tempfile::tempdir().unwrap();
+            let mut keys = keys;
+            // Past one batch of hashing now and then.
+            keys.extend(0..[0, STREAM_BATCH as u64 + 21, 3 * 16][extra]);
+            let leaves: Vec<[u8; 12]> = keys.iter().map(|&k| band_leaf((k % 3) as u32, k)).collect();
+            let (memory_dir, stream_dir) = (dir.path().join("memory"), dir.path().join("stream"));
+            let (memory_file, memory_commitment) = write_tree(&memory_dir, &SortedTree::new(Tree::Bands, leaves.clone())).unwrap();
+            let mut sorted = leaves;
+            sorted.sort_unstable();
+            let scratch = dir.path().join("leaves.tmp");
+            let (stream_file, stream_commitment) = write_fixed_tree(&stream_dir, Tree::Bands, &scratch, sorted.into_iter()).unwrap();
+            prop_assert_eq!(stream_commitment, memory_commitment);
+            prop_assert_eq!(&stream_file.sha256, &memory_file.sha256);
+            prop_assert_eq!(stream_file.rows, memory_file.rows);
+            prop_assert!(!scratch.exists());
         }
     }
 

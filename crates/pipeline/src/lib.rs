@@ -21,7 +21,7 @@ pub mod base;
 pub mod config;
 mod decide;
 mod doc_table;
-mod index_rows;
+mod fixed_sort;
 mod ingested;
 pub mod kill_point;
 pub mod out_claim;

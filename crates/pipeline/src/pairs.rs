@@ -161,6 +161,8 @@ impl Partitions {
 #[derive(Debug)]
 pub struct BucketWriter {
     partitions: Partitions,
+    /// Each text's shingle-set place, by part-local number once sorted.
+    places: Mutex<Vec<(u32, BlobRef)>>,
     index: File,
     index_path: PathBuf,
 }
@@ -171,6 +173,7 @@ impl BucketWriter {
         let index_path = dir.join(TEXT_INDEX);
         Ok(BucketWriter {
             partitions: Partitions::create(&dir.join(BUCKETS), "", n)?,
+            places: Mutex::new(Vec::new()),
             index: File::create(&index_path).with_context(|| format!("cannot create {}", index_path.display()))?,
             index_path,
         })
@@ -180,30 +183,53 @@ impl BucketWriter {
     /// band keys.
     pub fn push(&self, local: u32, hash: u128, shingles: Option<BlobRef>, keys: Option<&[u64]>) -> Result<()> {
         let place = shingles.unwrap_or_default();
-        let mut record = [0u8; INDEX];
-        record[..8].copy_from_slice(&place.offset.to_le_bytes());
-        record[8..].copy_from_slice(&place.len.to_le_bytes());
-        self.index
-            .write_all_at(&record, u64::from(local) * INDEX as u64)
-            .with_context(|| format!("cannot write {}", self.index_path.display()))?;
+        self.places
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .push((local, place));
         let n = self.partitions.files.len() as u32;
-        for (band, &key) in keys.unwrap_or_default().iter().enumerate() {
-            let band = band as u16;
-            let mut entry = [0u8; ENTRY];
-            entry[..2].copy_from_slice(&band.to_le_bytes());
-            entry[2..10].copy_from_slice(&key.to_le_bytes());
-            entry[10..26].copy_from_slice(&hash.to_le_bytes());
-            entry[26..].copy_from_slice(&local.to_le_bytes());
-            self.partitions.write(key_partition(band, key, n), &entry)?;
+        // One write (one lock, one hash update) per partition the text's
+        // keys fall in, not per key.
+        let mut entries: Vec<(usize, [u8; ENTRY])> = keys
+            .unwrap_or_default()
+            .iter()
+            .enumerate()
+            .map(|(band, &key)| {
+                let band = band as u16;
+                let mut entry = [0u8; ENTRY];
+                entry[..2].copy_from_slice(&band.to_le_bytes());
+                entry[2..10].copy_from_slice(&key.to_le_bytes());
+                entry[10..26].copy_from_slice(&hash.to_le_bytes());
+                entry[26..].copy_from_slice(&local.to_le_bytes());
+                (key_partition(band, key, n), entry)
+            })
+            .collect();
+        entries.sort_unstable_by_key(|&(partition, _)| partition);
+        let mut bytes = Vec::with_capacity(entries.len() * ENTRY);
+        for same in entries.chunk_by(|a, b| a.0 == b.0) {
+            bytes.clear();
+            same.iter().for_each(|(_, entry)| bytes.extend_from_slice(entry));
+            self.partitions.write(same[0].0, &bytes)?;
         }
         Ok(())
     }
 
-    /// Flushes and syncs the files.
+    /// Writes `texts.idx`, flushes and syncs the files.
     pub fn finish(self) -> Result<()> {
         self.partitions.finish(true)?;
-        self.index
-            .sync_all()
+        let mut places = self.places.into_inner().unwrap_or_else(|p| p.into_inner());
+        places.sort_unstable_by_key(|&(local, _)| local);
+        let mut bytes = Vec::with_capacity(places.len() * INDEX);
+        for (i, (local, place)) in places.iter().enumerate() {
+            if *local as usize != i {
+                bail!("{}: text {i} of the part has no place", self.index_path.display());
+            }
+            bytes.extend_from_slice(&place.offset.to_le_bytes());
+            bytes.extend_from_slice(&place.len.to_le_bytes());
+        }
+        (&self.index)
+            .write_all(&bytes)
+            .and_then(|()| self.index.sync_all())
             .with_context(|| format!("cannot write {}", self.index_path.display()))
     }
 }

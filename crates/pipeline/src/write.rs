@@ -19,15 +19,15 @@ use corpusledger_manifest::{
 use corpusledger_model::{LicenseCategory, Reason, Rejection, Reporter};
 use corpusledger_output::{
     AttributionRow, AttributionWriter, DataRow, IndexRow, KeyKind, LedgerRow, OutputFile, RedactionRow, band_key,
-    key_of, tree_path, write_ledger, write_redactions, write_sorted_index, write_tree,
+    key_of, tree_path, write_fixed_tree, write_ledger, write_redactions, write_sorted_index, write_tree,
 };
 use rayon::prelude::*;
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
 use super::doc_table::{DocRecord, DocTable};
+use super::fixed_sort::{Fixed, FixedSort, IndexRows};
 use super::hex;
-use super::index_rows::IndexRows;
 use super::ingested::Ingested;
 use super::sign::Gate;
 use crate::config::{Config, FilterAction};
@@ -239,19 +239,20 @@ pub fn write_outputs(
             pass.add_cluster(doc_idx, removed, cluster.conflict())?;
         }
     }
-    let mut index = IndexRows::new(config.memory_limit, &extras.work.join("index"));
+    let mut index = IndexRows::new(config.memory_limit, &extras.work.join("index"), "index");
     let mut leaves = Leaves::default();
-    kept_index_rows(ingested, outcome, &files, &mut index, &mut leaves)?;
+    let mut band_leaves = FixedSort::new(config.memory_limit, &extras.work.join("bands"), "bands");
+    kept_index_rows(ingested, outcome, &files, &mut index, &mut leaves, &mut band_leaves)?;
     // The kept and band-key trees need nothing the ledger adds: they are
     // sorted, hashed and written on their own thread while the ledger and
     // the index are written (their bytes do not depend on it).
     let Leaves {
         kept: kept_leaves,
-        bands: band_leaves,
         removed: mut removed_leaves,
+        ..
     } = leaves;
     let (early, late) = std::thread::scope(|scope| {
-        let early = scope.spawn(|| commit_early(kept_leaves, band_leaves, out_dir));
+        let early = scope.spawn(|| commit_early(kept_leaves, band_leaves, out_dir, extras.work));
         let late = ledger_and_index(
             ingested,
             outcome,
@@ -404,19 +405,53 @@ fn ledger_and_index(
 /// A tree's file and its commitment.
 type TreeWritten = (OutputFile, corpusledger_manifest::commitments::Commitment);
 
-/// Sorts the kept and band-key leaves and writes their trees' files.
-fn commit_early(kept: Vec<Vec<u8>>, bands: Vec<[u8; 12]>, out_dir: &Path) -> Result<(TreeWritten, TreeWritten)> {
+/// Sorts the kept and band-key leaves and writes their trees' files; the
+/// band-key leaves (one per band of each kept document) stream from their
+/// sort to the file through a scratch file in `work`.
+fn commit_early(
+    kept: Vec<Vec<u8>>,
+    bands: FixedSort<BandLeaf>,
+    out_dir: &Path,
+    work: &Path,
+) -> Result<(TreeWritten, TreeWritten)> {
     let kept = sorted_tree(Tree::Kept, kept);
     let kept = write_tree(out_dir, &kept)?;
-    let mut bands = bands;
-    // As 12 big-endian bytes compare: by band, then key (faster than memcmp).
-    bands.par_sort_unstable_by_key(|leaf| {
-        let mut wide = [0u8; 16];
-        wide[4..].copy_from_slice(leaf);
-        u128::from_be_bytes(wide)
-    });
-    let bands = write_tree(out_dir, &SortedTree::new(Tree::Bands, bands))?;
+    let mut sorted = bands.sorted()?;
+    let leaves = sorted.by_ref().map(|leaf| leaf.bytes());
+    let bands = write_fixed_tree(out_dir, Tree::Bands, &work.join("bands.tree.tmp"), leaves)?;
+    if let Some(err) = sorted.error() {
+        return Err(err.context("cannot merge the band-key leaves"));
+    }
     Ok((kept, bands))
+}
+
+/// A band-key leaf (`commitments::band_leaf`: band, then key, 12 bytes
+/// big-endian) as an integer, which sorts as the bytes do and faster.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+struct BandLeaf(u128);
+
+impl BandLeaf {
+    fn new(band: u32, key: u64) -> BandLeaf {
+        BandLeaf((u128::from(band) << 64) | u128::from(key))
+    }
+
+    fn bytes(self) -> [u8; 12] {
+        self.0.to_be_bytes()[4..].try_into().expect("12 bytes")
+    }
+}
+
+impl Fixed for BandLeaf {
+    const SIZE: usize = 12;
+
+    fn encode(&self, out: &mut [u8]) {
+        out[..12].copy_from_slice(&self.bytes());
+    }
+
+    fn decode(bytes: &[u8]) -> Option<BandLeaf> {
+        let mut wide = [0u8; 16];
+        wide[4..].copy_from_slice(bytes.get(..12)?);
+        Some(BandLeaf(u128::from_be_bytes(wide)))
+    }
 }
 
 /// The leaves of `tree`, sorted in parallel (`SortedTree` then finds them
@@ -455,6 +490,7 @@ fn kept_index_rows(
     shards: &[OutputFile],
     rows: &mut IndexRows,
     leaves: &mut Leaves,
+    band_leaves: &mut FixedSort<BandLeaf>,
 ) -> Result<()> {
     let mut places = shards
         .iter()
@@ -477,7 +513,9 @@ fn kept_index_rows(
             &doc.id.0.to_be_bytes(),
             &doc.license.concluded.expression,
         ));
-        leaves.add_band_keys(&band_keys);
+        for (band, &key) in band_keys.iter().enumerate() {
+            band_leaves.push(BandLeaf::new(band as u32, key))?;
+        }
     }
     ingested.docs.take_error()
 }
