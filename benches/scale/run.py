@@ -391,7 +391,7 @@ def report(args, results, info):
              '[README.md](README.md). Command:\n')
     L.append(f'```sh\n{info["command"]}\n```\n')
     L.append(f'- **Machine:** {m["cores"]} cores ({m["cpu"]}), {m["mem"]}, Linux {m["kernel"]}. '
-             'Another engineer was using the machine at the same time, so walls are indicative; '
+             'The script does not check what else runs on the machine, so walls are indicative; '
              'CPU seconds and peak RSS are less affected.')
     L.append(f'- **Binary:** `{info["bin"]}`, {info["version"]}, SHA-256 `{info["bin_sha256"][:16]}…`; '
              f'every task with `-j {args.threads}`'

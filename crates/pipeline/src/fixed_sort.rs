@@ -48,6 +48,18 @@ impl Fixed for IndexRow {
     }
 }
 
+impl Fixed for u64 {
+    const SIZE: usize = 8;
+
+    fn encode(&self, out: &mut [u8]) {
+        out[..8].copy_from_slice(&self.to_le_bytes());
+    }
+
+    fn decode(bytes: &[u8]) -> Option<u64> {
+        Some(u64::from_le_bytes(bytes.get(..8)?.try_into().ok()?))
+    }
+}
+
 impl<const N: usize> Fixed for [u8; N] {
     const SIZE: usize = N;
 

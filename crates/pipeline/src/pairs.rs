@@ -35,6 +35,7 @@ use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 use xxhash_rust::xxh3::{Xxh3, xxh3_64};
 
+use super::fixed_sort::{DEFAULT_BUDGET, FixedSort};
 use super::part;
 use super::rundir::{self, Marker, RunDir, RunPlan};
 use super::spill_sort::SpillSort;
@@ -332,8 +333,10 @@ fn redo(run: &RunDir, stage: &str, shard: usize, n: u32) -> String {
 }
 
 /// The bucket stage for partition `shard` of `n`: the candidate pairs of
-/// the band keys in it, written to one file per verify task. With a memory
-/// limit the keys are sorted in runs of a quarter of it on disk.
+/// the band keys in it, written to one file per verify task. The keys are
+/// sorted in runs of a quarter of the memory limit (64 MB without one) on
+/// disk and merged, so the task's memory stays near its limit whatever the
+/// size of its partition.
 pub fn bucket_shard(
     run: &RunDir,
     run_plan: &RunPlan,
@@ -354,25 +357,33 @@ pub fn bucket_shard(
         // keys two or more entries share (by a 64-bit mix of band and key,
         // so a rare collision only lets a lone key through), then hold
         // only their entries.
-        let mut mixed: Vec<u64> = Vec::new();
-        for part in 0..parts.len() {
-            mixed.extend(
-                read(part)?
-                    .chunks_exact(ENTRY)
-                    .map(|e| band_key(u16_at(e, 0), u64_at(e, 2))),
-            );
-        }
-        let keys = mixed.len() as u64;
-        mixed.par_sort_unstable();
-        let mut shared: Vec<u64> = mixed
-            .chunk_by(|a, b| a == b)
-            .filter(|run| run.len() > 1)
-            .map(|run| run[0])
-            .collect();
-        shared.shrink_to_fit();
-        drop(mixed);
         let spill = dir.join("spill");
-        let budget = config.memory_limit.map(|limit| limit / 4);
+        let mut mixed: FixedSort<u64> = FixedSort::new(config.memory_limit, &spill, "mixed-keys");
+        let mut keys = 0u64;
+        for part in 0..parts.len() {
+            for e in read(part)?.chunks_exact(ENTRY) {
+                mixed.push(band_key(u16_at(e, 0), u64_at(e, 2)))?;
+                keys += 1;
+            }
+        }
+        let mut sorted = mixed.sorted()?;
+        let mut shared: Vec<u64> = Vec::new();
+        let (mut current, mut seen) = (None, 0u32);
+        for value in sorted.by_ref() {
+            if current == Some(value) {
+                seen += 1;
+                if seen == 2 {
+                    shared.push(value);
+                }
+            } else {
+                (current, seen) = (Some(value), 1);
+            }
+        }
+        if let Some(err) = sorted.error() {
+            return Err(err.context("cannot merge the sorted band keys"));
+        }
+        drop(sorted);
+        let budget = Some(config.memory_limit.map_or(DEFAULT_BUDGET, |limit| limit / 4));
         let mut sort = SpillSort::new("band-keys", budget, &spill, <Entry as Ord>::cmp);
         for part in 0..parts.len() {
             for e in read(part)?.chunks_exact(ENTRY) {
@@ -512,8 +523,8 @@ const VERIFY_CHUNK: usize = 1 << 18;
 
 /// The verify stage for partition `shard` of `n`: each candidate pair of
 /// the partition once, checked by the exact Jaccard of its shingle sets.
-/// With a memory limit the pairs are sorted in runs of a quarter of it on
-/// disk.
+/// The pairs are sorted in runs of a quarter of the memory limit (64 MB
+/// without one) on disk and merged.
 pub fn verify_shard(
     run: &RunDir,
     run_plan: &RunPlan,
@@ -528,7 +539,7 @@ pub fn verify_shard(
     let marker = RunDir::new_marker(VERIFY, shard, n, plan_hash, &run_plan.config_hash);
     run.commit_shard(marker, |dir| {
         let spill = dir.join("spill");
-        let budget = config.memory_limit.map(|limit| limit / 4);
+        let budget = Some(config.memory_limit.map_or(DEFAULT_BUDGET, |limit| limit / 4));
         let mut sort = SpillSort::new("pairs", budget, &spill, <(TextAt, TextAt) as Ord>::cmp);
         for (bucket, bucket_dir) in buckets.iter().enumerate() {
             let path = bucket_dir.join(partition_name("pairs-", shard as usize));
