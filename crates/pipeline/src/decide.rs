@@ -5,7 +5,7 @@ use std::cmp::{Ordering, Reverse};
 
 use anyhow::Result;
 use corpusledger_dedup::{ClusterInput, Outcome, Verified, cluster_verified};
-use corpusledger_model::{DocId, LicenseCategory, Reporter};
+use corpusledger_model::{LicenseCategory, Reporter};
 
 use super::ingested::Ingested;
 use crate::config::{Config, KeepCriterion};
@@ -37,8 +37,8 @@ pub fn decide(
         text_of.push(doc.text);
         keys.push(RankKey {
             category: doc.license.concluded.category,
-            stars: doc.stars,
-            id: doc.id,
+            stars: doc.stars.unwrap_or(NO_STARS),
+            id: [(doc.id.0 >> 64) as u64, doc.id.0 as u64],
         });
     }
     ingested.docs.take_error()?;
@@ -64,23 +64,29 @@ pub fn decide(
     Ok(outcome)
 }
 
-/// What the keep policy compares of a document.
+/// What the keep policy compares of a document: 32 bytes, held for every
+/// document while the ranks are made.
 struct RankKey {
     category: LicenseCategory,
-    stars: Option<i64>,
-    id: DocId,
+    /// [`NO_STARS`] when the input gives none (fewest of all).
+    stars: i64,
+    /// The document id, high half first (ordered as the id).
+    id: [u64; 2],
 }
+
+/// Stars of a document without a star count: below every count.
+const NO_STARS: i64 = i64::MIN;
 
 /// Each document's position in the keep order: the policy's criteria in
 /// turn, then the document id, so the order is total and the kept copy of a
 /// cluster never depends on read order or threads. `keys` are in source
 /// order, so source order is their index order.
 fn keep_ranks(keys: &[RankKey], policy: &[KeepCriterion]) -> Vec<u32> {
-    let mut order: Vec<usize> = (0..keys.len()).collect();
-    order.sort_by(|&a, &b| compare(keys, a, b, policy));
+    let mut order: Vec<u32> = (0..keys.len() as u32).collect();
+    order.sort_by(|&a, &b| compare(keys, a as usize, b as usize, policy));
     let mut rank = vec![0u32; keys.len()];
     for (position, &doc) in order.iter().enumerate() {
-        rank[doc] = position as u32;
+        rank[doc as usize] = position as u32;
     }
     rank
 }

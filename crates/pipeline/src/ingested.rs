@@ -31,15 +31,69 @@ pub const MERGED: &str = "merged.bin";
 /// The committed document table.
 pub const DOCS: &str = "docs.bin";
 
-/// A distinct content, in the part that first brought it.
+/// A distinct content, in the part that first brought it: where its
+/// content, shingle set and band keys are. The cluster and manifest tasks
+/// hold one per text, so it is kept to 56 bytes (no `u128` alignment, no
+/// `Option` tags).
 #[derive(Debug, Serialize, Deserialize)]
 pub struct TextEntry {
-    pub hash: u128,
-    pub part: u32,
-    pub content: BlobRef,
-    pub shingles: Option<BlobRef>,
-    /// Its band keys in the part's band file.
-    pub bands: Option<BlobRef>,
+    /// The content hash (xxh3-128), high half first.
+    hash: [u64; 2],
+    content_offset: u64,
+    content_len: u64,
+    shingles_offset: u64,
+    /// Where its band keys start in the part's band file; [`NO_BANDS`]
+    /// for a text that was not signed.
+    bands_offset: u64,
+    part: u32,
+    /// Shingles in its set (8 bytes each); 0 for none.
+    shingle_count: u32,
+}
+
+/// [`TextEntry::bands_offset`] of a text without band keys.
+const NO_BANDS: u64 = u64::MAX;
+
+impl TextEntry {
+    fn new(part: u32, row: &TextRow) -> Result<TextEntry> {
+        let shingles = row.shingles.unwrap_or_default();
+        let shingle_count = u32::try_from(shingles.len / 8)
+            .map_err(|_| anyhow!("a text of part {part} has more than 2^32 shingles"))?;
+        Ok(TextEntry {
+            hash: [(row.hash >> 64) as u64, row.hash as u64],
+            content_offset: row.content.offset,
+            content_len: row.content.len,
+            shingles_offset: shingles.offset,
+            bands_offset: row.bands.map_or(NO_BANDS, |blob| blob.offset),
+            part,
+            shingle_count,
+        })
+    }
+
+    fn hash(&self) -> u128 {
+        (u128::from(self.hash[0]) << 64) | u128::from(self.hash[1])
+    }
+
+    fn content(&self) -> BlobRef {
+        BlobRef {
+            offset: self.content_offset,
+            len: self.content_len,
+        }
+    }
+
+    fn shingles(&self) -> Option<BlobRef> {
+        (self.shingle_count > 0).then_some(BlobRef {
+            offset: self.shingles_offset,
+            len: u64::from(self.shingle_count) * 8,
+        })
+    }
+
+    /// Its band keys, `bands` of them.
+    fn bands(&self, bands: usize) -> Option<BlobRef> {
+        (self.bands_offset != NO_BANDS).then_some(BlobRef {
+            offset: self.bands_offset,
+            len: bands as u64 * 8,
+        })
+    }
 }
 
 /// The blob files of one part.
@@ -81,27 +135,27 @@ impl Ingested {
     /// numbered in hash order).
     pub fn text_by_hash(&self, hash: u128) -> Option<u32> {
         self.texts
-            .binary_search_by_key(&hash, |t| t.hash)
+            .binary_search_by_key(&hash, TextEntry::hash)
             .ok()
             .map(|i| i as u32)
     }
 
     /// Texts with band keys.
     pub fn signed_texts(&self) -> u64 {
-        self.texts.iter().filter(|t| t.bands.is_some()).count() as u64
+        self.texts.iter().filter(|t| t.bands_offset != NO_BANDS).count() as u64
     }
 
     /// Where the content of a text is: the part (ingest shard) whose
     /// contents file holds it, and the blob there.
     pub fn content_ref(&self, text: u32) -> (u32, BlobRef) {
         let entry = &self.texts[text as usize];
-        (entry.part, entry.content)
+        (entry.part, entry.content())
     }
 
     /// The shingle set of a text, read back from its part.
     pub fn shingles_of(&self, text: u32) -> Vec<u64> {
         let entry = &self.texts[text as usize];
-        let Some(blob) = entry.shingles else {
+        let Some(blob) = entry.shingles() else {
             return Vec::new();
         };
         // A read error here means a part was damaged mid-run; an empty set
@@ -112,16 +166,14 @@ impl Ingested {
 
     /// The size of a text's shingle set, from its stored length alone.
     pub fn shingle_count(&self, text: u32) -> usize {
-        self.texts[text as usize]
-            .shingles
-            .map_or(0, |blob| (blob.len / 8) as usize)
+        self.texts[text as usize].shingle_count as usize
     }
 
     /// The band keys of a text, read back from its part (none for a text
     /// without shingles).
     pub fn band_keys_of(&self, text: u32) -> Result<Vec<u64>> {
         let entry = &self.texts[text as usize];
-        match entry.bands {
+        match entry.bands(self.bands.bands) {
             Some(blob) => Ok(u64s(&self.parts[entry.part as usize].bands.read(blob)?)),
             None => Ok(Vec::new()),
         }
@@ -374,14 +426,7 @@ impl Merge {
             return Ok(merged);
         }
         let merged = self.texts.len() as u32;
-        let entry = TextEntry {
-            hash: row.hash,
-            part,
-            content: row.content,
-            shingles: row.shingles,
-            bands: row.bands,
-        };
-        self.texts.push(entry);
+        self.texts.push(TextEntry::new(part, &row)?);
         self.by_hash.insert(row.hash, merged);
         Ok(merged)
     }
