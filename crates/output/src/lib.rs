@@ -29,7 +29,7 @@ pub use rows::{
     AttributionRow, DataRow, Flag, LedgerRow, RedactionRow, attribution_schema, data_schema, data_schema_with,
     flag_list, ledger_rows_of, ledger_schema, redaction_schema,
 };
-pub use tree::{TREE_BASE, TREE_MAGIC, TreeFile, tree_path, write_fixed_tree, write_tree};
+pub use tree::{TREE_BASE, TREE_MAGIC, TreeFile, tree_path, write_streamed_tree, write_tree};
 pub use writer::{
     AttributionWriter, OutputFile, ShardWriter, WriterConfig, read_batches, read_shard_provenance, read_text_columns,
     read_text_columns_in, row_group_rows, sha256_file, shard_ranges, write_batches, write_data_batches, write_ledger,

@@ -145,26 +145,27 @@ pub fn write_tree<L: AsRef<[u8]> + Ord + Sync>(
     Ok((file, commitment))
 }
 
-/// Leaves hashed at a time by [`write_fixed_tree`]: a multiple of the
+/// Leaves hashed at a time by [`write_streamed_tree`]: a multiple of the
 /// `2^TREE_BASE` leaves under a stored hash.
 const STREAM_BATCH: usize = 1 << 16;
 
-/// [`write_tree`] for a tree of fixed-width leaves (the band keys) that come
-/// sorted from `leaves` (an external sort's merge), repeats dropped, so that
-/// no list of them is held: the leaves go to `scratch` (a file the caller
-/// owns, removed here) as they are hashed, `STREAM_BATCH` at a time, then
-/// into the tree file after its header, which needs their count. The file
-/// and the commitment are those of [`write_tree`] on the same leaves.
+/// [`write_tree`] for leaves that come sorted from `leaves` (an external
+/// sort's merge), repeats dropped, so that no list of them is held: the
+/// leaves go to `scratch` (a file the caller owns, removed here) as they
+/// are hashed, `STREAM_BATCH` at a time, then into the tree file after its
+/// header (which needs their count) and, for leaves of varying width, their
+/// offsets (8 bytes per leaf, the one thing held per leaf). The file and
+/// the commitment are those of [`write_tree`] on the same leaves.
 ///
 /// # Panics
-/// When `tree`'s leaves are not `W` bytes wide, or `leaves` is not sorted.
-pub fn write_fixed_tree<const W: usize>(
+/// When `leaves` is not sorted, or a leaf is not `tree`'s fixed width.
+pub fn write_streamed_tree<L: AsRef<[u8]> + Ord + Clone + Sync>(
     out_dir: &Path,
     tree: Tree,
     scratch: &Path,
-    leaves: impl Iterator<Item = [u8; W]>,
+    leaves: impl Iterator<Item = L>,
 ) -> Result<(OutputFile, Commitment)> {
-    assert_eq!(width(tree), Some(W), "{} leaves are not {W} bytes", tree.name());
+    let fixed = width(tree);
     let rel = tree_path(tree);
     let path = out_dir.join(&rel);
     let io = |path: &Path| {
@@ -172,23 +173,31 @@ pub fn write_fixed_tree<const W: usize>(
         move |source| Error::Io { path, source }
     };
     let mut spooled = BufWriter::new(File::create(scratch).map_err(io(scratch))?);
-    let hash_group = |batch: &[[u8; W]]| -> Vec<Hash> {
+    let hash_group = |batch: &[L]| -> Vec<Hash> {
         (0..batch.len() >> TREE_BASE)
             .into_par_iter()
-            .map(|j| Levels::base_hash(TREE_BASE, j, &|i| leaf_hash(tree, &batch[i])))
+            .map(|j| Levels::base_hash(TREE_BASE, j, &|i| leaf_hash(tree, batch[i].as_ref())))
             .collect()
     };
     let (mut at_base, mut batch, mut count) = (Vec::new(), Vec::with_capacity(STREAM_BATCH), 0usize);
-    let mut last: Option<[u8; W]> = None;
+    // Each leaf's end in the leaf bytes, for leaves of varying width.
+    let mut ends: Vec<u64> = Vec::new();
+    let (mut at, mut last) = (0u64, None::<L>);
     for leaf in leaves {
-        if let Some(previous) = last {
-            assert!(previous <= leaf, "{} leaves out of order", tree.name());
-            if previous == leaf {
+        if let Some(previous) = &last {
+            assert!(*previous <= leaf, "{} leaves out of order", tree.name());
+            if *previous == leaf {
                 continue;
             }
         }
-        last = Some(leaf);
-        spooled.write_all(&leaf).map_err(io(scratch))?;
+        if let Some(w) = fixed {
+            assert_eq!(leaf.as_ref().len(), w, "{} leaves are {w} bytes", tree.name());
+        } else {
+            at += leaf.as_ref().len() as u64;
+            ends.push(at);
+        }
+        spooled.write_all(leaf.as_ref()).map_err(io(scratch))?;
+        last = Some(leaf.clone());
         batch.push(leaf);
         count += 1;
         if batch.len() == STREAM_BATCH {
@@ -210,7 +219,14 @@ pub fn write_fixed_tree<const W: usize>(
         hasher: Sha256::new(),
         bytes: 0,
     };
-    out.write_all(&header(tree, count, Some(W))).map_err(io(&path))?;
+    out.write_all(&header(tree, count, fixed)).map_err(io(&path))?;
+    if fixed.is_none() {
+        out.write_all(&0u64.to_le_bytes()).map_err(io(&path))?;
+        for end in &ends {
+            out.write_all(&end.to_le_bytes()).map_err(io(&path))?;
+        }
+    }
+    drop(ends);
     let mut spooled = File::open(scratch).map_err(io(scratch))?;
     std::io::copy(&mut spooled, &mut out).map_err(io(&path))?;
     for level in levels.stored() {
@@ -221,7 +237,7 @@ pub fn write_fixed_tree<const W: usize>(
     out.inner.flush().map_err(io(&path))?;
     out.inner.get_ref().sync_all().map_err(io(&path))?;
     std::fs::remove_file(scratch).map_err(io(scratch))?;
-    let root = levels.root_with(&|i| leaf_hash(tree, &tail[i - tail_start]));
+    let root = levels.root_with(&|i| leaf_hash(tree, tail[i - tail_start].as_ref()));
     let commitment = Commitment {
         leaves: count as u64,
         root: merkle::to_hex(&root),
@@ -492,11 +508,22 @@ mod tests {
             let mut sorted = leaves;
             sorted.sort_unstable();
             let scratch = dir.path().join("leaves.tmp");
-            let (stream_file, stream_commitment) = write_fixed_tree(&stream_dir, Tree::Bands, &scratch, sorted.into_iter()).unwrap();
+            let (stream_file, stream_commitment) = write_streamed_tree(&stream_dir, Tree::Bands, &scratch, sorted.into_iter()).unwrap();
             prop_assert_eq!(stream_commitment, memory_commitment);
             prop_assert_eq!(&stream_file.sha256, &memory_file.sha256);
             prop_assert_eq!(stream_file.rows, memory_file.rows);
             prop_assert!(!scratch.exists());
+            // Leaves of varying width: the kept tree.
+            let kept: Vec<Vec<u8>> = keys
+                .iter()
+                .map(|&k| kept_leaf(&Sha256::digest(k.to_be_bytes()).into(), &[k as u8; 16], &"MIT".repeat((k % 4) as usize)))
+                .collect();
+            let (memory_file, memory_commitment) = write_tree(&memory_dir, &SortedTree::new(Tree::Kept, kept.clone())).unwrap();
+            let mut sorted = kept;
+            sorted.sort_unstable();
+            let (stream_file, stream_commitment) = write_streamed_tree(&stream_dir, Tree::Kept, &scratch, sorted.into_iter()).unwrap();
+            prop_assert_eq!(stream_commitment, memory_commitment);
+            prop_assert_eq!(&stream_file.sha256, &memory_file.sha256);
         }
     }
 

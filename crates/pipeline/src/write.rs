@@ -9,9 +9,7 @@ use anyhow::{Context, Result};
 use corpusledger_dedup::{Decision, Outcome};
 use corpusledger_ingest::Plan;
 use corpusledger_manifest::canonical::ratio;
-use corpusledger_manifest::commitments::{
-    CONSTRUCTION, Commitments, Leaves, SortedTree, Tree, kept_leaf, removed_leaf_from_hex,
-};
+use corpusledger_manifest::commitments::{CONSTRUCTION, Commitments, Tree, kept_leaf, removed_leaf_from_hex};
 use corpusledger_manifest::{
     ClusterEntry, ConflictEntry, Conflicts, Counts, DedupParameters, InputEntry, LicenseHistograms, Licensing,
     Manifest, Merkle, OptOutEntry, OutputEntry, Problems, SignalHistograms, SizeBucket, Tool,
@@ -19,17 +17,17 @@ use corpusledger_manifest::{
 use corpusledger_model::{LicenseCategory, Reason, Rejection, Reporter};
 use corpusledger_output::{
     AttributionRow, AttributionWriter, DataRow, IndexRow, KeyKind, LedgerRow, OutputFile, RedactionRow, band_key,
-    key_of, tree_path, write_fixed_tree, write_ledger, write_redactions, write_sorted_index, write_tree,
+    key_of, tree_path, write_ledger, write_redactions, write_sorted_index, write_streamed_tree,
 };
-use rayon::prelude::*;
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
 use super::doc_table::{DocRecord, DocTable};
-use super::fixed_sort::{Fixed, FixedSort, IndexRows};
+use super::fixed_sort::{DEFAULT_BUDGET, Fixed, FixedSort, IndexRows};
 use super::hex;
 use super::ingested::Ingested;
 use super::sign::Gate;
+use super::spill_sort::SpillSort;
 use crate::config::{Config, FilterAction};
 
 pub const MANIFEST: &str = "manifest.json";
@@ -240,17 +238,23 @@ pub fn write_outputs(
         }
     }
     let mut index = IndexRows::new(config.memory_limit, &extras.work.join("index"), "index");
-    let mut leaves = Leaves::default();
+    let leaf_sort = |name| {
+        let budget = config.memory_limit.map_or(DEFAULT_BUDGET, |limit| limit / 4);
+        SpillSort::new(name, Some(budget), &extras.work.join(name), <Vec<u8> as Ord>::cmp)
+    };
+    let (mut kept_leaves, mut removed_leaves) = (leaf_sort("kept"), leaf_sort("removed"));
     let mut band_leaves = FixedSort::new(config.memory_limit, &extras.work.join("bands"), "bands");
-    kept_index_rows(ingested, outcome, &files, &mut index, &mut leaves, &mut band_leaves)?;
+    kept_index_rows(
+        ingested,
+        outcome,
+        &files,
+        &mut index,
+        &mut kept_leaves,
+        &mut band_leaves,
+    )?;
     // The kept and band-key trees need nothing the ledger adds: they are
     // sorted, hashed and written on their own thread while the ledger and
     // the index are written (their bytes do not depend on it).
-    let Leaves {
-        kept: kept_leaves,
-        removed: mut removed_leaves,
-        ..
-    } = leaves;
     let (early, late) = std::thread::scope(|scope| {
         let early = scope.spawn(|| commit_early(kept_leaves, band_leaves, out_dir, extras.work));
         let late = ledger_and_index(
@@ -280,7 +284,7 @@ pub fn write_outputs(
             &config.writer(),
         )?);
     }
-    let (commitments, trees) = commit_trees(kept_tree, removed_leaves, bands_tree, out_dir)?;
+    let (commitments, trees) = commit_trees(kept_tree, removed_leaves, bands_tree, out_dir, extras.work)?;
     files.extend(trees);
     files.sort_by(|a, b| a.path.cmp(&b.path));
     super::kill_point::kill_point("index");
@@ -340,7 +344,7 @@ fn ledger_and_index(
     files: &mut Vec<OutputFile>,
     mut index: IndexRows,
     attribution: Option<AttributionPass>,
-    removed_leaves: &mut Vec<Vec<u8>>,
+    removed_leaves: &mut SpillSort<Vec<u8>>,
     bases: &[crate::base::BaseRef],
 ) -> Result<Option<corpusledger_manifest::Attribution>> {
     let docs = &ingested.docs;
@@ -353,7 +357,10 @@ fn ledger_and_index(
             .as_deref()
             .and_then(|sha256| removed_leaf_from_hex(sha256, &row.doc_id, row.kept_doc_id.as_deref(), &row.reason))
         {
-            removed_leaves.push(leaf);
+            let size = leaf.len() + 24;
+            if let Err(err) = removed_leaves.push(leaf, size) {
+                spill_error.get_or_insert(err);
+            }
         }
         if let Some(hash) = row
             .content_sha256
@@ -405,20 +412,18 @@ fn ledger_and_index(
 /// A tree's file and its commitment.
 type TreeWritten = (OutputFile, corpusledger_manifest::commitments::Commitment);
 
-/// Sorts the kept and band-key leaves and writes their trees' files; the
-/// band-key leaves (one per band of each kept document) stream from their
-/// sort to the file through a scratch file in `work`.
+/// Writes the kept and band-key trees' files, their leaves streamed from
+/// their sorts through a scratch file in `work`.
 fn commit_early(
-    kept: Vec<Vec<u8>>,
+    kept: SpillSort<Vec<u8>>,
     bands: FixedSort<BandLeaf>,
     out_dir: &Path,
     work: &Path,
 ) -> Result<(TreeWritten, TreeWritten)> {
-    let kept = sorted_tree(Tree::Kept, kept);
-    let kept = write_tree(out_dir, &kept)?;
+    let kept = streamed_tree(Tree::Kept, kept, out_dir, work)?;
     let mut sorted = bands.sorted()?;
     let leaves = sorted.by_ref().map(|leaf| leaf.bytes());
-    let bands = write_fixed_tree(out_dir, Tree::Bands, &work.join("bands.tree.tmp"), leaves)?;
+    let bands = write_streamed_tree(out_dir, Tree::Bands, &work.join("bands.tree.tmp"), leaves)?;
     if let Some(err) = sorted.error() {
         return Err(err.context("cannot merge the band-key leaves"));
     }
@@ -454,22 +459,35 @@ impl Fixed for BandLeaf {
     }
 }
 
-/// The leaves of `tree`, sorted in parallel (`SortedTree` then finds them
-/// in order).
-fn sorted_tree(tree: Tree, mut leaves: Vec<Vec<u8>>) -> SortedTree<Vec<u8>> {
-    leaves.par_sort_unstable();
-    SortedTree::new(tree, leaves)
+/// Writes `tree`'s file from its leaves' sort, through a scratch file in
+/// `work`.
+fn streamed_tree(tree: Tree, leaves: SpillSort<Vec<u8>>, out_dir: &Path, work: &Path) -> Result<TreeWritten> {
+    let mut sorted = leaves.sorted()?;
+    let mut error = None;
+    let merged = std::iter::from_fn(|| {
+        sorted.next_item().unwrap_or_else(|err| {
+            error.get_or_insert(err);
+            None
+        })
+    });
+    let scratch = work.join(format!("{}.tree.tmp", tree.name()));
+    let written = write_streamed_tree(out_dir, tree, &scratch, merged)?;
+    match error {
+        Some(err) => Err(err.context(format!("cannot merge the {} leaves", tree.name()))),
+        None => Ok(written),
+    }
 }
 
 /// Writes the removed documents' tree and returns the commitments with the
 /// three trees' files.
 fn commit_trees(
     (kept_file, kept): TreeWritten,
-    removed: Vec<Vec<u8>>,
+    removed: SpillSort<Vec<u8>>,
     (bands_file, bands): TreeWritten,
     out_dir: &Path,
+    work: &Path,
 ) -> Result<(Commitments, Vec<OutputFile>)> {
-    let (removed_file, removed) = write_tree(out_dir, &sorted_tree(Tree::Removed, removed))?;
+    let (removed_file, removed) = streamed_tree(Tree::Removed, removed, out_dir, work)?;
     super::kill_point::kill_point("commitments");
     let commitments = Commitments {
         construction: CONSTRUCTION.to_owned(),
@@ -489,7 +507,7 @@ fn kept_index_rows(
     outcome: &Outcome,
     shards: &[OutputFile],
     rows: &mut IndexRows,
-    leaves: &mut Leaves,
+    kept_leaves: &mut SpillSort<Vec<u8>>,
     band_leaves: &mut FixedSort<BandLeaf>,
 ) -> Result<()> {
     let mut places = shards
@@ -508,11 +526,9 @@ fn kept_index_rows(
         for &key in &band_keys {
             push(KeyKind::Band, band_key(key))?;
         }
-        leaves.kept.push(kept_leaf(
-            &doc.sha256,
-            &doc.id.0.to_be_bytes(),
-            &doc.license.concluded.expression,
-        ));
+        let leaf = kept_leaf(&doc.sha256, &doc.id.0.to_be_bytes(), &doc.license.concluded.expression);
+        let size = leaf.len() + 24;
+        kept_leaves.push(leaf, size)?;
         for (band, &key) in band_keys.iter().enumerate() {
             band_leaves.push(BandLeaf::new(band as u32, key))?;
         }
