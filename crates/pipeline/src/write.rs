@@ -237,13 +237,17 @@ pub fn write_outputs(
             pass.add_cluster(doc_idx, removed, cluster.conflict())?;
         }
     }
-    let mut index = IndexRows::new(config.memory_limit, &extras.work.join("index"), "index");
+    // Four sorts are filled at once (index rows, band-key, kept and
+    // removed leaves): with a memory limit, each runs in a sixteenth of it,
+    // a quarter in all.
+    let share = config.memory_limit.map(|limit| limit / 4);
+    let mut index = IndexRows::new(share, &extras.work.join("index"), "index");
     let leaf_sort = |name| {
-        let budget = config.memory_limit.map_or(DEFAULT_BUDGET, |limit| limit / 4);
+        let budget = share.map_or(DEFAULT_BUDGET, |limit| limit / 4);
         SpillSort::new(name, Some(budget), &extras.work.join(name), <Vec<u8> as Ord>::cmp)
     };
     let (mut kept_leaves, mut removed_leaves) = (leaf_sort("kept"), leaf_sort("removed"));
-    let mut band_leaves = FixedSort::new(config.memory_limit, &extras.work.join("bands"), "bands");
+    let mut band_leaves = FixedSort::new(share, &extras.work.join("bands"), "bands");
     kept_index_rows(
         ingested,
         outcome,
