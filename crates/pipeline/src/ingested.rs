@@ -38,7 +38,7 @@ pub const DOCS: &str = "docs.bin";
 #[derive(Debug, Serialize, Deserialize)]
 pub struct TextEntry {
     /// The content hash (xxh3-128), high half first.
-    hash: [u64; 2],
+    hash: super::pairs::Hash,
     content_offset: u64,
     content_len: u64,
     shingles_offset: u64,
@@ -59,7 +59,7 @@ impl TextEntry {
         let shingle_count = u32::try_from(shingles.len / 8)
             .map_err(|_| anyhow!("a text of part {part} has more than 2^32 shingles"))?;
         Ok(TextEntry {
-            hash: [(row.hash >> 64) as u64, row.hash as u64],
+            hash: super::pairs::split(row.hash),
             content_offset: row.content.offset,
             content_len: row.content.len,
             shingles_offset: shingles.offset,
@@ -70,7 +70,7 @@ impl TextEntry {
     }
 
     fn hash(&self) -> u128 {
-        (u128::from(self.hash[0]) << 64) | u128::from(self.hash[1])
+        super::pairs::joined(self.hash)
     }
 
     fn content(&self) -> BlobRef {
@@ -353,7 +353,8 @@ impl PartStores {
     }
 }
 
-fn u64s(bytes: &[u8]) -> Vec<u64> {
+/// Little-endian `u64`s, as the parts store shingle sets and band keys.
+pub(crate) fn u64s(bytes: &[u8]) -> Vec<u64> {
     bytes
         .chunks_exact(8)
         .map(|c| u64::from_le_bytes(c.try_into().expect("8 bytes")))

@@ -402,12 +402,7 @@ fn cluster_damaged(run: &RunDir, n: u32, err: anyhow::Error) -> anyhow::Error {
     if err.downcast_ref::<ClusterDamaged>().is_none() {
         return err;
     }
-    let marker = run.marker_path(CLUSTER, 0, 1);
-    let removed = match std::fs::remove_file(&marker) {
-        Ok(()) => format!("its marker {} is removed; ", marker.display()),
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => String::new(),
-        Err(e) => format!("remove its marker {} ({e}), then ", marker.display()),
-    };
+    let removed = rundir::forget_damaged(&run.marker_path(CLUSTER, 0, 1));
     anyhow::anyhow!(
         "{err:#}: the cluster stage's output is damaged; {removed}run `corpusledger cluster --run-dir {} --num-shards {n}` \
          and the stages after it again, or `corpusledger slurm resume --run-dir {}`",

@@ -238,14 +238,17 @@ impl BucketWriter {
 /// A content hash as two halves, high first: ordered as the `u128`, and
 /// aligned to 8 bytes, so that entries and pairs held by the million take
 /// no padding.
-type Hash = [u64; 2];
+pub(crate) type Hash = [u64; 2];
 
 fn hash_at(bytes: &[u8], at: usize) -> Hash {
-    let hash = u128_at(bytes, at);
+    split(u128_at(bytes, at))
+}
+
+pub(crate) fn split(hash: u128) -> Hash {
     [(hash >> 64) as u64, hash as u64]
 }
 
-fn joined(hash: Hash) -> u128 {
+pub(crate) fn joined(hash: Hash) -> u128 {
     (u128::from(hash[0]) << 64) | u128::from(hash[1])
 }
 
@@ -316,14 +319,7 @@ fn u128_at(bytes: &[u8], at: usize) -> u128 {
 }
 
 fn redo(run: &RunDir, stage: &str, shard: usize, n: u32) -> String {
-    // The marker goes, so that the command below does the shard again
-    // instead of finding it done.
-    let marker = run.marker_path(stage, shard as u32, n);
-    let removed = match std::fs::remove_file(&marker) {
-        Ok(()) => format!("its marker {} is removed; ", marker.display()),
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => String::new(),
-        Err(e) => format!("remove its marker {} ({e}), then ", marker.display()),
-    };
+    let removed = rundir::forget_damaged(&run.marker_path(stage, shard as u32, n));
     format!(
         "{removed}run `corpusledger {stage} --run-dir {} --num-shards {n} --shard-index {shard}` again, \
          then the stages after it, or `corpusledger slurm resume --run-dir {}`",
@@ -504,11 +500,7 @@ impl<'a> ShingleSets<'a> {
             BlobStore::open(&self.parts[part as usize].join(part::SHINGLES)).map_err(|err| err.to_string())
         });
         let store = store.as_ref().map_err(|err| anyhow::anyhow!("{err}"))?;
-        let bytes = store.read(place)?;
-        Ok(bytes
-            .chunks_exact(8)
-            .map(|c| u64::from_le_bytes(c.try_into().expect("8 bytes")))
-            .collect())
+        Ok(super::ingested::u64s(&store.read(place)?))
     }
 }
 

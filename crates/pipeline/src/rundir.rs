@@ -358,6 +358,17 @@ pub fn forget(marker: &Path) -> Result<()> {
     remove_file(marker)
 }
 
+/// Removes the done marker of a shard whose output is damaged, so that the
+/// command that makes it again does not find it done; says so, as the
+/// start of a sentence that goes on with that command.
+pub fn forget_damaged(marker: &Path) -> String {
+    match std::fs::remove_file(marker) {
+        Ok(()) => format!("its marker {} is removed; ", marker.display()),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => String::new(),
+        Err(e) => format!("remove its marker {} ({e}), then ", marker.display()),
+    }
+}
+
 fn remove_file(path: &Path) -> Result<()> {
     match std::fs::remove_file(path) {
         Err(e) if e.kind() != std::io::ErrorKind::NotFound => {
